@@ -63,3 +63,37 @@ impl ModelSource for TextModel {
         format!("{stem}.csv")
     }
 }
+
+/// A model whose tables are already in memory (generated models, workbook sheets).
+#[derive(Clone, Debug, Default)]
+pub struct MemModel {
+    pub meta: RawMeta,
+    /// (stem, table), e.g. ("inputs", ...). Missing optional tables are absent.
+    pub tables: Vec<(String, MemTable)>,
+}
+
+impl MemModel {
+    pub fn build(mut self) -> Result<Loaded, Invalid> {
+        build(&mut self)
+    }
+}
+
+impl ModelSource for MemModel {
+    fn meta(&mut self) -> Result<RawMeta, Vec<Diagnostic>> {
+        Ok(self.meta.clone())
+    }
+    fn table(&mut self, stem: &str) -> Result<Option<Box<dyn Table + '_>>, Diagnostic> {
+        match self.tables.iter().position(|(s, _)| s == stem) {
+            // Taken, not cloned: a generated model's tables can hold millions of rows and are read once.
+            Some(k) => {
+                let t = &mut self.tables[k].1;
+                let empty = MemTable::new(t.name().to_string(), t.headers().to_vec());
+                Ok(Some(Box::new(std::mem::replace(t, empty))))
+            }
+            None => Ok(None),
+        }
+    }
+    fn table_name(&self, stem: &str) -> String {
+        self.tables.iter().find(|(s, _)| s == stem).map_or_else(|| format!("{stem}.csv"), |(_, t)| t.name().to_string())
+    }
+}

@@ -17,6 +17,7 @@ pub mod model;
 pub mod summary;
 pub mod table;
 
+pub use fixture::{MemModel, TextModel};
 pub use build::{build, columns_of, header_of, Loaded, ModelSource, RawMeta};
 pub use diag::{Diagnostic, Invalid, Severity};
 pub use ids::*;
