@@ -1,1 +1,99 @@
-fn main() {}
+//! `keel`: the command-line front end. It parses arguments, loads models through `keel-io`, calls the analysis
+//! libraries and prints what they return; no analysis logic lives here.
+//!
+//! Exit codes: 0 success, 1 a failed analysis, 2 bad input or usage.
+
+mod cmd;
+mod output;
+
+use clap::{Parser, Subcommand};
+use keel_model::{Diagnostic, Model};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Keel: see, stress-test and strengthen a defence industrial base.
+#[derive(Parser, Debug)]
+#[command(name = "keel", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    Check(cmd::check::Args),
+    Convert(cmd::convert::Args),
+    Mrio(cmd::mrio::Args),
+    Generate(cmd::generate::Args),
+    Import(cmd::import::Args),
+}
+
+/// Bad input (a model that does not load, a missing file): exit code 2.
+#[derive(Debug)]
+pub struct BadInput(pub String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
+/// Prints diagnostics to standard error, errors first, each with its location and hint.
+pub fn print_diagnostics(diags: &[Diagnostic], skip_warnings: bool) {
+    for d in diags {
+        if skip_warnings && !d.is_error() {
+            continue;
+        }
+        eprintln!("{d}");
+    }
+}
+
+/// Loads a model for an analysis: warnings go to standard error; a model with errors is bad input (exit 2).
+pub fn load_model(path: &Path) -> anyhow::Result<Model> {
+    match keel_io::load(path) {
+        Ok(l) => {
+            let n = l.warnings.len();
+            if n > 0 {
+                eprintln!(
+                    "{}: {n} warning(s) (run `keel check` to see them)",
+                    path.display()
+                );
+            }
+            Ok(l.model)
+        }
+        Err(keel_io::IoError::Invalid(inv)) => {
+            print_diagnostics(&inv.diagnostics, true);
+            Err(BadInput(format!(
+                "{}: {} error(s); run `keel check` for details",
+                path.display(),
+                inv.error_count()
+            ))
+            .into())
+        }
+        Err(e) => Err(BadInput(e.to_string()).into()),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Check(a) => cmd::check::run(a),
+        Command::Convert(a) => cmd::convert::run(a),
+        Command::Mrio(a) => cmd::mrio::run(a),
+        Command::Generate(a) => cmd::generate::run(a),
+        Command::Import(a) => cmd::import::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            if e.downcast_ref::<BadInput>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}

@@ -38,6 +38,10 @@ pub trait ModelSource {
     fn table(&mut self, stem: &str) -> Result<Option<Box<dyn Table + '_>>, Diagnostic>;
     /// How a table is named in messages when it is missing, e.g. `inputs.csv`.
     fn table_name(&self, stem: &str) -> String;
+    /// Warnings found outside the tables (e.g. unknown keys in `model.toml`), collected after reading.
+    fn take_warnings(&mut self) -> Vec<Diagnostic> {
+        Vec::new()
+    }
 }
 
 /// A model that passed validation, with the warnings found on the way.
@@ -75,6 +79,7 @@ pub fn build(src: &mut dyn ModelSource) -> Result<Loaded, Invalid> {
             }
         }
     }
+    b.diags.extend(src.take_warnings());
     b.finish()
 }
 

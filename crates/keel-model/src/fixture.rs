@@ -94,6 +94,9 @@ impl ModelSource for MemModel {
         }
     }
     fn table_name(&self, stem: &str) -> String {
-        self.tables.iter().find(|(s, _)| s == stem).map_or_else(|| format!("{stem}.csv"), |(_, t)| t.name().to_string())
+        self.tables
+            .iter()
+            .find(|(s, _)| s == stem)
+            .map_or_else(|| format!("{stem}.csv"), |(_, t)| t.name().to_string())
     }
 }

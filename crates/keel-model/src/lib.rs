@@ -17,9 +17,9 @@ pub mod model;
 pub mod summary;
 pub mod table;
 
-pub use fixture::{MemModel, TextModel};
 pub use build::{build, columns_of, header_of, Loaded, ModelSource, RawMeta};
 pub use diag::{Diagnostic, Invalid, Severity};
+pub use fixture::{MemModel, TextModel};
 pub use ids::*;
 pub use model::*;
 pub use summary::Summary;

@@ -1,0 +1,95 @@
+//! `keel check`: load, validate and summarise a model.
+
+use crate::output::{self, Format};
+use keel_model::Severity;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Load and validate a model, report every problem with its location, and print a summary.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Model folder (model.toml + CSV files) or .xlsx workbook.
+    pub model: PathBuf,
+    /// Output format of the summary.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Do not print warnings.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let loaded = match keel_io::load(&args.model) {
+        Ok(l) => l,
+        Err(keel_io::IoError::Invalid(inv)) => {
+            if args.format == Format::Json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "valid": false, "errors": inv.error_count(), "diagnostics": inv.diagnostics
+                    }))?
+                );
+            } else {
+                crate::print_diagnostics(&inv.diagnostics, args.quiet);
+            }
+            eprintln!(
+                "{}: {} error(s); the model was not loaded",
+                args.model.display(),
+                inv.error_count()
+            );
+            return Ok(ExitCode::from(2));
+        }
+        Err(e) => return Err(crate::BadInput(e.to_string()).into()),
+    };
+    let m = &loaded.model;
+    let s = m.summary();
+    if args.format != Format::Json && !args.quiet {
+        crate::print_diagnostics(&loaded.warnings, false);
+    }
+    let warnings = loaded
+        .warnings
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    let mut t = output::Table::new(
+        format!("{}: valid ({} warning(s))", args.model.display(), warnings),
+        &["", ""],
+    );
+    let mut kv = |k: &str, v: String| t.row(vec![k.to_string(), v]);
+    kv("name", s.name.clone());
+    kv("home country", s.home_country.clone());
+    kv("countries", s.countries.to_string());
+    kv("blocs", s.blocs.join(", "));
+    kv(
+        "firms (foreign-controlled)",
+        format!("{} ({})", s.firms, s.foreign_controlled_firms),
+    );
+    kv("sites", s.sites.to_string());
+    kv(
+        "items (export-controlled)",
+        format!("{} ({})", s.items, s.controlled_items),
+    );
+    kv("stages", s.stages.to_string());
+    kv(
+        "input rows (distinct stage inputs)",
+        format!("{} ({})", s.input_rows, s.input_groups),
+    );
+    kv(
+        "lanes (chokepoints)",
+        format!("{} ({})", s.lanes, s.chokepoints),
+    );
+    kv(
+        "platforms (demand stages)",
+        format!("{} ({})", s.platform_items, s.demand_stages),
+    );
+    kv("tiers (longest input chain)", s.tiers.to_string());
+    kv(
+        "stage inputs with a single supplier",
+        output::fmt_pct(s.single_supplier_share),
+    );
+    kv("scenarios", s.scenarios.to_string());
+    t.headers = vec!["".into(), "".into()];
+    let json = serde_json::json!({ "valid": true, "warnings": loaded.warnings, "summary": s });
+    output::print(args.format, &t, &json)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,7 @@
+//! One module per subcommand.
+
+pub mod check;
+pub mod convert;
+pub mod generate;
+pub mod import;
+pub mod mrio;

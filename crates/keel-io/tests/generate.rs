@@ -1,0 +1,177 @@
+//! The synthetic generator: always valid, reproducible, and the size asked for.
+
+use keel_io::generate::{generate, GenOptions};
+use keel_model::{ItemKind, MemModel, Model, StageIx, Table};
+
+fn opts(stages: usize, seed: u64) -> GenOptions {
+    GenOptions {
+        stages,
+        seed,
+        ..GenOptions::default()
+    }
+}
+
+fn build(m: MemModel) -> Model {
+    match m.build() {
+        Ok(l) => {
+            // Generated models are clean: no warnings (unused firms, sites, items, orphan stages).
+            assert!(
+                l.warnings.is_empty(),
+                "warnings: {:?}",
+                &l.warnings[..l.warnings.len().min(5)]
+            );
+            l.model
+        }
+        Err(e) => panic!(
+            "generated model is invalid: {:?}",
+            &e.diagnostics[..e.diagnostics.len().min(10)]
+        ),
+    }
+}
+
+/// All tables' text, to compare two runs byte for byte.
+fn dump(m: &MemModel) -> String {
+    let mut m = m.clone();
+    let mut out = format!("{:?}\n", m.meta);
+    for (stem, t) in &mut m.tables {
+        out.push_str(stem);
+        out.push('\n');
+        out.push_str(&t.headers().join(","));
+        out.push('\n');
+        let mut rec = keel_model::StringRecord::new();
+        while let Ok(Some(_)) = t.next_row(&mut rec) {
+            out.push_str(&rec.iter().collect::<Vec<_>>().join(","));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn rows(m: &MemModel, stem: &str) -> usize {
+    m.tables
+        .iter()
+        .find(|(s, _)| s == stem)
+        .map_or(0, |(_, t)| t.len())
+}
+
+#[test]
+fn models_of_several_sizes_and_seeds_are_valid_and_exact_in_stage_count() {
+    for &(n, seed) in &[(6, 1), (20, 2), (100, 3), (1000, 4), (5000, 5), (20_000, 6)] {
+        let m = build(generate(&opts(n, seed)));
+        assert_eq!(m.stages.len(), n, "stages for n = {n}");
+        // Platforms are the demand stages, and carry no buyers.
+        let platforms: Vec<StageIx> = m.demand_stages().collect();
+        assert!(!platforms.is_empty());
+        for &s in &platforms {
+            assert_eq!(
+                m.items[m.stages[s.index()].item.index()].kind,
+                ItemKind::Platform
+            );
+            assert!(m.buyers_of(s).is_empty());
+        }
+        // Every non-demand stage sells to someone (no orphan output): checked by `build` having no warnings.
+        assert_eq!(m.topo_order().len(), n);
+    }
+}
+
+#[test]
+fn same_options_give_identical_tables_and_other_seeds_differ() {
+    let a = dump(&generate(&opts(3000, 42)));
+    let b = dump(&generate(&opts(3000, 42)));
+    assert!(a == b, "two runs with the same seed differ");
+    let c = dump(&generate(&opts(3000, 43)));
+    assert!(a != c);
+}
+
+#[test]
+fn input_row_target_is_met_within_three_percent() {
+    for &(target, seed) in &[(3_000usize, 1u64), (30_000, 2), (200_000, 3)] {
+        let g = generate(&GenOptions {
+            input_rows: Some(target),
+            seed,
+            ..GenOptions::default()
+        });
+        let r = rows(&g, "inputs");
+        let err = (r as f64 / target as f64 - 1.0).abs();
+        assert!(err < 0.03, "target {target}: {r} rows");
+        // About three input rows per stage, as the benchmarks assume.
+        let per_stage = r as f64 / rows(&g, "stages") as f64;
+        assert!((2.0..5.0).contains(&per_stage), "{per_stage} rows/stage");
+        build(g);
+    }
+}
+
+#[test]
+fn distributions_have_the_documented_shape() {
+    let m = build(generate(&opts(20_000, 7)));
+    // Alternative suppliers per input item: mostly one, about 30% two, a few 3-5.
+    let mut by_count = [0usize; 7];
+    let mut fan_in = [0usize; 32];
+    for s in 0..m.stages.len() {
+        let s = StageIx::new(s);
+        let groups: Vec<_> = m.groups_of(s).collect();
+        if !groups.is_empty() {
+            fan_in[groups.len().min(31)] += 1;
+        }
+        for g in groups {
+            let k = m.sources_of(g).len();
+            by_count[k.min(6)] += 1;
+            let sum: f64 = m.sources_of(g).map(|x| m.sources[x.index()].share).sum();
+            assert!((sum - 1.0).abs() < 1e-6);
+        }
+    }
+    let total: usize = by_count.iter().sum();
+    let f = |k: usize| by_count[k] as f64 / total as f64;
+    eprintln!("sources per input: {by_count:?}; fan-in: {fan_in:?}");
+    assert!((0.5..0.75).contains(&f(1)), "single-sourced {}", f(1));
+    assert!((0.2..0.4).contains(&f(2)), "dual-sourced {}", f(2));
+    assert!(
+        (0.01..0.12).contains(&(f(3) + f(4) + f(5))),
+        "3-5 sources {}",
+        f(3) + f(4) + f(5)
+    );
+    assert_eq!(by_count[6], 0);
+    let buyers: usize = fan_in.iter().sum();
+    let small: usize = fan_in[1..=4].iter().sum();
+    assert!(small as f64 / buyers as f64 > 0.6);
+    assert!(fan_in[5..=20].iter().sum::<usize>() > 0);
+    // Real countries and blocs, regimes, lanes with chokepoints, scenarios that resolve.
+    assert_eq!(m.countries.len(), 25);
+    for b in ["NATO", "NTIB", "FVEY", "EU"] {
+        assert!(m.bloc_ix(b).is_some(), "{b}");
+    }
+    assert!(m.regime_ix("ITAR").is_some() && m.regime_ix("EAR").is_some());
+    assert!(m.items.iter().any(|i| i.control.is_some()));
+    assert!(!m.lanes.is_empty() && !m.chokepoints.is_empty());
+    assert!(m.scenarios.len() >= 5);
+    assert!(m.firms.iter().any(|f| f.parent_country != f.country));
+}
+
+#[test]
+fn capacity_covers_the_flow_needed_for_demand() {
+    // Recompute the flow top-down from demand, independently of the generator, and check every capacity.
+    let m = build(generate(&opts(2000, 9)));
+    let mut flow = vec![0.0f64; m.stages.len()];
+    for d in &m.demands {
+        flow[d.stage.index()] += d.demand;
+    }
+    // topo_order is suppliers first, so walk it backwards: buyers first.
+    for &s in m.topo_order().iter().rev() {
+        for g in m.groups_of(s) {
+            let qty = m.groups[g.index()].qty;
+            for x in m.sources_of(g) {
+                let src = &m.sources[x.index()];
+                flow[src.supplier.index()] += flow[s.index()] * qty * src.share;
+            }
+        }
+    }
+    for (k, st) in m.stages.iter().enumerate() {
+        let cap = st.capacity.expect("every stage has a capacity");
+        assert!(
+            cap >= 1.09 * flow[k] && cap <= 2.01 * flow[k],
+            "{}: capacity {cap}, flow {}",
+            st.id,
+            flow[k]
+        );
+    }
+}

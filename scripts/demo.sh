@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds Keel and runs its main job on the bundled example.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+cargo build -q --release -p keel-cli
+./target/release/keel check examples/canada-dib
