@@ -26,6 +26,10 @@ enum Command {
     Mrio(cmd::mrio::Args),
     Generate(cmd::generate::Args),
     Import(cmd::import::Args),
+    Exposure(cmd::exposure::Args),
+    Controls(cmd::controls::Args),
+    Concentration(cmd::concentration::Args),
+    Criticality(cmd::criticality::Args),
 }
 
 /// Bad input (a model that does not load, a missing file): exit code 2.
@@ -84,6 +88,10 @@ fn main() -> ExitCode {
         Command::Mrio(a) => cmd::mrio::run(a),
         Command::Generate(a) => cmd::generate::run(a),
         Command::Import(a) => cmd::import::run(a),
+        Command::Exposure(a) => cmd::exposure::run(a),
+        Command::Controls(a) => cmd::controls::run(a),
+        Command::Concentration(a) => cmd::concentration::run(a),
+        Command::Criticality(a) => cmd::criticality::run(a),
     };
     match result {
         Ok(code) => code,

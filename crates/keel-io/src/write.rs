@@ -6,19 +6,6 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 
-/// The table stems in the order Keel writes them.
-pub const STEMS: [&str; 9] = [
-    "countries",
-    "firms",
-    "sites",
-    "items",
-    "stages",
-    "lanes",
-    "inputs",
-    "demand",
-    "scenarios",
-];
-
 /// Columns that hold numbers (written as numbers in a workbook).
 pub(crate) const NUMERIC: [&str; 16] = [
     "value_added",

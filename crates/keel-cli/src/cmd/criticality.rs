@@ -78,7 +78,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .collect();
     let (country_pairs, firm_pairs) = if args.pairs {
         let keep = |v: Vec<PlatformPairs>| -> Vec<PlatformPairs> {
-            v.into_iter().filter(|p| wanted.contains(&p.stage)).collect()
+            v.into_iter()
+                .filter(|p| wanted.contains(&p.stage))
+                .collect()
         };
         (
             keep(spof_pairs(&m, ElementKind::Country, args.max_pair_work)?),
@@ -90,7 +92,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
 
     let stage_id = |s: keel_model::StageIx| m.stages[s.index()].id.clone();
     let mut summary = output::Table::new(
-        format!("Single points of failure per platform ({})", kind_list(&kinds)),
+        format!(
+            "Single points of failure per platform ({})",
+            kind_list(&kinds)
+        ),
         &["platform", "buildable", "SPOFs"],
     );
     let mut list = output::Table::new(
@@ -166,7 +171,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
 }
 
 fn kind_list(kinds: &[ElementKind]) -> String {
-    kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+    kinds
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The element's id without the kind prefix of `Model::target_name`.

@@ -48,7 +48,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         By::Parent => GroupBy::Parent,
         By::Tier => GroupBy::Tier,
     };
-    let res = exposure::exposure(&m, &platforms, ExposureOptions { tiers: group_by == GroupBy::Tier });
+    let res = exposure::exposure(&m, &platforms, ExposureOptions { tiers: group_by == GroupBy::Tier, top_firms: None });
 
     let mut summary = output::Table::new(
         format!("Value added embodied per unit of platform ({}), home country {}", m.meta.currency, res.first().map_or("", |e| e.home_country.as_str())),

@@ -5,3 +5,7 @@ pub mod convert;
 pub mod generate;
 pub mod import;
 pub mod mrio;
+pub mod criticality;
+pub mod exposure;
+pub mod controls;
+pub mod concentration;

@@ -81,7 +81,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     ]
     .into_iter()
     .filter_map(|(kind, p)| {
-        p.map(|probability| BaseRate { kind, probability, capacity_factor: args.failure_factor })
+        p.map(|probability| BaseRate {
+            kind,
+            probability,
+            capacity_factor: args.failure_factor,
+        })
     })
     .collect();
     let opts = McOptions {
@@ -90,8 +94,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         scenarios: !args.no_scenarios,
         base_rates,
         duration: match args.duration_dist {
-            Dist::Exponential => DurationDist::Exponential { mean: args.duration_mean },
-            Dist::Lognormal => DurationDist::LogNormal { mean: args.duration_mean, sigma: args.duration_sigma },
+            Dist::Exponential => DurationDist::Exponential {
+                mean: args.duration_mean,
+            },
+            Dist::Lognormal => DurationDist::LogNormal {
+                mean: args.duration_mean,
+                sigma: args.duration_sigma,
+            },
         },
     };
     let bar = std::io::stderr().is_terminal().then(|| {
@@ -119,7 +128,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             r.horizon,
             r.seed,
             r.runs_with_loss,
-            if r.steady_baseline { "" } else { " (the undisrupted model already falls short: included)" }
+            if r.steady_baseline {
+                ""
+            } else {
+                " (the undisrupted model already falls short: included)"
+            }
         ),
         &[
             "platform",
@@ -147,10 +160,22 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     total.push(r.runs_with_loss.to_string());
     t.row(total);
     let mut d = crate::output::Table::new(
-        format!("Elements most frequent in the worst {} runs (worst 5% by total loss)", r.worst_runs),
-        &["element", "in worst runs", "share of worst", "share of all runs"],
+        format!(
+            "Elements most frequent in the worst {} runs (worst 5% by total loss)",
+            r.worst_runs
+        ),
+        &[
+            "element",
+            "in worst runs",
+            "share of worst",
+            "share of all runs",
+        ],
     );
-    let shown = if args.top == 0 { r.drivers.len() } else { args.top.min(r.drivers.len()) };
+    let shown = if args.top == 0 {
+        r.drivers.len()
+    } else {
+        args.top.min(r.drivers.len())
+    };
     for x in &r.drivers[..shown] {
         d.row(vec![
             x.element.clone(),

@@ -79,7 +79,14 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if args.series {
         let mut t = crate::output::Table::new(
             "Series per platform and step",
-            &["step", "platform", "demand", "delivered", "shortfall", "cumulative loss"],
+            &[
+                "step",
+                "platform",
+                "demand",
+                "delivered",
+                "shortfall",
+                "cumulative loss",
+            ],
         );
         let every = args.every.max(1);
         for step in 0..r.horizon {

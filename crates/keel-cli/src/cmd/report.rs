@@ -1,0 +1,48 @@
+//! `keel report`: one self-contained HTML page describing each platform of a model.
+
+use anyhow::Context;
+use keel_report::{render, ReportError, ReportOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Write a self-contained HTML report (opens offline in any browser): per platform, where its value comes
+/// from by country and tier, a world map of that exposure, export-controlled parts and how they get in,
+/// concentrated inputs, and single points of failure. The same model always gives the same file.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Model folder (model.toml + CSV files) or .xlsx workbook.
+    pub model: PathBuf,
+    /// Where to write the HTML file.
+    #[arg(short, long, default_value = "report.html")]
+    pub out: PathBuf,
+    /// Page title (default: "Defence industrial base report: <model name>").
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Rows shown per table before the rest is folded into a collapsed "N more" block.
+    #[arg(long, default_value_t = 25)]
+    pub max_rows: usize,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let m = crate::load_model(&args.model)?;
+    let opts = ReportOptions {
+        title: args.title.clone(),
+        max_rows: args.max_rows,
+    };
+    let html = render(&m, &opts).map_err(|e| match e {
+        ReportError::NoPlatforms => crate::BadInput(e.to_string()),
+    })?;
+    std::fs::write(&args.out, html.as_bytes())
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    println!(
+        "Wrote {} ({} KB, {} platforms).",
+        args.out.display(),
+        html.len().div_ceil(1024),
+        m.demands.len()
+    );
+    println!(
+        "Open it in a web browser (it needs no network), e.g. `xdg-open {}`.",
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,172 @@
+fn main() {
+    // `KEEL_BENCH=exposure` or `criticality` runs one half; default both.
+    let which = std::env::var("KEEL_BENCH").unwrap_or_default();
+    if which.is_empty() || which == "exposure" {
+        exposure_bench();
+    }
+    if which.is_empty() || which == "criticality" {
+        criticality_bench();
+    }
+}
+
+/// Exposure (issue 3): look-through value exposure (by country, bloc, parent, top 20 firms) of every platform on
+/// generated models of 10^4, 10^5, 10^6 input rows (`KEEL_BENCH_ROWS` to choose), timed after load; median of
+/// 5 runs (3 at 10^6). With `KEEL_BENCH_DIR=path` each model is also written to `path/rows-N/` with Keel's
+/// answer in `keel_exposure.csv`, for `bench/peers/see_networkx.py exposure`.
+fn exposure_bench() {
+    use keel_see::exposure::{exposure, ExposureOptions};
+    use std::io::Write;
+    use std::time::Instant;
+    let sizes: Vec<usize> = std::env::var("KEEL_BENCH_ROWS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![10_000, 100_000, 1_000_000]);
+    for rows in sizes {
+        let t = Instant::now();
+        let opts = keel_io::generate::GenOptions {
+            input_rows: Some(rows),
+            seed: 1,
+            ..Default::default()
+        };
+        let m = keel_io::generate::generate(&opts)
+            .build()
+            .expect("generated model is valid")
+            .model;
+        println!(
+            "exposure/{rows}: {} stages, {} input rows, {} platforms, {} threads (generate + build {:.2} s)",
+            m.stages.len(),
+            m.arc_count(),
+            m.demands.len(),
+            rayon::current_num_threads(),
+            t.elapsed().as_secs_f64()
+        );
+        let ps: Vec<_> = m.demand_stages().collect();
+        let reps = std::env::var("KEEL_BENCH_REPS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(if rows >= 1_000_000 { 3 } else { 5 });
+        let mut times = Vec::new();
+        let mut res = Vec::new();
+        for _ in 0..reps {
+            let t = Instant::now();
+            res = std::hint::black_box(exposure(
+                &m,
+                &ps,
+                ExposureOptions {
+                    tiers: false,
+                    top_firms: Some(20),
+                },
+            ));
+            times.push(t.elapsed().as_secs_f64());
+        }
+        times.sort_by(f64::total_cmp);
+        let upstream: usize = res.iter().map(|e| e.upstream_stages).sum();
+        println!(
+            "exposure/{rows}/all-platforms: median {:.4} s of {reps} (min {:.4}, max {:.4}); {upstream} upstream stages swept",
+            times[reps / 2],
+            times[0],
+            times[reps - 1]
+        );
+        let t = Instant::now();
+        let tiers = exposure(
+            &m,
+            &ps,
+            ExposureOptions {
+                tiers: true,
+                top_firms: Some(20),
+            },
+        );
+        println!(
+            "exposure/{rows}/with-tiers: {:.4} s (one run; max tiers {})",
+            t.elapsed().as_secs_f64(),
+            tiers
+                .iter()
+                .map(|e| e.by_tier.as_ref().map_or(0, |t| t.len()))
+                .max()
+                .unwrap_or(0)
+        );
+        if let Ok(dir) = std::env::var("KEEL_BENCH_DIR") {
+            let d = std::path::Path::new(&dir).join(format!("rows-{rows}"));
+            keel_io::write_dir(&m, &d).expect("write model");
+            let mut f = std::fs::File::create(d.join("keel_exposure.csv")).expect("create");
+            writeln!(f, "platform,value_added,home_share").unwrap();
+            for e in &res {
+                writeln!(f, "{},{:e},{:e}", e.platform, e.value_added, e.home_share).unwrap();
+            }
+        }
+    }
+}
+
+/// Criticality (issue 3): stage-level SPOFs of every platform on generated models of 10^4, 10^5, 10^6 input
+/// rows (`KEEL_BENCH_ROWS=10000,100000` to choose), timed after load; best of a few runs. Also every kind at once
+/// and the country-pair search.
+fn criticality_bench() {
+    use keel_see::criticality::{
+        single_points_of_failure, spof_pairs, ElementKind, DEFAULT_PAIR_WORK,
+    };
+    use std::time::Instant;
+    let sizes: Vec<usize> = std::env::var("KEEL_BENCH_ROWS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![10_000, 100_000, 1_000_000]);
+    for rows in sizes {
+        let t = Instant::now();
+        let opts = keel_io::generate::GenOptions {
+            input_rows: Some(rows),
+            seed: 1,
+            ..Default::default()
+        };
+        let m = keel_io::generate::generate(&opts)
+            .build()
+            .expect("generated model is valid")
+            .model;
+        println!(
+            "criticality/{rows}: {} stages, {} input rows, {} platforms (generate + build {:.2} s)",
+            m.stages.len(),
+            m.arc_count(),
+            m.demands.len(),
+            t.elapsed().as_secs_f64()
+        );
+        let reps = if rows >= 1_000_000 { 3 } else { 10 };
+        let best = |f: &dyn Fn() -> usize| {
+            let mut best = f64::INFINITY;
+            let mut out = 0;
+            for _ in 0..reps {
+                let t = Instant::now();
+                out = std::hint::black_box(f());
+                best = best.min(t.elapsed().as_secs_f64());
+            }
+            (best, out)
+        };
+        let (secs, n) = best(&|| {
+            single_points_of_failure(&m, &[ElementKind::Stage])
+                .iter()
+                .map(|p| p.spofs.len())
+                .sum()
+        });
+        println!(
+            "criticality/{rows}/stage-spofs: {:.4} s ({n} SPOFs in all)",
+            secs
+        );
+        let (secs, n) = best(&|| {
+            single_points_of_failure(&m, &ElementKind::ALL)
+                .iter()
+                .map(|p| p.spofs.len())
+                .sum()
+        });
+        println!(
+            "criticality/{rows}/all-kinds: {:.4} s ({n} SPOFs in all)",
+            secs
+        );
+        let (secs, n) = best(
+            &|| match spof_pairs(&m, ElementKind::Country, DEFAULT_PAIR_WORK) {
+                Ok(r) => r.iter().map(|p| p.pairs.len()).sum(),
+                Err(_) => usize::MAX,
+            },
+        );
+        println!(
+            "criticality/{rows}/country-pairs: {:.4} s ({n} pairs in all)",
+            secs
+        );
+    }
+}
