@@ -30,6 +30,7 @@ enum Command {
     Controls(cmd::controls::Args),
     Concentration(cmd::concentration::Args),
     Criticality(cmd::criticality::Args),
+    Report(cmd::report::Args),
 }
 
 /// Bad input (a model that does not load, a missing file): exit code 2.
@@ -92,6 +93,7 @@ fn main() -> ExitCode {
         Command::Controls(a) => cmd::controls::run(a),
         Command::Concentration(a) => cmd::concentration::run(a),
         Command::Criticality(a) => cmd::criticality::run(a),
+        Command::Report(a) => cmd::report::run(a),
     };
     match result {
         Ok(code) => code,

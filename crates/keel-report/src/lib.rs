@@ -1,1 +1,60 @@
-//! placeholder
+//! # keel-report
+//!
+//! One self-contained HTML page describing a [`keel_model::Model`] for a non-programmer: per platform (demand
+//! stage), where its value added comes from by country and by tier (stacked bars), a world map of that
+//! exposure, the export-controlled items it contains and how they get in, the concentration flags of its
+//! inputs, and its single points of failure. The page embeds everything (CSS, a few lines of JS, SVG charts
+//! and a Natural Earth world map), so it opens offline, and it carries no timestamp: the same model renders to
+//! the same bytes.
+//!
+//! The library does no file IO; `keel report` writes the string [`render`] returns.
+//!
+//! # Complexity
+//! That of the analyses run (see [`keel_see`]) plus a page linear in their results and the embedded map
+//! (about 130 KB of outlines, written once).
+
+mod charts;
+mod gather;
+mod html;
+mod map;
+mod page;
+
+use keel_model::Model;
+
+pub use gather::SPOF_KINDS;
+pub use map::CREDIT as MAP_CREDIT;
+
+/// What can stop a report from being made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReportError {
+    /// The model has no demand rows, so there is no platform to report on.
+    #[error("the model has no platforms: add at least one row to demand.csv")]
+    NoPlatforms,
+}
+
+/// Report settings.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    /// Page title; default `Defence industrial base report: <model name>`.
+    pub title: Option<String>,
+    /// Rows shown per table before the rest is folded into a collapsed "N more" block.
+    pub max_rows: usize,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions {
+            title: None,
+            max_rows: 25,
+        }
+    }
+}
+
+/// Runs the analyses on `model` and returns the whole report as one HTML document.
+pub fn render(model: &Model, opts: &ReportOptions) -> Result<String, ReportError> {
+    if model.demands.is_empty() {
+        return Err(ReportError::NoPlatforms);
+    }
+    let data = gather::gather(model);
+    Ok(page::page(model, opts, &data))
+}

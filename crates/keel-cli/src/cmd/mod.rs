@@ -9,3 +9,4 @@ pub mod criticality;
 pub mod exposure;
 pub mod controls;
 pub mod concentration;
+pub mod report;

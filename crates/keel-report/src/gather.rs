@@ -1,0 +1,126 @@
+//! Runs the "see" analyses the report shows and keeps, per platform, what its section needs.
+//!
+//! Per platform `P` (a demand stage): the look-through exposure of its value added by country and by tier
+//! ([`keel_see::exposure`]), its export-control see-through for every declared regime ([`keel_see::controls`]),
+//! the concentration of every (stage, input item) group upstream of it ([`keel_see::concentration`], restricted
+//! to the stages that carry flow to `P`, i.e. `x_i > 0` in [`keel_see::exposure::requirements`]), and its single
+//! points of failure among stages, firms, countries, lanes and chokepoints
+//! ([`keel_see::criticality::single_points_of_failure`]).
+//!
+//! # Complexity
+//! That of the analyses (see each), plus O(sum over platforms of the groups upstream of each) to filter the
+//! concentration rows.
+
+use keel_model::{GroupIx, Model, RegimeIx, StageIx};
+use keel_see::concentration::{self, Band, GroupConcentration};
+use keel_see::controls::{self, PlatformControl};
+use keel_see::criticality::{self, ElementKind, PlatformSpofs};
+use keel_see::exposure::{self, ExposureOptions, PlatformExposure};
+
+/// The kinds of element whose loss the report tests, as the issue asks: stage, firm, country, lane, chokepoint.
+pub const SPOF_KINDS: [ElementKind; 5] = [
+    ElementKind::Stage,
+    ElementKind::Firm,
+    ElementKind::Country,
+    ElementKind::Lane,
+    ElementKind::Chokepoint,
+];
+
+/// One upstream (stage, input item) group of a platform, with its concentration.
+#[derive(Debug)]
+pub struct UpstreamGroup {
+    pub group: GroupIx,
+    pub conc: GroupConcentration,
+}
+
+impl UpstreamGroup {
+    /// How many of the four structural flags are raised.
+    pub fn flag_count(&self) -> usize {
+        let m = &self.conc.measures;
+        [
+            m.sole_source,
+            m.single_country,
+            m.single_lane,
+            m.outside_home_blocs,
+        ]
+        .iter()
+        .filter(|f| **f)
+        .count()
+    }
+    /// Whether the row is worth showing: a flag raised, or highly concentrated by firm.
+    pub fn notable(&self) -> bool {
+        self.flag_count() > 0 || self.conc.measures.band_firm == Band::High
+    }
+}
+
+/// Everything one platform's section shows.
+#[derive(Debug)]
+pub struct PlatformData {
+    pub stage: StageIx,
+    pub exposure: PlatformExposure,
+    /// One per declared regime, in declaration order.
+    pub controls: Vec<PlatformControl>,
+    /// Upstream groups, most flags first, then highest firm HHI, then model order.
+    pub groups: Vec<UpstreamGroup>,
+    pub spofs: PlatformSpofs,
+}
+
+/// Runs every analysis for every demand stage of the model, in `demand.csv` order.
+pub fn gather(m: &Model) -> Vec<PlatformData> {
+    let platforms: Vec<StageIx> = m.demand_stages().collect();
+    let regimes: Vec<RegimeIx> = (0..m.regimes.len()).map(RegimeIx::new).collect();
+    let exp = exposure::exposure(
+        m,
+        &platforms,
+        ExposureOptions {
+            tiers: true,
+            top_firms: Some(10),
+        },
+    );
+    let ctl = controls::controls(m, &platforms, &regimes);
+    let conc = concentration::concentration(m);
+    let reqs = exposure::requirements(m, &platforms);
+    let spofs = criticality::single_points_of_failure(m, &SPOF_KINDS);
+
+    let mut out = Vec::with_capacity(platforms.len());
+    for (k, &p) in platforms.iter().enumerate() {
+        let req = &reqs[k];
+        let mut groups: Vec<UpstreamGroup> = req
+            .stages
+            .iter()
+            .flat_map(|&s| m.groups_of(s))
+            .filter_map(|g| {
+                // `concentration` lists groups in model order, one per group.
+                conc.groups.get(g.index()).map(|c| UpstreamGroup {
+                    group: g,
+                    conc: c.clone(),
+                })
+            })
+            .collect();
+        groups.sort_by(|a, b| {
+            b.flag_count()
+                .cmp(&a.flag_count())
+                .then(
+                    b.conc
+                        .measures
+                        .hhi_firm
+                        .total_cmp(&a.conc.measures.hhi_firm),
+                )
+                .then(a.group.cmp(&b.group))
+        });
+        let nreg = regimes.len();
+        out.push(PlatformData {
+            stage: p,
+            exposure: exp[k].clone(),
+            controls: ctl[k * nreg..(k + 1) * nreg].to_vec(),
+            groups,
+            // `single_points_of_failure` returns the demand stages in the same order.
+            spofs: spofs.get(k).cloned().unwrap_or(PlatformSpofs {
+                stage: p,
+                buildable: false,
+                spofs: Vec::new(),
+            }),
+        });
+    }
+    out
+}
