@@ -31,6 +31,8 @@ enum Command {
     Concentration(cmd::concentration::Args),
     Criticality(cmd::criticality::Args),
     Report(cmd::report::Args),
+    Simulate(cmd::simulate::Args),
+    Montecarlo(cmd::montecarlo::Args),
 }
 
 /// Bad input (a model that does not load, a missing file): exit code 2.
@@ -94,6 +96,8 @@ fn main() -> ExitCode {
         Command::Concentration(a) => cmd::concentration::run(a),
         Command::Criticality(a) => cmd::criticality::run(a),
         Command::Report(a) => cmd::report::run(a),
+        Command::Simulate(a) => cmd::simulate::run(a),
+        Command::Montecarlo(a) => cmd::montecarlo::run(a),
     };
     match result {
         Ok(code) => code,

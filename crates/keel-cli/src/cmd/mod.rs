@@ -10,3 +10,5 @@ pub mod exposure;
 pub mod controls;
 pub mod concentration;
 pub mod report;
+pub mod simulate;
+pub mod montecarlo;

@@ -42,11 +42,19 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let model = crate::load_model(&args.model)?;
     let duration = match args.ttr {
         Some(t) => Duration::Fixed(t),
-        None => Duration::Ttr { fallback: args.fallback_ttr },
+        None => Duration::Ttr {
+            fallback: args.fallback_ttr,
+        },
     };
     let (cases, what) = match &args.each {
-        Some(kind) => (element_cases(&model, kind, duration)?, format!("each {kind}")),
-        None => (scenario_cases(&model, duration)?, "named scenarios".to_string()),
+        Some(kind) => (
+            element_cases(&model, kind, duration)?,
+            format!("each {kind}"),
+        ),
+        None => (
+            scenario_cases(&model, duration)?,
+            "named scenarios".to_string(),
+        ),
     };
     let lp = StressLp::new(&model, args.horizon)?;
     let bar = std::io::stderr().is_terminal().then(|| {
@@ -67,7 +75,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if let Some(pb) = &bar {
         pb.finish_and_clear();
     }
-    let shown = if args.top == 0 { rows.len() } else { args.top.min(rows.len()) };
+    let shown = if args.top == 0 {
+        rows.len()
+    } else {
+        args.top.min(rows.len())
+    };
     let id = |s: keel_model::StageIx| model.stages[s.index()].id.clone();
     let mut headers: Vec<String> = ["rank", "scenario", "REI", "PI", "TTS", "t", "platforms hit"]
         .iter()
@@ -130,7 +142,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     );
     crate::output::print(
         args.format,
-        &crate::output::Table { title, headers, rows: table_rows },
+        &crate::output::Table {
+            title,
+            headers,
+            rows: table_rows,
+        },
         &json,
     )?;
     Ok(ExitCode::SUCCESS)

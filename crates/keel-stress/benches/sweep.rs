@@ -1,0 +1,82 @@
+//! Times the single-stage stress sweep (PI and TTS of every stage) on generated networks.
+//!
+//! `cargo bench -p keel-stress --bench sweep [-- SIZES...]` (default sizes: 1700; `KEEL_BENCH_REPS` repetitions,
+//! default 3) prints the median. Models come from `keel_io::generate` (seed 42); each is also written as a Keel
+//! CSV folder, with Keel's results in `keel_results.csv`, under
+//! `target/stress-bench/n<SIZE>/` so that `bench/peers/stress_linprog.py` can run the same sweep.
+
+use keel_io::generate::{generate, GenOptions};
+use keel_model::Model;
+use keel_stress::{element_cases, sweep, Duration, StressLp};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn write_dir(model: &Model, n: usize) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/stress-bench")
+        .join(format!("n{n}"));
+    keel_io::save(model, &dir).expect("writable target dir");
+    dir
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() { vec![1700] } else { sizes };
+    let reps: usize = std::env::var("KEEL_BENCH_REPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    for n in sizes {
+        let opts = GenOptions {
+            stages: n,
+            seed: 42,
+            ..GenOptions::default()
+        };
+        let model = generate(&opts)
+            .build()
+            .expect("generated model is valid")
+            .model;
+        let dir = write_dir(&model, n);
+        let mut times = Vec::new();
+        let mut checksum = 0.0;
+        let mut results = String::from("stage,pi,tts\n");
+        let mut lps = 0;
+        for _ in 0..reps {
+            let t0 = Instant::now();
+            let lp = StressLp::new(&model, 365.0).unwrap();
+            let cases = element_cases(&model, "stage", Duration::Ttr { fallback: 30.0 }).unwrap();
+            let rows = sweep(&lp, &cases, false, &|_| {}).unwrap();
+            times.push(t0.elapsed().as_secs_f64());
+            checksum = rows.iter().map(|r| r.impact.pi).sum::<f64>();
+            results.truncate("stage,pi,tts\n".len());
+            for r in &rows {
+                let id = r.name.trim_start_matches("stage ");
+                writeln!(results, "{id},{:?},{:?}", r.impact.pi, r.impact.tts.value).unwrap();
+            }
+            lps = lp.components();
+            let hit = rows.iter().filter(|r| r.impact.pi > 0.0).count();
+            eprintln!(
+                "  n={n}: {:.3} s ({} scenarios, {hit} with loss, top {} PI {:.6e})",
+                times.last().unwrap(),
+                rows.len(),
+                rows[0].name,
+                rows[0].impact.pi
+            );
+        }
+        std::fs::write(dir.join("keel_results.csv"), &results).unwrap();
+        times.sort_by(f64::total_cmp);
+        println!(
+            "stress sweep n={} stages={} arcs={} components={lps} threads={}: median {:.3} s over {reps} runs (sum PI {checksum:.6e}); model in {}",
+            n,
+            model.stages.len(),
+            model.arc_count(),
+            rayon::current_num_threads(),
+            times[times.len() / 2],
+            dir.display()
+        );
+    }
+}

@@ -1,0 +1,930 @@
+//! Time-phased simulation of a disruption: discrete time, one step per model time unit.
+//!
+//! Every step, in topological order (suppliers first), each stage receives what its suppliers shipped
+//! `ceil(lead_time(supplier) + transit_time(lane))` steps earlier, produces
+//! `P = min(target, min_g buffer_g / qty_g)` (AND over input items), and allocates `P + stock` *pro rata* to the
+//! orders it holds (its buyers' orders plus its own end demand). Targets and orders are pulled from demand:
+//!
+//! ```text
+//! R_s = d_s + sum_{k in buyers(s)} o_k                 orders held by s
+//! T_s = min(R_s, f_s * capacity_s)                     target (f_s * R_s for unlimited capacity)
+//! o_k = qty_g * T_s * share_k / sum_{j in g, available} share_j   for each available source k of group g
+//! ```
+//!
+//! A source is *available* when its supplier is not fully stopped (`f > 0`) and its lane is not closed. When
+//! every available source of a group has planned share 0 the order is split equally among them; a group with
+//! no available source orders nothing. A lane at factor `0 < f < 1` carries `f` of each shipment (the rest stays
+//! in the supplier's stock). Undisrupted, `R_s` is the Leontief requirement `x_s = d_s + sum share qty x_buyer`.
+//! Demand not served in a step is lost (no backlog) and stock is not rebuilt. The full rules, and why, are in
+//! `docs/methods/simulation.md`.
+//!
+//! The model starts in its steady state: pipelines hold the planned flows, input buffers are empty, every stage
+//! holds its `inventory`. Only stages that can deviate from it are computed: stages whose orders differ from
+//! plan while events are active (recomputed when the set of active events changes) and stages receiving a
+//! shipment that differs from plan. A stage with planned orders and planned arrivals ships exactly its plan
+//! whatever its stock, so skipping it is exact. If the undisrupted model cannot meet its own plan (some stage's
+//! capacity is below its requirement), every stage is computed every step.
+//!
+//! # Complexity
+//! Setup O(stages + arcs + sum of pipeline lengths). A run: O(changes x orders-closure) at each change of the
+//! active event set, plus O(arcs of the stages touched) per step and O(stages / 64) per step for the scan;
+//! memory O(stages + arcs + sum over arcs of min(delay, horizon)) per scratch.
+
+use keel_model::{GroupIx, LaneIx, Model, Scenario, SourceIx, StageIx};
+use serde::Serialize;
+
+const NONE: u32 = u32::MAX;
+/// Relative tolerance for "equal to plan" and "shortfall is zero".
+pub const EPS: f64 = 1e-9;
+
+/// Errors from the simulation and Monte Carlo.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("no scenario named `{0}`")]
+    UnknownScenario(String),
+    #[error("invalid simulation option: {0}")]
+    Option(String),
+}
+
+/// Steps of an event: `[floor(start), floor(start) + max(1, ceil(duration)))`.
+pub fn event_steps(start: f64, duration: f64) -> (usize, usize) {
+    let first = (start.max(0.0) + EPS).floor();
+    let len = (duration - EPS).ceil().max(1.0);
+    let first = if first.is_finite() {
+        first as usize
+    } else {
+        usize::MAX / 2
+    };
+    let len = if len.is_finite() {
+        len as usize
+    } else {
+        usize::MAX / 4
+    };
+    (first, first.saturating_add(len))
+}
+
+/// What an event in a run hits; resolved to stages and lanes by the simulator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hit {
+    /// Event `event` of scenario `scenario` (indices into `Model::scenarios`).
+    Scenario {
+        scenario: u32,
+        event: u32,
+    },
+    Firm(u32),
+    Site(u32),
+    Lane(u32),
+    Stage(u32),
+}
+
+/// One disruption in a run: the hit elements run at `factor` during steps `first..end`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RunEvent {
+    pub hit: Hit,
+    pub factor: f64,
+    pub first: usize,
+    pub end: usize,
+}
+
+/// Receives each shortfall: demand row, step, units short (only when above tolerance).
+pub trait Sink {
+    fn short(&mut self, demand_row: usize, step: usize, units: f64);
+}
+
+/// The per-model structures of the simulation, built once and shared (read-only) by every run.
+#[derive(Debug)]
+pub struct Simulator<'m> {
+    model: &'m Model,
+    horizon: usize,
+    /// Topological rank of each stage, and the stage at each rank.
+    rank: Vec<u32>,
+    by_rank: Vec<StageIx>,
+    words: usize,
+    /// Shipping delay of each source, and of each demand row.
+    delay: Vec<u32>,
+    demand_delay: Vec<u32>,
+    /// Demand row of each stage, or `NONE`.
+    demand_row: Vec<u32>,
+    /// Ring of each source: `ring_off[k]..ring_off[k+1]`; length `delay + 1`, or 0 when the delay reaches the
+    /// horizon (nothing shipped in the run can arrive in it).
+    ring_off: Vec<u32>,
+    /// Number of pending-mark slots: max delay below the horizon, plus one.
+    slots: usize,
+    base_req: Vec<f64>,
+    base_target: Vec<f64>,
+    base_order: Vec<f64>,
+    /// Whether the undisrupted model meets its plan (then unaffected stages can be skipped).
+    steady: bool,
+    /// Whether unaffected stages are skipped (`steady`, unless [`Simulator::exhaustive`]).
+    skip: bool,
+    lane_src_off: Vec<u32>,
+    lane_src: Vec<SourceIx>,
+    /// Resolved targets: scenario events, firms, sites (CSR over stages) and scenario events (CSR over lanes).
+    ev_off: Vec<u32>,
+    ev_stage_off: Vec<u32>,
+    ev_stages: Vec<StageIx>,
+    ev_lane_off: Vec<u32>,
+    ev_lanes: Vec<LaneIx>,
+    firm_off: Vec<u32>,
+    firm_stages: Vec<StageIx>,
+    site_off: Vec<u32>,
+    site_stages: Vec<StageIx>,
+}
+
+fn csr<T: Copy>(n: usize, pairs: impl Iterator<Item = (usize, T)>) -> (Vec<u32>, Vec<T>) {
+    let pairs: Vec<(usize, T)> = pairs.collect();
+    let mut off = vec![0u32; n + 1];
+    for &(i, _) in &pairs {
+        off[i + 1] += 1;
+    }
+    for i in 0..n {
+        off[i + 1] += off[i];
+    }
+    let mut fill = off.clone();
+    let mut out: Vec<Option<T>> = vec![None; pairs.len()];
+    for (i, v) in pairs {
+        out[fill[i] as usize] = Some(v);
+        fill[i] += 1;
+    }
+    (off, out.into_iter().flatten().collect())
+}
+
+/// Whole steps for a time: rounded up, with a small tolerance for decimal noise.
+fn steps_of(t: f64) -> u32 {
+    let s = (t.max(0.0) - EPS).ceil().max(0.0);
+    if s >= u32::MAX as f64 {
+        u32::MAX
+    } else {
+        s as u32
+    }
+}
+
+impl<'m> Simulator<'m> {
+    /// Prepares the simulation of `model` over `horizon` steps.
+    pub fn new(model: &'m Model, horizon: usize) -> Result<Self, SimError> {
+        if horizon == 0 || horizon > 100_000_000 {
+            return Err(SimError::Option(format!(
+                "horizon must be between 1 and 1e8 steps, got {horizon}"
+            )));
+        }
+        let n = model.stages.len();
+        let mut rank = vec![0u32; n];
+        let by_rank: Vec<StageIx> = model.topo_order().to_vec();
+        for (r, s) in by_rank.iter().enumerate() {
+            rank[s.index()] = r as u32;
+        }
+        let delay: Vec<u32> = model
+            .sources
+            .iter()
+            .map(|src| {
+                let lt = model.stages[src.supplier.index()].lead_time;
+                let tt = src
+                    .lane
+                    .map_or(0.0, |l| model.lanes[l.index()].transit_time);
+                steps_of(lt + tt)
+            })
+            .collect();
+        let demand_delay: Vec<u32> = model
+            .demands
+            .iter()
+            .map(|d| steps_of(model.stages[d.stage.index()].lead_time))
+            .collect();
+        let mut demand_row = vec![NONE; n];
+        for (i, d) in model.demands.iter().enumerate() {
+            demand_row[d.stage.index()] = i as u32;
+        }
+        let mut ring_off = Vec::with_capacity(delay.len() + 1);
+        ring_off.push(0u32);
+        let mut total: u64 = 0;
+        let mut max_d = 0usize;
+        for &d in &delay {
+            if (d as usize) < horizon {
+                total += d as u64 + 1;
+                max_d = max_d.max(d as usize);
+            }
+            if total > u32::MAX as u64 / 2 {
+                return Err(SimError::Option(
+                    "pipelines too long for this horizon (sum of delays over arcs exceeds 2e9)"
+                        .into(),
+                ));
+            }
+            ring_off.push(total as u32);
+        }
+        let (lane_src_off, lane_src) = csr(
+            model.lanes.len(),
+            model
+                .sources
+                .iter()
+                .enumerate()
+                .filter_map(|(k, s)| s.lane.map(|l| (l.index(), SourceIx::new(k)))),
+        );
+        let mut ev_off = vec![0u32];
+        let mut ev_pairs = Vec::new();
+        let mut ev_lane_pairs = Vec::new();
+        let mut e_ix = 0usize;
+        for sc in &model.scenarios {
+            for e in &sc.events {
+                ev_pairs.extend(model.target_stages(e.target).into_iter().map(|s| (e_ix, s)));
+                ev_lane_pairs.extend(model.target_lanes(e.target).into_iter().map(|l| (e_ix, l)));
+                e_ix += 1;
+            }
+            ev_off.push(e_ix as u32);
+        }
+        let (ev_stage_off, ev_stages) = csr(e_ix, ev_pairs.into_iter());
+        let (ev_lane_off, ev_lanes) = csr(e_ix, ev_lane_pairs.into_iter());
+        let (firm_off, firm_stages) = csr(
+            model.firms.len(),
+            (0..n).map(|s| (model.stage_firm(StageIx::new(s)).index(), StageIx::new(s))),
+        );
+        let (site_off, site_stages) = csr(
+            model.sites.len(),
+            model
+                .stages
+                .iter()
+                .enumerate()
+                .map(|(s, st)| (st.site.index(), StageIx::new(s))),
+        );
+        let mut sim = Simulator {
+            model,
+            horizon,
+            rank,
+            by_rank,
+            words: n.div_ceil(64),
+            delay,
+            demand_delay,
+            demand_row,
+            ring_off,
+            slots: max_d + 1,
+            base_req: vec![0.0; n],
+            base_target: vec![0.0; n],
+            base_order: vec![0.0; model.sources.len()],
+            steady: true,
+            skip: true,
+            lane_src_off,
+            lane_src,
+            ev_off,
+            ev_stage_off,
+            ev_stages,
+            ev_lane_off,
+            ev_lanes,
+            firm_off,
+            firm_stages,
+            site_off,
+            site_stages,
+        };
+        let sfac = vec![1.0; n];
+        let lfac = vec![1.0; model.lanes.len()];
+        let mut order = vec![0.0; model.sources.len()];
+        for r in (0..n).rev() {
+            let s = sim.by_rank[r];
+            let (req, target, _) = sim.plan(s, &sfac, &lfac, &mut order, |_| {});
+            sim.base_req[s.index()] = req;
+            sim.base_target[s.index()] = target;
+        }
+        sim.base_order = order;
+        sim.steady = (0..n).all(|s| sim.base_target[s] >= sim.base_req[s] * (1.0 - EPS));
+        sim.skip = sim.steady;
+        Ok(sim)
+    }
+
+    /// Computes every stage at every step from step 0 (no skipping): slow, for cross-checking the fast path.
+    pub fn exhaustive(mut self) -> Self {
+        self.skip = false;
+        self
+    }
+
+    pub fn model(&self) -> &'m Model {
+        self.model
+    }
+
+    pub fn horizon(&self) -> usize {
+        self.horizon
+    }
+
+    /// Whether the undisrupted model meets its plan every step (no baseline shortfall).
+    pub fn is_steady(&self) -> bool {
+        self.steady
+    }
+
+    /// Planned (undisrupted) output per step of a stage: its Leontief requirement, capped by capacity.
+    pub fn planned_rate(&self, s: StageIx) -> f64 {
+        self.base_target[s.index()]
+    }
+
+    /// Planned flow per step over a source.
+    pub fn planned_flow(&self, k: SourceIx) -> f64 {
+        self.base_order[k.index()]
+    }
+
+    /// Steps from shipment to arrival over a source: `ceil(lead_time(supplier) + transit_time(lane))`.
+    pub fn delay(&self, k: SourceIx) -> u32 {
+        self.delay[k.index()]
+    }
+
+    /// The stages an event hits.
+    pub fn hit_stages(&self, h: Hit) -> &[StageIx] {
+        match h {
+            Hit::Scenario { scenario, event } => {
+                let e = self.ev_off[scenario as usize] as usize + event as usize;
+                &self.ev_stages[self.ev_stage_off[e] as usize..self.ev_stage_off[e + 1] as usize]
+            }
+            Hit::Firm(f) => {
+                &self.firm_stages
+                    [self.firm_off[f as usize] as usize..self.firm_off[f as usize + 1] as usize]
+            }
+            Hit::Site(x) => {
+                &self.site_stages
+                    [self.site_off[x as usize] as usize..self.site_off[x as usize + 1] as usize]
+            }
+            Hit::Stage(s) => std::slice::from_ref(&self.by_rank[self.rank[s as usize] as usize]),
+            Hit::Lane(_) => &[],
+        }
+    }
+
+    /// The lanes an event closes (or slows).
+    pub fn hit_lanes(&self, h: Hit) -> Vec<LaneIx> {
+        match h {
+            Hit::Scenario { scenario, event } => {
+                let e = self.ev_off[scenario as usize] as usize + event as usize;
+                self.ev_lanes[self.ev_lane_off[e] as usize..self.ev_lane_off[e + 1] as usize]
+                    .to_vec()
+            }
+            Hit::Lane(l) => vec![LaneIx(l)],
+            _ => Vec::new(),
+        }
+    }
+
+    fn hit_lanes_slice(&self, h: Hit) -> (&[LaneIx], Option<LaneIx>) {
+        match h {
+            Hit::Scenario { scenario, event } => {
+                let e = self.ev_off[scenario as usize] as usize + event as usize;
+                (
+                    &self.ev_lanes[self.ev_lane_off[e] as usize..self.ev_lane_off[e + 1] as usize],
+                    None,
+                )
+            }
+            Hit::Lane(l) => (&[], Some(LaneIx(l))),
+            _ => (&[], None),
+        }
+    }
+
+    /// The events of a scenario as written in `scenarios.csv`, shifted so the scenario starts at `at`
+    /// (`None`: keep the file's starts).
+    pub fn scenario_events(&self, scenario: usize, at: Option<f64>) -> Vec<RunEvent> {
+        let sc: &Scenario = &self.model.scenarios[scenario];
+        let first = sc
+            .events
+            .iter()
+            .map(|e| e.start)
+            .fold(f64::INFINITY, f64::min);
+        sc.events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let start = match at {
+                    Some(a) => a + (e.start - first),
+                    None => e.start,
+                };
+                let (first, end) = event_steps(start, e.duration);
+                RunEvent {
+                    hit: Hit::Scenario {
+                        scenario: scenario as u32,
+                        event: i as u32,
+                    },
+                    factor: e.capacity_factor,
+                    first,
+                    end,
+                }
+            })
+            .collect()
+    }
+
+    /// A fresh scratch (state of one run) in the undisrupted steady state.
+    pub fn scratch(&self) -> Scratch {
+        let m = self.model;
+        let mut ring = vec![0.0; *self.ring_off.last().unwrap_or(&0) as usize];
+        for k in 0..m.sources.len() {
+            let (a, b) = (self.ring_off[k] as usize, self.ring_off[k + 1] as usize);
+            ring[a..b].fill(self.base_order[k]);
+        }
+        Scratch {
+            inv: m.stages.iter().map(|s| s.inventory).collect(),
+            buf: vec![0.0; m.groups.len()],
+            ring,
+            order: self.base_order.clone(),
+            req: self.base_req.clone(),
+            target: self.base_target.clone(),
+            sfac: vec![1.0; m.stages.len()],
+            lfac: vec![1.0; m.lanes.len()],
+            odirty: vec![0; self.words],
+            odirty_list: Vec::new(),
+            seeds: vec![0; self.words],
+            pending: vec![0; self.words * self.slots],
+            pending_count: 0,
+            touched: vec![false; m.stages.len()],
+            touched_list: Vec::new(),
+            fac_stages: Vec::new(),
+            fac_lanes: Vec::new(),
+            bounds: Vec::new(),
+        }
+    }
+
+    /// Holds-orders and target of stage `s`, and writes its orders; calls `changed(supplier)` for each source
+    /// whose order changed. Returns (R, T, whether s deviates from plan).
+    fn plan(
+        &self,
+        s: StageIx,
+        sfac: &[f64],
+        lfac: &[f64],
+        order: &mut [f64],
+        mut changed: impl FnMut(StageIx),
+    ) -> (f64, f64, bool) {
+        let m = self.model;
+        let st = &m.stages[s.index()];
+        let mut req = m.demand_of(s).map_or(0.0, |d| d.demand);
+        let mut partial_lane = false;
+        for &k in m.buyers_of(s) {
+            req += order[k.index()];
+            if let Some(l) = m.sources[k.index()].lane {
+                partial_lane |= lfac[l.index()] < 1.0;
+            }
+        }
+        let f = sfac[s.index()];
+        let cap = match st.capacity {
+            Some(c) => c * f,
+            None => req * f,
+        };
+        let target = req.min(cap).max(0.0);
+        let mut dirty = f < 1.0 || partial_lane;
+        for g in m.groups_of(s) {
+            let grp = &m.groups[g.index()];
+            let need = grp.qty * target;
+            let mut share = 0.0;
+            let mut count = 0usize;
+            for k in m.sources_of(g) {
+                if self.available(k, sfac, lfac) {
+                    share += m.sources[k.index()].share;
+                    count += 1;
+                }
+            }
+            for k in m.sources_of(g) {
+                let o = if !self.available(k, sfac, lfac) {
+                    0.0
+                } else if share > 0.0 {
+                    need * m.sources[k.index()].share / share
+                } else {
+                    need / count as f64
+                };
+                if o != order[k.index()] {
+                    order[k.index()] = o;
+                    changed(m.sources[k.index()].supplier);
+                }
+                dirty |= o != self.base_order[k.index()];
+            }
+        }
+        if !self.base_req.is_empty() {
+            dirty |= req != self.base_req[s.index()] || target != self.base_target[s.index()];
+        }
+        (req, target, dirty)
+    }
+
+    #[inline]
+    fn available(&self, k: SourceIx, sfac: &[f64], lfac: &[f64]) -> bool {
+        let src = &self.model.sources[k.index()];
+        sfac[src.supplier.index()] > 0.0 && src.lane.is_none_or(|l| lfac[l.index()] > 0.0)
+    }
+
+    /// Runs one disruption (a set of events) through the horizon, reporting shortfalls to `sink`, and leaves
+    /// `scratch` back in the steady state.
+    pub fn run(&self, events: &[RunEvent], scratch: &mut Scratch, sink: &mut dyn Sink) {
+        let h = self.horizon;
+        let sc = scratch;
+        sc.bounds.clear();
+        for e in events {
+            if e.first < h && e.end > e.first {
+                sc.bounds.push(e.first);
+                if e.end < h {
+                    sc.bounds.push(e.end);
+                }
+            }
+        }
+        if !self.skip {
+            sc.bounds.push(0);
+        }
+        sc.bounds.sort_unstable();
+        sc.bounds.dedup();
+        if sc.bounds.is_empty() {
+            return;
+        }
+        let bounds = std::mem::take(&mut sc.bounds);
+        let mut bi = 0;
+        for t in bounds[0]..h {
+            if bi < bounds.len() && bounds[bi] == t {
+                self.epoch(t, events, sc);
+                bi += 1;
+            }
+            if bi == bounds.len() && sc.odirty_list.is_empty() && sc.pending_count == 0 {
+                break;
+            }
+            self.step(t, sc, sink);
+        }
+        sc.bounds = bounds;
+        self.reset(sc);
+    }
+
+    /// Applies the events active at step `t` and recomputes the orders of every stage that may differ from plan.
+    fn epoch(&self, t: usize, events: &[RunEvent], sc: &mut Scratch) {
+        let m = self.model;
+        for &s in &sc.fac_stages {
+            sc.sfac[s as usize] = 1.0;
+        }
+        for &l in &sc.fac_lanes {
+            sc.lfac[l as usize] = 1.0;
+        }
+        sc.fac_stages.clear();
+        sc.fac_lanes.clear();
+        for e in events.iter().filter(|e| e.first <= t && t < e.end) {
+            let f = if e.factor.is_finite() {
+                e.factor.clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            if f >= 1.0 {
+                continue;
+            }
+            for &s in self.hit_stages(e.hit) {
+                if sc.sfac[s.index()] >= 1.0 {
+                    sc.fac_stages.push(s.0);
+                }
+                sc.sfac[s.index()] = sc.sfac[s.index()].min(f);
+            }
+            let (ls, l1) = self.hit_lanes_slice(e.hit);
+            for &l in ls.iter().chain(l1.iter()) {
+                if sc.lfac[l.index()] >= 1.0 {
+                    sc.fac_lanes.push(l.0);
+                }
+                sc.lfac[l.index()] = sc.lfac[l.index()].min(f);
+            }
+        }
+        // Seeds: the previous epoch's deviating stages (to restore them), the stages now slowed, the buyers that
+        // must re-route, and the suppliers shipping over slowed lanes.
+        sc.seeds.copy_from_slice(&sc.odirty);
+        for &s in &sc.odirty_list {
+            sc.odirty[self.rank[s as usize] as usize / 64] = 0;
+        }
+        sc.odirty_list.clear();
+        let set = |bits: &mut [u64], r: u32| bits[r as usize / 64] |= 1u64 << (r % 64);
+        if !self.skip {
+            for r in 0..m.stages.len() {
+                set(&mut sc.seeds, r as u32);
+            }
+        }
+        for &s in &sc.fac_stages {
+            set(&mut sc.seeds, self.rank[s as usize]);
+            if sc.sfac[s as usize] <= 0.0 {
+                for &k in m.buyers_of(StageIx(s)) {
+                    set(&mut sc.seeds, self.rank[m.buyer(k).index()]);
+                }
+            }
+        }
+        for &l in &sc.fac_lanes {
+            let closed = sc.lfac[l as usize] <= 0.0;
+            for &k in &self.lane_src
+                [self.lane_src_off[l as usize] as usize..self.lane_src_off[l as usize + 1] as usize]
+            {
+                set(
+                    &mut sc.seeds,
+                    self.rank[m.sources[k.index()].supplier.index()],
+                );
+                if closed {
+                    set(&mut sc.seeds, self.rank[m.buyer(k).index()]);
+                }
+            }
+        }
+        // Buyers before suppliers: scan ranks downwards; a stage only marks its suppliers (lower ranks).
+        for w in (0..self.words).rev() {
+            while sc.seeds[w] != 0 {
+                let b = 63 - sc.seeds[w].leading_zeros();
+                sc.seeds[w] &= !(1u64 << b);
+                let r = w * 64 + b as usize;
+                let s = self.by_rank[r];
+                let seeds = &mut sc.seeds;
+                let rank = &self.rank;
+                let (req, target, dirty) = self.plan(s, &sc.sfac, &sc.lfac, &mut sc.order, |sup| {
+                    let q = rank[sup.index()];
+                    seeds[q as usize / 64] |= 1u64 << (q % 64);
+                });
+                sc.req[s.index()] = req;
+                sc.target[s.index()] = target;
+                if dirty || !self.skip {
+                    sc.odirty[w] |= 1u64 << b;
+                    sc.odirty_list.push(s.0);
+                }
+            }
+        }
+    }
+
+    /// One step of the goods flow over the stages that may deviate from plan, in topological order.
+    fn step(&self, t: usize, sc: &mut Scratch, sink: &mut dyn Sink) {
+        let cur = (t % self.slots) * self.words;
+        for w in 0..self.words {
+            let mut bits = sc.odirty[w] | sc.pending[cur + w];
+            while bits != 0 {
+                let b = bits.trailing_zeros();
+                self.flow(self.by_rank[w * 64 + b as usize], t, sc, sink);
+                bits &= bits - 1;
+                // Same-step shipments (delay 0) mark later ranks of this word.
+                let above = if b == 63 { 0 } else { !0u64 << (b + 1) };
+                bits |= sc.pending[cur + w] & above;
+            }
+        }
+        for w in 0..self.words {
+            sc.pending_count -= sc.pending[cur + w].count_ones() as usize;
+            sc.pending[cur + w] = 0;
+        }
+    }
+
+    /// Receives, produces and ships for one stage at step `t`.
+    fn flow(&self, s: StageIx, t: usize, sc: &mut Scratch, sink: &mut dyn Sink) {
+        let m = self.model;
+        let h = self.horizon;
+        let si = s.index();
+        if !sc.touched[si] {
+            sc.touched[si] = true;
+            sc.touched_list.push(s.0);
+        }
+        for g in m.groups_of(s) {
+            let mut got = 0.0;
+            for k in m.sources_of(g) {
+                let (a, b) = (
+                    self.ring_off[k.index()] as usize,
+                    self.ring_off[k.index() + 1] as usize,
+                );
+                got += if b > a {
+                    let slot = a + t % (b - a);
+                    std::mem::replace(&mut sc.ring[slot], self.base_order[k.index()])
+                } else {
+                    self.base_order[k.index()]
+                };
+            }
+            sc.buf[g.index()] += got;
+        }
+        let target = sc.target[si];
+        let mut made = target;
+        for g in m.groups_of(s) {
+            let q = m.groups[g.index()].qty;
+            if q > 0.0 {
+                made = made.min(sc.buf[g.index()] / q);
+            }
+        }
+        // Arrivals are sums of shares, so a planned buffer can miss `qty x target` by rounding.
+        if made > target * (1.0 - EPS) {
+            made = target;
+        }
+        let made = made.max(0.0);
+        for g in m.groups_of(s) {
+            let gi: GroupIx = g;
+            let q = m.groups[gi.index()].qty;
+            sc.buf[gi.index()] = (sc.buf[gi.index()] - q * made).max(0.0);
+        }
+        let avail = made + sc.inv[si];
+        let req = sc.req[si];
+        let ratio = if req > avail && req > 0.0 {
+            avail / req
+        } else {
+            1.0
+        };
+        let mut shipped = 0.0;
+        for &k in m.buyers_of(s) {
+            let src = &m.sources[k.index()];
+            let lf = src.lane.map_or(1.0, |l| sc.lfac[l.index()]);
+            let x = sc.order[k.index()] * ratio * lf;
+            shipped += x;
+            let d = self.delay[k.index()] as usize;
+            let at = t + d;
+            if at >= h {
+                continue;
+            }
+            let (a, b) = (
+                self.ring_off[k.index()] as usize,
+                self.ring_off[k.index() + 1] as usize,
+            );
+            if b > a {
+                sc.ring[a + at % (b - a)] = x;
+            }
+            let base = self.base_order[k.index()];
+            if (x - base).abs() > EPS * base.max(1.0) {
+                let r = self.rank[m.buyer(k).index()];
+                let slot = (at % self.slots) * self.words + r as usize / 64;
+                let bit = 1u64 << (r % 64);
+                if sc.pending[slot] & bit == 0 {
+                    sc.pending[slot] |= bit;
+                    sc.pending_count += 1;
+                }
+            }
+        }
+        let row = self.demand_row[si];
+        if row != NONE {
+            let d = m.demands[row as usize].demand;
+            let served = d * ratio;
+            shipped += served;
+            let at = t + self.demand_delay[row as usize] as usize;
+            let short = d - served;
+            if at < h && short > EPS * d.max(1e-300) {
+                sink.short(row as usize, at, short);
+            }
+        }
+        sc.inv[si] = (avail - shipped).max(0.0);
+    }
+
+    /// Puts every touched piece of state back to the steady state.
+    fn reset(&self, sc: &mut Scratch) {
+        let m = self.model;
+        for &s in &sc.touched_list {
+            let st = StageIx(s);
+            sc.touched[s as usize] = false;
+            sc.inv[s as usize] = m.stages[s as usize].inventory;
+            for g in m.groups_of(st) {
+                sc.buf[g.index()] = 0.0;
+            }
+            for &k in m.buyers_of(st) {
+                let (a, b) = (
+                    self.ring_off[k.index()] as usize,
+                    self.ring_off[k.index() + 1] as usize,
+                );
+                sc.ring[a..b].fill(self.base_order[k.index()]);
+            }
+        }
+        sc.touched_list.clear();
+        for &s in &sc.odirty_list {
+            let st = StageIx(s);
+            sc.odirty[self.rank[s as usize] as usize / 64] = 0;
+            sc.req[s as usize] = self.base_req[s as usize];
+            sc.target[s as usize] = self.base_target[s as usize];
+            for g in m.groups_of(st) {
+                for k in m.sources_of(g) {
+                    sc.order[k.index()] = self.base_order[k.index()];
+                }
+            }
+        }
+        sc.odirty_list.clear();
+        for &s in &sc.fac_stages {
+            sc.sfac[s as usize] = 1.0;
+        }
+        for &l in &sc.fac_lanes {
+            sc.lfac[l as usize] = 1.0;
+        }
+        sc.fac_stages.clear();
+        sc.fac_lanes.clear();
+        if sc.pending_count != 0 {
+            sc.pending.fill(0);
+            sc.pending_count = 0;
+        }
+    }
+
+    /// Simulates scenario `name` as written in `scenarios.csv`, recording every platform's series.
+    pub fn simulate_scenario(&self, name: &str) -> Result<SimResult, SimError> {
+        let ix = self
+            .model
+            .scenarios
+            .iter()
+            .position(|s| s.name == name)
+            .ok_or_else(|| SimError::UnknownScenario(name.to_string()))?;
+        Ok(self.simulate(&self.scenario_events(ix, None)))
+    }
+
+    /// Simulates a set of events, recording every platform's series.
+    pub fn simulate(&self, events: &[RunEvent]) -> SimResult {
+        let m = self.model;
+        let h = self.horizon;
+        let mut rec = Recorder {
+            short: vec![vec![0.0; h]; m.demands.len()],
+        };
+        let mut sc = self.scratch();
+        self.run(events, &mut sc, &mut rec);
+        let start = events.iter().map(|e| e.first).min().filter(|&s| s < h);
+        let platforms: Vec<PlatformSeries> = m
+            .demands
+            .iter()
+            .zip(rec.short)
+            .map(|(d, short)| {
+                let delivered: Vec<f64> = short.iter().map(|x| d.demand - x).collect();
+                let mut cum = 0.0;
+                let cum_loss: Vec<f64> = short
+                    .iter()
+                    .map(|x| {
+                        cum += x * d.loss_per_unit;
+                        cum
+                    })
+                    .collect();
+                let first = short.iter().position(|&x| x > 0.0);
+                let last = short.iter().rposition(|&x| x > 0.0);
+                PlatformSeries {
+                    stage: m.stages[d.stage.index()].id.clone(),
+                    demand: d.demand,
+                    loss_per_unit: d.loss_per_unit,
+                    first_shortfall: first,
+                    recovery: last.and_then(|l| (l + 1 < h).then_some(l + 1)),
+                    steps_short: short.iter().filter(|&&x| x > 0.0).count(),
+                    total_shortfall: short.iter().sum(),
+                    loss: cum,
+                    delivered,
+                    shortfall: short,
+                    cum_loss,
+                }
+            })
+            .collect();
+        let first = platforms.iter().filter_map(|p| p.first_shortfall).min();
+        let any_unrecovered = platforms
+            .iter()
+            .any(|p| p.first_shortfall.is_some() && p.recovery.is_none());
+        SimResult {
+            horizon: h,
+            steady_baseline: self.steady,
+            disruption_start: start,
+            first_shortfall: first,
+            time_to_survive: match (first, start) {
+                (Some(f), Some(s)) => Some(f.saturating_sub(s)),
+                (Some(f), None) => Some(f),
+                _ => None,
+            },
+            recovery: if any_unrecovered {
+                None
+            } else {
+                platforms.iter().filter_map(|p| p.recovery).max()
+            },
+            total_loss: platforms.iter().map(|p| p.loss).sum(),
+            platforms,
+        }
+    }
+}
+
+/// The mutable state of one run, reused across runs (one per thread).
+#[derive(Debug, Clone)]
+pub struct Scratch {
+    inv: Vec<f64>,
+    buf: Vec<f64>,
+    ring: Vec<f64>,
+    order: Vec<f64>,
+    req: Vec<f64>,
+    target: Vec<f64>,
+    sfac: Vec<f64>,
+    lfac: Vec<f64>,
+    odirty: Vec<u64>,
+    odirty_list: Vec<u32>,
+    seeds: Vec<u64>,
+    pending: Vec<u64>,
+    pending_count: usize,
+    touched: Vec<bool>,
+    touched_list: Vec<u32>,
+    fac_stages: Vec<u32>,
+    fac_lanes: Vec<u32>,
+    bounds: Vec<usize>,
+}
+
+struct Recorder {
+    short: Vec<Vec<f64>>,
+}
+
+impl Sink for Recorder {
+    fn short(&mut self, row: usize, step: usize, units: f64) {
+        self.short[row][step] += units;
+    }
+}
+
+/// One platform's (demand row's) series over the horizon.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlatformSeries {
+    pub stage: String,
+    pub demand: f64,
+    pub loss_per_unit: f64,
+    pub delivered: Vec<f64>,
+    pub shortfall: Vec<f64>,
+    pub cum_loss: Vec<f64>,
+    /// First step with a shortfall.
+    pub first_shortfall: Option<usize>,
+    /// First step after the last shortfall (`None`: no shortfall, or still short at the horizon's last step).
+    pub recovery: Option<usize>,
+    pub steps_short: usize,
+    pub total_shortfall: f64,
+    pub loss: f64,
+}
+
+/// The result of simulating one disruption.
+#[derive(Clone, Debug, Serialize)]
+pub struct SimResult {
+    pub horizon: usize,
+    /// False when the undisrupted model already falls short (its shortfall is then included).
+    pub steady_baseline: bool,
+    /// First step of the earliest event.
+    pub disruption_start: Option<usize>,
+    /// First step any platform is short.
+    pub first_shortfall: Option<usize>,
+    /// Whole steps of full service from the disruption's start: `first_shortfall - disruption_start`.
+    pub time_to_survive: Option<usize>,
+    /// First step from which no platform is short again until the horizon (`None`: no shortfall, or some
+    /// platform still short at the last step).
+    pub recovery: Option<usize>,
+    pub total_loss: f64,
+    pub platforms: Vec<PlatformSeries>,
+}

@@ -1,0 +1,222 @@
+//! A stress sweep: PI and TTS of every element of one kind (or of every named scenario), ranked by REI.
+//!
+//! REI (risk exposure index, Simchi-Levi et al. 2015) = PI / max PI over the scenarios compared: the worst is 1,
+//! and all are 0 when no scenario causes any loss.
+//!
+//! Duration of each scenario: a fixed `t` if given; otherwise, for an element, the longest `ttr` among the stages
+//! it stops (the paper's time to recover), falling back to a default for elements with no `ttr` (lanes,
+//! chokepoints, stages without `ttr`); for a named scenario, its longest event `duration`.
+//!
+//! # Complexity
+//! One impact per scenario, in a fixed number of chunks run in parallel (rayon); each chunk re-solves its
+//! components' LPs warm ([`WarmLp`]). Results keep the input order before ranking, so output is deterministic.
+//! Ranking is O(k log k).
+
+use crate::lp::{Disruption, Impact, StressError, StressLp, Tts, WarmLp};
+use keel_model::{
+    BlocIx, ChokeIx, CountryIx, FirmIx, ItemIx, LaneIx, Model, RegimeIx, SiteIx, StageIx, Target,
+};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// How long each scenario lasts.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub enum Duration {
+    /// The element's own time to recover (scenario duration for named scenarios), else `fallback`.
+    Ttr { fallback: f64 },
+    /// The same `t` for every scenario.
+    Fixed(f64),
+}
+
+/// One scenario of a sweep.
+#[derive(Clone, Debug)]
+pub struct Case {
+    /// E.g. `stage plt-lav@...` or the scenario name.
+    pub name: String,
+    pub disruption: Disruption,
+    /// Duration `t` for PI.
+    pub t: f64,
+}
+
+/// One ranked result.
+#[derive(Clone, Debug, Serialize)]
+pub struct SweepRow {
+    pub name: String,
+    pub t: f64,
+    pub rei: f64,
+    #[serde(flatten)]
+    pub impact: Impact,
+}
+
+/// Every target of a kind (`stage|site|firm|country|bloc|lane|chokepoint|regime|item`).
+pub fn targets_of_kind(model: &Model, kind: &str) -> Result<Vec<Target>, StressError> {
+    let n = |len: usize| 0..len;
+    Ok(match kind {
+        "stage" => n(model.stages.len())
+            .map(|i| Target::Stage(StageIx::new(i)))
+            .collect(),
+        "site" => n(model.sites.len())
+            .map(|i| Target::Site(SiteIx::new(i)))
+            .collect(),
+        "firm" => n(model.firms.len())
+            .map(|i| Target::Firm(FirmIx::new(i)))
+            .collect(),
+        "country" => n(model.countries.len())
+            .map(|i| Target::Country(CountryIx::new(i)))
+            .collect(),
+        "bloc" => n(model.blocs.len())
+            .map(|i| Target::Bloc(BlocIx::new(i)))
+            .collect(),
+        "lane" => n(model.lanes.len())
+            .map(|i| Target::Lane(LaneIx::new(i)))
+            .collect(),
+        "chokepoint" => n(model.chokepoints.len())
+            .map(|i| Target::Chokepoint(ChokeIx::new(i)))
+            .collect(),
+        "regime" => n(model.regimes.len())
+            .map(|i| Target::Regime(RegimeIx::new(i)))
+            .collect(),
+        "item" => n(model.items.len())
+            .map(|i| Target::Item(ItemIx::new(i)))
+            .collect(),
+        other => {
+            return Err(StressError::Option(format!(
+                "unknown target kind `{other}` (expected one of {})",
+                Target::KINDS.join(", ")
+            )))
+        }
+    })
+}
+
+fn check_t(t: f64, what: &str) -> Result<f64, StressError> {
+    if t.is_finite() && t >= 0.0 {
+        Ok(t)
+    } else {
+        Err(StressError::Option(format!("{what} must be >= 0, got {t}")))
+    }
+}
+
+fn ttr_of(model: &Model, d: &Disruption) -> Option<f64> {
+    d.stages
+        .iter()
+        .filter_map(|&(s, _)| model.stages[s.index()].ttr)
+        .fold(None, |a, x| Some(a.map_or(x, |a: f64| a.max(x))))
+}
+
+/// A full outage of each target of `kind`.
+pub fn element_cases(
+    model: &Model,
+    kind: &str,
+    duration: Duration,
+) -> Result<Vec<Case>, StressError> {
+    targets_of_kind(model, kind)?
+        .into_iter()
+        .map(|tg| {
+            let disruption = Disruption::from_target(model, tg, 0.0);
+            let t = match duration {
+                Duration::Fixed(t) => check_t(t, "--ttr")?,
+                Duration::Ttr { fallback } => match ttr_of(model, &disruption) {
+                    Some(t) => check_t(t, "ttr")?,
+                    None => check_t(fallback, "fallback ttr")?,
+                },
+            };
+            Ok(Case {
+                name: model.target_name(tg),
+                disruption,
+                t,
+            })
+        })
+        .collect()
+}
+
+/// Each named scenario of `scenarios.csv`, events taken as simultaneous.
+pub fn scenario_cases(model: &Model, duration: Duration) -> Result<Vec<Case>, StressError> {
+    model
+        .scenarios
+        .iter()
+        .map(|sc| {
+            let disruption = Disruption::from_scenario(model, sc);
+            let longest = sc.events.iter().map(|e| e.duration).fold(0.0, f64::max);
+            let t = match duration {
+                Duration::Fixed(t) => check_t(t, "--ttr")?,
+                Duration::Ttr { .. } if longest > 0.0 => check_t(longest, "scenario duration")?,
+                Duration::Ttr { fallback } => {
+                    check_t(ttr_of(model, &disruption).unwrap_or(fallback), "ttr")?
+                }
+            };
+            Ok(Case {
+                name: sc.name.clone(),
+                disruption,
+                t,
+            })
+        })
+        .collect()
+}
+
+/// Chunks of a sweep; each builds its own warm LPs (one cold solve per component touched).
+const CHUNKS: usize = 8;
+const MIN_CHUNK: usize = 16;
+
+/// Solves every case in parallel and ranks them: REI (= PI) descending, then TTS ascending, then name.
+/// `progress` is called with the number of cases finished so far (from worker threads).
+pub fn sweep(
+    lp: &StressLp<'_>,
+    cases: &[Case],
+    platform_tts: bool,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Vec<SweepRow>, StressError> {
+    let done = AtomicUsize::new(0);
+    // A fixed number of chunks (not one per thread) keeps the warm-start sequence, hence every last digit,
+    // independent of the machine; each chunk builds its LPs once and re-solves them warm.
+    let chunk = cases.len().div_ceil(CHUNKS).max(MIN_CHUNK);
+    let impacts: Vec<Vec<Impact>> = cases
+        .par_chunks(chunk)
+        .map(|part| {
+            let mut warm = WarmLp::new(lp);
+            part.iter()
+                .map(|c| {
+                    let r = warm.impact(&c.disruption, c.t, platform_tts);
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                    r
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .collect::<Result<_, _>>()?;
+    let impacts: Vec<Impact> = impacts.into_iter().flatten().collect();
+    let max_pi = impacts.iter().map(|i| i.pi).fold(0.0, f64::max);
+    let mut rows: Vec<SweepRow> = cases
+        .iter()
+        .zip(impacts)
+        .map(|(c, impact)| SweepRow {
+            name: c.name.clone(),
+            t: c.t,
+            rei: if max_pi > 0.0 {
+                impact.pi / max_pi
+            } else {
+                0.0
+            },
+            impact,
+        })
+        .collect();
+    rank(&mut rows);
+    Ok(rows)
+}
+
+fn tts_key(t: &Tts) -> (bool, f64) {
+    (t.at_least, t.value)
+}
+
+/// Sorts by PI descending, then TTS ascending (finite before "at least"), then name.
+pub fn rank(rows: &mut [SweepRow]) {
+    rows.sort_by(|a, b| {
+        b.impact
+            .pi
+            .total_cmp(&a.impact.pi)
+            .then_with(|| {
+                let (x, y) = (tts_key(&a.impact.tts), tts_key(&b.impact.tts));
+                x.0.cmp(&y.0).then(x.1.total_cmp(&y.1))
+            })
+            .then_with(|| a.name.cmp(&b.name))
+    });
+}
