@@ -9,12 +9,15 @@ fn main() {
     }
 }
 
-/// Exposure (issue 3): look-through value exposure (by country, bloc, parent, top 20 firms) of every platform on
-/// generated models of 10^4, 10^5, 10^6 input rows (`KEEL_BENCH_ROWS` to choose), timed after load; median of
-/// 5 runs (3 at 10^6). With `KEEL_BENCH_DIR=path` each model is also written to `path/rows-N/` with Keel's
-/// answer in `keel_exposure.csv`, for `bench/peers/see_networkx.py exposure`.
+/// Exposure (issue 3): look-through value exposure of every platform on generated models of 10^4, 10^5, 10^6
+/// input rows (`KEEL_BENCH_ROWS` to choose), timed after load; median of 5 runs (3 at 10^6). Three variants:
+/// `no-firms` (value, home shares, by country, bloc and parent: the forward pass only, what the peer computes
+/// and more), `top20-firms` (plus the 20 largest firms: adds the backward block sweep) and `backward` (the old
+/// all-backward path, [`keel_see::exposure::exposure_backward`], top 20 firms, for comparison). With
+/// `KEEL_BENCH_DIR=path` each model is also written to `path/rows-N/` with Keel's answer in
+/// `keel_exposure.csv`, for `bench/peers/see_networkx.py exposure`.
 fn exposure_bench() {
-    use keel_see::exposure::{exposure, ExposureOptions};
+    use keel_see::exposure::{exposure, exposure_backward, ExposureOptions, PlatformExposure};
     use std::io::Write;
     use std::time::Instant;
     let sizes: Vec<usize> = std::env::var("KEEL_BENCH_ROWS")
@@ -33,10 +36,11 @@ fn exposure_bench() {
             .expect("generated model is valid")
             .model;
         println!(
-            "exposure/{rows}: {} stages, {} input rows, {} platforms, {} threads (generate + build {:.2} s)",
+            "exposure/{rows}: {} stages, {} input rows, {} platforms, {} countries, {} threads (generate + build {:.2} s)",
             m.stages.len(),
             m.arc_count(),
             m.demands.len(),
+            m.countries.len(),
             rayon::current_num_threads(),
             t.elapsed().as_secs_f64()
         );
@@ -45,35 +49,52 @@ fn exposure_bench() {
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(if rows >= 1_000_000 { 3 } else { 5 });
-        let mut times = Vec::new();
-        let mut res = Vec::new();
-        for _ in 0..reps {
-            let t = Instant::now();
-            res = std::hint::black_box(exposure(
-                &m,
-                &ps,
-                ExposureOptions {
-                    tiers: false,
-                    top_firms: Some(20),
-                },
-            ));
-            times.push(t.elapsed().as_secs_f64());
-        }
-        times.sort_by(f64::total_cmp);
-        let upstream: usize = res.iter().map(|e| e.upstream_stages).sum();
-        println!(
-            "exposure/{rows}/all-platforms: median {:.4} s of {reps} (min {:.4}, max {:.4}); {upstream} upstream stages swept",
-            times[reps / 2],
-            times[0],
-            times[reps - 1]
-        );
+        let time = |name: &str, f: &dyn Fn() -> Vec<PlatformExposure>| {
+            let mut times = Vec::new();
+            let mut res = Vec::new();
+            for _ in 0..reps {
+                let t = Instant::now();
+                res = std::hint::black_box(f());
+                times.push(t.elapsed().as_secs_f64());
+            }
+            times.sort_by(f64::total_cmp);
+            let upstream: usize = res.iter().map(|e| e.upstream_stages).sum();
+            println!(
+                "exposure/{rows}/{name}: median {:.4} s of {reps} (min {:.4}, max {:.4}); {upstream} upstream stages",
+                times[reps / 2],
+                times[0],
+                times[reps - 1]
+            );
+            res
+        };
+        let no_firms = ExposureOptions {
+            tiers: false,
+            top_firms: Some(0),
+        };
+        let top20 = ExposureOptions {
+            tiers: false,
+            top_firms: Some(20),
+        };
+        let res = time("no-firms", &|| exposure(&m, &ps, no_firms));
+        time("top20-firms", &|| exposure(&m, &ps, top20));
+        let back = time("backward", &|| exposure_backward(&m, &ps, top20));
+        let diff = res
+            .iter()
+            .zip(&back)
+            .map(|(f, b)| {
+                ((f.value_added - b.value_added) / b.value_added)
+                    .abs()
+                    .max((f.home_share - b.home_share).abs())
+            })
+            .fold(0.0, f64::max);
+        println!("exposure/{rows}: forward vs backward, max relative difference in value added / home share {diff:.1e}");
         let t = Instant::now();
         let tiers = exposure(
             &m,
             &ps,
             ExposureOptions {
                 tiers: true,
-                top_firms: Some(20),
+                top_firms: Some(0),
             },
         );
         println!(

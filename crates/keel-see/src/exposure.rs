@@ -28,12 +28,16 @@
 //! `x_i^(d) = sum over rows (j, i) of x_j^(d-1) * qty * share`, so `x = sum_d x^(d)` and the value at tier `d`
 //! is `sum_i va_i x_i^(d)` (tier 0 is `P`'s own value added, tier 1 its direct suppliers', ...).
 //!
-//! Two independent implementations: [`requirement`] sweeps one platform's upstream closure (O(S_P + E_P) for
-//! the stages and rows upstream of `P`); [`exposure`] sweeps the whole graph once per block of 16 platforms,
-//! carrying 16 requirement vectors at once, which is faster when platforms share most of their suppliers.
+//! Three implementations: [`exposure`] takes the value, country, bloc and ultimate-control breakdowns from the
+//! forward (cost-push) pass of [`crate::embodied`] (value embodied per unit of every stage, suppliers first;
+//! the transpose of this calculation, so its cost does not depend on the number of platforms) and sweeps
+//! requirement vectors only for the firm breakdown; [`exposure_backward`] computes every breakdown from the
+//! requirement vectors, sweeping the whole graph once per block of 16 platforms; [`requirement`] sweeps one
+//! platform's upstream closure (O(S_P + E_P) for the stages and rows upstream of `P`).
 //!
 //! # Complexity
-//! [`exposure`]: O(stages + arcs + ceil(platforms / 16) x (stages + arcs + firms)), blocks in parallel (rayon).
+//! [`exposure`]: O(stages + arcs x (2 x countries + platforms / 64)), plus, only when firms are asked for,
+//! O(ceil(platforms / 16) x (stages + arcs + firms)) in parallel blocks (rayon).
 //! [`requirements`]: O(S_P + E_P) per platform, in parallel. The tier split costs O(L_P x E_P) per platform for
 //! the longest input chain L_P, so it is computed only when asked.
 
@@ -64,7 +68,8 @@ pub struct ExposureOptions {
     /// Also split value by tier (costs O(longest chain x arcs) per platform).
     pub tiers: bool,
     /// Keep only the largest this many firms per platform (`None`: all). On a large model every platform can
-    /// reach tens of thousands of firms, and listing them all dominates time and memory.
+    /// reach tens of thousands of firms, and listing them all dominates time and memory. `Some(0)` skips the
+    /// firm breakdown, and with it the per-platform requirement sweep, entirely.
     pub top_firms: Option<usize>,
 }
 
@@ -387,21 +392,95 @@ impl Plan {
 /// Look-through exposure of each platform (see the module doc). `platforms` usually comes from
 /// [`crate::resolve_platforms`].
 ///
-/// Platforms are processed in blocks of [`LANES`]: one sweep over the whole input graph in reverse topological
-/// order carries the block's requirement vectors at once (`x[s]` is an array with one lane per platform), so
-/// each row is read once per block instead of once per platform, and the breakdowns are then summed in one
-/// pass over the stages. Blocks run in parallel. This is independent of [`requirement`]'s closure sweep; the
-/// tests check both against a dense solve.
+/// The value added, home shares and the country, bloc and ultimate-control breakdowns come from the forward
+/// (cost-push) pass of [`crate::embodied`], whose cost does not depend on the number of platforms. Only the
+/// firm breakdown needs each platform's requirement vector, so the backward block sweep of
+/// [`exposure_backward`] runs only when firms are asked for: `top_firms: Some(0)` skips it and leaves
+/// `by_firm` empty.
+///
+/// # Complexity
+/// O(stages + arcs x (2 x countries + platforms / 64)) for the forward pass; with firms, plus
+/// O(ceil(platforms / 16) x (stages + arcs + firms)) for the backward sweep (blocks in parallel).
+pub fn exposure(m: &Model, platforms: &[StageIx], opts: ExposureOptions) -> Vec<PlatformExposure> {
+    let fwd = crate::embodied::embodied(m, platforms);
+    let firms: Option<Vec<Vec<(usize, f64)>>> = (opts.top_firms != Some(0)).then(|| {
+        let plan = Plan::new(m);
+        platforms
+            .par_chunks(LANES)
+            .flat_map_iter(|block| {
+                let sw = sweep_block(m, &plan, block, false);
+                (0..block.len())
+                    .map(|b| firm_values(m, &sw.firm, b, opts.top_firms))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    });
+    let mut out: Vec<PlatformExposure> = fwd
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let by_firm = firms
+                .as_ref()
+                .map_or_else(Vec::new, |f| firm_rows(m, f[i].iter().copied(), e.total));
+            assemble(
+                m,
+                e.platform,
+                e.total,
+                e.upstream_stages,
+                &e.by_country,
+                &e.by_parent,
+                by_firm,
+            )
+        })
+        .collect();
+    add_tiers(m, &mut out, opts);
+    out
+}
+
+/// The same result as [`exposure`], every breakdown from the backward formulation: platforms in blocks of
+/// [`LANES`], one sweep over the whole input graph in reverse topological order carrying the block's requirement
+/// vectors at once (`x[s]` is an array with one lane per platform), then one pass over the stages summing the
+/// breakdowns. Blocks run in parallel. Kept as the independent reference the tests check [`exposure`] against.
 ///
 /// # Complexity
 /// O(stages + arcs) to lay out the graph, then O(ceil(platforms / 16) x (stages + arcs + firms)) time and
 /// O(16 x (stages + firms)) memory per block in flight, plus O(F log F) per platform to rank its F firms.
-pub fn exposure(m: &Model, platforms: &[StageIx], opts: ExposureOptions) -> Vec<PlatformExposure> {
+pub fn exposure_backward(
+    m: &Model,
+    platforms: &[StageIx],
+    opts: ExposureOptions,
+) -> Vec<PlatformExposure> {
     let plan = Plan::new(m);
     let mut out: Vec<PlatformExposure> = platforms
         .par_chunks(LANES)
-        .flat_map_iter(|block| exposure_block(m, &plan, block, opts))
+        .flat_map_iter(|block| {
+            let sw = sweep_block(m, &plan, block, true);
+            block
+                .iter()
+                .enumerate()
+                .map(|(b, &p)| {
+                    let country: Vec<f64> = sw.country.iter().map(|v| v[b]).collect();
+                    let parent: Vec<f64> = sw.parent.iter().map(|v| v[b]).collect();
+                    let fv = firm_values(m, &sw.firm, b, opts.top_firms);
+                    let by_firm = firm_rows(m, fv.into_iter(), sw.total[b]);
+                    assemble(
+                        m,
+                        p,
+                        sw.total[b],
+                        sw.upstream[b],
+                        &country,
+                        &parent,
+                        by_firm,
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
         .collect();
+    add_tiers(m, &mut out, opts);
+    out
+}
+
+fn add_tiers(m: &Model, out: &mut [PlatformExposure], opts: ExposureOptions) {
     if opts.tiers {
         out.par_iter_mut().for_each(|e| {
             let tv = tier_values(m, e.stage);
@@ -417,7 +496,57 @@ pub fn exposure(m: &Model, platforms: &[StageIx], opts: ExposureOptions) -> Vec<
             );
         });
     }
-    out
+}
+
+/// One platform's result from its value by country and by country of ultimate control (indexed by country).
+fn assemble(
+    m: &Model,
+    p: StageIx,
+    total: f64,
+    upstream: usize,
+    country: &[f64],
+    parent: &[f64],
+    by_firm: Vec<Share>,
+) -> PlatformExposure {
+    // Blocs follow from countries: a country's value counts toward each of its blocs.
+    let mut bloc = vec![0.0; m.blocs.len()];
+    let mut no_bloc = 0.0;
+    for (c, v) in country.iter().enumerate() {
+        let blocs = &m.countries[c].blocs;
+        if blocs.is_empty() {
+            no_bloc += v;
+        }
+        for bl in blocs {
+            bloc[bl.index()] += v;
+        }
+    }
+    let home = m.meta.home_country.index();
+    let code = |i: usize| m.countries[i].code.clone();
+    let mut by_bloc = rows(
+        bloc.iter()
+            .enumerate()
+            .map(|(i, &v)| (m.blocs[i].clone(), v)),
+        total,
+    );
+    by_bloc.extend(rows(std::iter::once((NO_BLOC.to_string(), no_bloc)), total));
+    PlatformExposure {
+        platform: m.stages[p.index()].id.clone(),
+        stage: p,
+        item: m.items[m.stages[p.index()].item.index()].id.clone(),
+        value_added: total,
+        upstream_stages: upstream,
+        home_country: code(home),
+        home_share: frac(country[home], total),
+        home_controlled_share: frac(parent[home], total),
+        by_country: rows(
+            country.iter().enumerate().map(|(i, &v)| (code(i), v)),
+            total,
+        ),
+        by_bloc,
+        by_parent: rows(parent.iter().enumerate().map(|(i, &v)| (code(i), v)), total),
+        by_firm,
+        by_tier: None,
+    }
 }
 
 type Lanes = [f64; LANES];
@@ -430,12 +559,17 @@ fn add(acc: &mut Lanes, v: &Lanes) {
     }
 }
 
-fn exposure_block(
-    m: &Model,
-    plan: &Plan,
-    block: &[StageIx],
-    opts: ExposureOptions,
-) -> Vec<PlatformExposure> {
+/// The per-lane sums of one block's backward sweep.
+struct BlockSums {
+    total: Lanes,
+    upstream: [usize; LANES],
+    country: Vec<Lanes>,
+    parent: Vec<Lanes>,
+    firm: Vec<Lanes>,
+}
+
+/// Sweeps one block of platforms backward and sums value by firm (and, if `groups`, by country and parent).
+fn sweep_block(m: &Model, plan: &Plan, block: &[StageIx], groups: bool) -> BlockSums {
     let n = m.stages.len();
     let mut x: Vec<Lanes> = vec![ZERO; n];
     for (b, p) in block.iter().enumerate() {
@@ -455,12 +589,14 @@ fn exposure_block(
             }
         }
     }
-    let (nc, nb) = (m.countries.len(), m.blocs.len());
-    let mut country = vec![ZERO; nc];
-    let mut parent = vec![ZERO; nc];
-    let mut firm = vec![ZERO; m.firms.len()];
-    let mut total = ZERO;
-    let mut upstream = [0usize; LANES];
+    let nc = if groups { m.countries.len() } else { 0 };
+    let mut s = BlockSums {
+        total: ZERO,
+        upstream: [0; LANES],
+        country: vec![ZERO; nc],
+        parent: vec![ZERO; nc],
+        firm: vec![ZERO; m.firms.len()],
+    };
     for (t, xs) in x.iter().enumerate() {
         if *xs == ZERO {
             continue;
@@ -469,66 +605,20 @@ fn exposure_block(
         let mut v = ZERO;
         for b in 0..LANES {
             v[b] = va * xs[b];
-            upstream[b] += usize::from(xs[b] > 0.0);
+            s.upstream[b] += usize::from(xs[b] > 0.0);
         }
-        add(&mut total, &v);
-        add(&mut country[plan.country[t] as usize], &v);
-        add(&mut parent[plan.parent[t] as usize], &v);
-        add(&mut firm[plan.firm[t] as usize], &v);
-    }
-    // Blocs follow from countries: a country's value counts toward each of its blocs.
-    let mut bloc = vec![ZERO; nb];
-    let mut no_bloc = ZERO;
-    for (c, v) in country.iter().enumerate() {
-        let blocs = &m.countries[c].blocs;
-        if blocs.is_empty() {
-            add(&mut no_bloc, v);
-        }
-        for bl in blocs {
-            add(&mut bloc[bl.index()], v);
+        add(&mut s.firm[plan.firm[t] as usize], &v);
+        if groups {
+            add(&mut s.total, &v);
+            add(&mut s.country[plan.country[t] as usize], &v);
+            add(&mut s.parent[plan.parent[t] as usize], &v);
         }
     }
-    let home = m.meta.home_country.index();
-    let code = |i: usize| m.countries[i].code.clone();
-    block
-        .iter()
-        .enumerate()
-        .map(|(b, &p)| {
-            let tot = total[b];
-            let mut by_bloc = rows(
-                bloc.iter()
-                    .enumerate()
-                    .map(|(i, v)| (m.blocs[i].clone(), v[b])),
-                tot,
-            );
-            by_bloc.extend(rows(
-                std::iter::once((NO_BLOC.to_string(), no_bloc[b])),
-                tot,
-            ));
-            PlatformExposure {
-                platform: m.stages[p.index()].id.clone(),
-                stage: p,
-                item: m.items[m.stages[p.index()].item.index()].id.clone(),
-                value_added: tot,
-                upstream_stages: upstream[b],
-                home_country: code(home),
-                home_share: frac(country[home][b], tot),
-                home_controlled_share: frac(parent[home][b], tot),
-                by_country: rows(
-                    country.iter().enumerate().map(|(i, v)| (code(i), v[b])),
-                    tot,
-                ),
-                by_bloc,
-                by_parent: rows(parent.iter().enumerate().map(|(i, v)| (code(i), v[b])), tot),
-                by_firm: top_firms(m, &firm, b, tot, opts.top_firms),
-                by_tier: None,
-            }
-        })
-        .collect()
+    s
 }
 
-/// The firms of lane `b` with non-zero value, largest first, cut to `limit` before any id is cloned.
-fn top_firms(m: &Model, firm: &[Lanes], b: usize, total: f64, limit: Option<usize>) -> Vec<Share> {
+/// The firms of lane `b` with non-zero value, the largest `limit` of them (any order).
+fn firm_values(m: &Model, firm: &[Lanes], b: usize, limit: Option<usize>) -> Vec<(usize, f64)> {
     let mut fv: Vec<(usize, f64)> = firm
         .iter()
         .enumerate()
@@ -547,10 +637,12 @@ fn top_firms(m: &Model, firm: &[Lanes], b: usize, total: f64, limit: Option<usiz
             fv.truncate(k);
         }
     }
-    rows(
-        fv.into_iter().map(|(f, v)| (m.firms[f].id.clone(), v)),
-        total,
-    )
+    fv
+}
+
+/// Firm rows, largest first; ids are cloned only for the firms kept.
+fn firm_rows(m: &Model, fv: impl Iterator<Item = (usize, f64)>, total: f64) -> Vec<Share> {
+    rows(fv.map(|(f, v)| (m.firms[f].id.clone(), v)), total)
 }
 
 /// Convenience: exposure of the platforms named like [`crate::resolve_platforms`] does.

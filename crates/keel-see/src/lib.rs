@@ -17,6 +17,7 @@
 pub mod concentration;
 pub mod controls;
 pub mod criticality;
+pub mod embodied;
 pub mod exposure;
 
 use keel_model::{Model, StageIx};

@@ -4,11 +4,63 @@
 #![allow(clippy::needless_range_loop)]
 
 use keel_model::{Model, StageIx, TextModel};
-use keel_see::exposure::{exposure, requirement, tier_values, ExposureOptions, NO_BLOC};
+use keel_see::embodied::embodied;
+use keel_see::exposure::{
+    exposure, exposure_backward, requirement, tier_values, ExposureOptions, PlatformExposure,
+    Share, NO_BLOC,
+};
 use proptest::prelude::*;
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
+}
+
+/// Forward (cost-push) and backward (requirement) results agree: values to 1e-12 of the platform's total,
+/// shares to 1e-12, the same keys in the same order except where two values tie to rounding.
+fn assert_agree(f: &PlatformExposure, b: &PlatformExposure) {
+    let scale = 1.0f64.max(f.value_added.abs());
+    let near = |x: f64, y: f64, s: f64| (x - y).abs() <= 1e-12 * s;
+    assert_eq!(f.platform, b.platform);
+    assert!(
+        near(f.value_added, b.value_added, scale),
+        "{}: V {} vs {}",
+        f.platform,
+        f.value_added,
+        b.value_added
+    );
+    assert_eq!(f.upstream_stages, b.upstream_stages, "{}", f.platform);
+    assert!(near(f.home_share, b.home_share, 1.0));
+    assert!(near(f.home_controlled_share, b.home_controlled_share, 1.0));
+    for (what, x, y) in [
+        ("country", &f.by_country, &b.by_country),
+        ("bloc", &f.by_bloc, &b.by_bloc),
+        ("parent", &f.by_parent, &b.by_parent),
+        ("firm", &f.by_firm, &b.by_firm),
+    ] {
+        let sorted = |r: &[Share]| {
+            let mut v: Vec<(String, f64, f64)> = r
+                .iter()
+                .map(|s| (s.key.clone(), s.value, s.share))
+                .collect();
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v
+        };
+        let (x, y) = (sorted(x), sorted(y));
+        // A value that is 0 on one side may be a 1e-17 residue on the other; compare over the union.
+        let get = |v: &[(String, f64, f64)], k: &str| {
+            v.iter()
+                .find(|r| r.0 == k)
+                .map_or((0.0, 0.0), |r| (r.1, r.2))
+        };
+        for (k, _, _) in x.iter().chain(&y) {
+            let (a, b) = (get(&x, k), get(&y, k));
+            assert!(
+                near(a.0, b.0, scale) && near(a.1, b.1, 1.0),
+                "{} {what} {k}: {a:?} vs {b:?}",
+                f.platform
+            );
+        }
+    }
 }
 
 /// A three-tier diamond with shares and qty > 1:
@@ -154,6 +206,64 @@ fn diamond_by_hand() {
         ["fc", "fb2"]
     );
     assert!(close(top.by_firm[1].share, 112.5 / 592.5));
+
+    // Forward (cost-push), value embodied per unit of each stage, suppliers first:
+    // E_C  = CHN 10
+    // E_B1 = USA 20 + 2 E_C = USA 20, CHN 20;   E_B2 = DEU 30 + 4 E_C = DEU 30, CHN 40
+    // E_A  = CAN 50 + 3 (0.5 E_B1 + 0.5 E_B2) = CAN 50, USA 30, DEU 45, CHN 90             (total 215)
+    // E_P  = CAN 100 + 2 E_A + 0.25 E_B1 + 0.75 E_B2 = CAN 200, USA 65, DEU 112.5, CHN 215 (total 592.5)
+    // Ultimate control: A's firm is US-controlled, so U_A = USA 50 + ..., U_P = CAN 100, USA 165, DEU 112.5,
+    // CHN 215 -- the same as the backward sums above.
+    let a = m.stage_ix("A").unwrap();
+    let em = embodied(&m, &[p, a]);
+    let code = |c: &str| m.country_ix(c).unwrap().index();
+    for (c, want) in [
+        ("CAN", 200.0),
+        ("USA", 65.0),
+        ("DEU", 112.5),
+        ("CHN", 215.0),
+    ] {
+        assert_eq!(em[0].by_country[code(c)], want, "{c}");
+    }
+    for (c, want) in [
+        ("CAN", 100.0),
+        ("USA", 165.0),
+        ("DEU", 112.5),
+        ("CHN", 215.0),
+    ] {
+        assert_eq!(em[0].by_parent[code(c)], want, "{c}");
+    }
+    assert_eq!(em[0].total, 592.5);
+    assert_eq!(em[0].upstream_stages, 5);
+    for (c, want) in [("CAN", 50.0), ("USA", 30.0), ("DEU", 45.0), ("CHN", 90.0)] {
+        assert_eq!(em[1].by_country[code(c)], want, "{c}");
+    }
+    assert_eq!((em[1].total, em[1].upstream_stages), (215.0, 4));
+    for opts in [
+        ExposureOptions::default(),
+        ExposureOptions {
+            tiers: true,
+            top_firms: Some(2),
+        },
+    ] {
+        let f = exposure(&m, &[p, a], opts);
+        let b = exposure_backward(&m, &[p, a], opts);
+        for (f, b) in f.iter().zip(&b) {
+            assert_agree(f, b);
+            assert_eq!(f.by_tier, b.by_tier);
+        }
+    }
+    // Without firms the per-platform sweep is skipped and the rest is unchanged.
+    let nf = &exposure(
+        &m,
+        &[p],
+        ExposureOptions {
+            top_firms: Some(0),
+            ..Default::default()
+        },
+    )[0];
+    assert!(nf.by_firm.is_empty());
+    assert_eq!(nf.by_country, e.by_country);
 }
 
 #[test]
@@ -195,6 +305,15 @@ fn example_shares_add_up() {
         assert!(close(tiers, e.value_added));
         assert!(e.home_share > 0.0 && e.home_share < 1.0);
         assert!(e.home_controlled_share <= e.home_share + 1e-12);
+    }
+    // Forward and backward formulations agree on every platform, every breakdown.
+    let opts = ExposureOptions {
+        tiers: false,
+        top_firms: None,
+    };
+    let back = exposure_backward(&m, &ps, opts);
+    for (f, b) in es.iter().zip(&back) {
+        assert_agree(f, b);
     }
 }
 
@@ -299,6 +418,22 @@ proptest! {
         // Every stage as a platform at once: more than one block of eight, in one call.
         let all: Vec<StageIx> = (0..n).map(StageIx::new).collect();
         let es = exposure(&m, &all, ExposureOptions { tiers: true, ..Default::default() });
+        let back = exposure_backward(&m, &all, ExposureOptions { tiers: true, ..Default::default() });
+        // Platforms in reverse and repeated: the forward pass returns them in the order asked.
+        let mut rev = all.clone();
+        rev.reverse();
+        rev.push(StageIx::new(0));
+        let em = embodied(&m, &rev);
+        prop_assert_eq!(em.len(), n + 1);
+        prop_assert_eq!(&em[n], &em[n - 1]);
+        for (f, b) in es.iter().zip(&back) {
+            assert_agree(f, b);
+            // Same tier values; the shares divide by each side's total, equal to rounding.
+            for (x, y) in f.by_tier.as_ref().unwrap().iter().zip(b.by_tier.as_ref().unwrap()) {
+                prop_assert_eq!((x.tier, x.value), (y.tier, y.value));
+                prop_assert!((x.share - y.share).abs() <= 1e-12);
+            }
+        }
         for p in 0..n {
             let want = dense_leontief(&a, p);
             let r = requirement(&m, StageIx::new(p));
@@ -321,6 +456,11 @@ proptest! {
                 .sum();
             let want_home = if v == 0.0 { 0.0 } else { can / v };
             prop_assert!(close(e.home_share, want_home));
+            let f = &em[n - 1 - p];
+            prop_assert_eq!(f.platform, StageIx::new(p));
+            prop_assert!(close(f.total, v));
+            let can_ix = m.country_ix("CAN").unwrap().index();
+            prop_assert!(close(f.by_country[can_ix], can));
         }
     }
 }
