@@ -31,6 +31,7 @@ enum Command {
     Concentration(cmd::concentration::Args),
     Criticality(cmd::criticality::Args),
     Report(cmd::report::Args),
+    Stress(cmd::stress::Args),
     Simulate(cmd::simulate::Args),
     Montecarlo(cmd::montecarlo::Args),
 }
@@ -96,6 +97,7 @@ fn main() -> ExitCode {
         Command::Concentration(a) => cmd::concentration::run(a),
         Command::Criticality(a) => cmd::criticality::run(a),
         Command::Report(a) => cmd::report::run(a),
+        Command::Stress(a) => cmd::stress::run(a),
         Command::Simulate(a) => cmd::simulate::run(a),
         Command::Montecarlo(a) => cmd::montecarlo::run(a),
     };

@@ -4,9 +4,9 @@
 //! al. (2015) ([`lp`], swept over every element or named scenario by [`sweep`]).
 
 pub mod lp;
-pub mod sweep;
-pub mod simulate;
 pub mod montecarlo;
+pub mod simulate;
+pub mod sweep;
 
 pub use lp::{Disruption, Impact, StressError, StressLp, Tts, WarmLp};
 pub use sweep::{element_cases, rank, scenario_cases, sweep, Case, Duration, SweepRow};

@@ -736,9 +736,18 @@ impl<'a, 'm> WarmLp<'a, 'm> {
                 });
             }
             let wc = slot.as_mut().expect("just built");
-            match goal {
+            let warm = match goal {
                 Goal::Loss(t) => lp.warm_solve(c, &mut wc.loss, d, Some(t)),
                 Goal::Survive(_) => lp.warm_solve(c, &mut wc.survive, d, None),
+            };
+            match warm {
+                Ok(v) => Ok(v),
+                // HiGHS can stop a hot start with status Unknown on numerical trouble: drop the models (rebuilt
+                // on next use) and solve this one from scratch.
+                Err(_) => {
+                    *slot = None;
+                    lp.solve_comp(c, d, goal)
+                }
             }
         })
     }

@@ -76,15 +76,31 @@ fn cells(x: &Measures) -> Vec<String> {
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let m = crate::load_model(&args.model)?;
     let c = concentration(&m);
-    let tail = ["suppliers", "firms", "countries", "HHI firm", "band", "HHI country", "band", "flags"];
+    let tail = [
+        "suppliers",
+        "firms",
+        "countries",
+        "HHI firm",
+        "band",
+        "HHI country",
+        "band",
+        "flags",
+    ];
     let mut tables = Vec::new();
     if args.level != Level::Item {
         let mut hs = vec!["stage", "input item"];
         hs.extend(tail);
         let mut t = output::Table::new(format!("Stage inputs, by planned share. {}", c.bands), &hs);
-        let mut gs: Vec<_> = c.groups.iter().filter(|g| keep(&g.measures, args.flagged)).collect();
+        let mut gs: Vec<_> = c
+            .groups
+            .iter()
+            .filter(|g| keep(&g.measures, args.flagged))
+            .collect();
         gs.sort_by(|a, b| {
-            b.measures.hhi_firm.total_cmp(&a.measures.hhi_firm).then_with(|| (&a.stage, &a.item).cmp(&(&b.stage, &b.item)))
+            b.measures
+                .hhi_firm
+                .total_cmp(&a.measures.hhi_firm)
+                .then_with(|| (&a.stage, &a.item).cmp(&(&b.stage, &b.item)))
         });
         for g in gs {
             let mut r = vec![g.stage.clone(), g.item.clone()];
@@ -97,11 +113,23 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         let mut hs = vec!["item", "unlimited"];
         hs.extend(tail);
         let mut t = output::Table::new(
-            format!("Items across the model, by capacity (unlimited producers share equally). {}", c.bands),
+            format!(
+                "Items across the model, by capacity (unlimited producers share equally). {}",
+                c.bands
+            ),
             &hs,
         );
-        let mut is: Vec<_> = c.items.iter().filter(|i| keep(&i.measures, args.flagged)).collect();
-        is.sort_by(|a, b| b.measures.hhi_firm.total_cmp(&a.measures.hhi_firm).then_with(|| a.item.cmp(&b.item)));
+        let mut is: Vec<_> = c
+            .items
+            .iter()
+            .filter(|i| keep(&i.measures, args.flagged))
+            .collect();
+        is.sort_by(|a, b| {
+            b.measures
+                .hhi_firm
+                .total_cmp(&a.measures.hhi_firm)
+                .then_with(|| a.item.cmp(&b.item))
+        });
         for i in is {
             let mut r = vec![i.item.clone(), i.unlimited.to_string()];
             r.extend(cells(&i.measures));

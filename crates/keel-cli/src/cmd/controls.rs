@@ -45,7 +45,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             c.regime.clone(),
             yes(c.controlled),
             c.via.len().to_string(),
-            if c.item_controlled { "no (platform item itself controlled)".into() } else { yes(c.regime_free_possible) },
+            if c.item_controlled {
+                "no (platform item itself controlled)".into()
+            } else {
+                yes(c.regime_free_possible)
+            },
             c.blocked_inputs.join("; "),
         ]);
         for v in &c.via {
@@ -58,7 +62,12 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             ]);
         }
         for f in &c.frontier {
-            frontier.row(vec![c.platform.clone(), c.regime.clone(), f.stage.clone(), f.item.clone()]);
+            frontier.row(vec![
+                c.platform.clone(),
+                c.regime.clone(),
+                f.stage.clone(),
+                f.item.clone(),
+            ]);
         }
     }
     let json = serde_json::json!({ "platforms": res });

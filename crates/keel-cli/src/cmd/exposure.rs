@@ -48,11 +48,28 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         By::Parent => GroupBy::Parent,
         By::Tier => GroupBy::Tier,
     };
-    let res = exposure::exposure(&m, &platforms, ExposureOptions { tiers: group_by == GroupBy::Tier, top_firms: None });
+    let res = exposure::exposure(
+        &m,
+        &platforms,
+        ExposureOptions {
+            tiers: group_by == GroupBy::Tier,
+            top_firms: None,
+        },
+    );
 
     let mut summary = output::Table::new(
-        format!("Value added embodied per unit of platform ({}), home country {}", m.meta.currency, res.first().map_or("", |e| e.home_country.as_str())),
-        &["platform", "value added", "upstream stages", "home share", "home-controlled share"],
+        format!(
+            "Value added embodied per unit of platform ({}), home country {}",
+            m.meta.currency,
+            res.first().map_or("", |e| e.home_country.as_str())
+        ),
+        &[
+            "platform",
+            "value added",
+            "upstream stages",
+            "home share",
+            "home-controlled share",
+        ],
     );
     for e in &res {
         summary.row(vec![
@@ -70,13 +87,32 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         GroupBy::Parent => "country of ultimate control",
         GroupBy::Tier => "tier (0 = the platform's own value added)",
     };
-    let mut detail = output::Table::new(format!("Share of value added by {what}"), &["platform", "group", "value added", "share"]);
+    let mut detail = output::Table::new(
+        format!("Share of value added by {what}"),
+        &["platform", "group", "value added", "share"],
+    );
     for e in &res {
         let rows: Vec<(String, f64, f64)> = match group_by {
-            GroupBy::Country => e.by_country.iter().map(|s| (s.key.clone(), s.value, s.share)).collect(),
-            GroupBy::Bloc => e.by_bloc.iter().map(|s| (s.key.clone(), s.value, s.share)).collect(),
-            GroupBy::Firm => e.by_firm.iter().map(|s| (s.key.clone(), s.value, s.share)).collect(),
-            GroupBy::Parent => e.by_parent.iter().map(|s| (s.key.clone(), s.value, s.share)).collect(),
+            GroupBy::Country => e
+                .by_country
+                .iter()
+                .map(|s| (s.key.clone(), s.value, s.share))
+                .collect(),
+            GroupBy::Bloc => e
+                .by_bloc
+                .iter()
+                .map(|s| (s.key.clone(), s.value, s.share))
+                .collect(),
+            GroupBy::Firm => e
+                .by_firm
+                .iter()
+                .map(|s| (s.key.clone(), s.value, s.share))
+                .collect(),
+            GroupBy::Parent => e
+                .by_parent
+                .iter()
+                .map(|s| (s.key.clone(), s.value, s.share))
+                .collect(),
             GroupBy::Tier => e
                 .by_tier
                 .iter()
@@ -85,7 +121,12 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 .collect(),
         };
         for (k, v, s) in rows {
-            detail.row(vec![e.platform.clone(), k, output::fmt_num(v), output::fmt_pct(s)]);
+            detail.row(vec![
+                e.platform.clone(),
+                k,
+                output::fmt_num(v),
+                output::fmt_pct(s),
+            ]);
         }
     }
     let json = serde_json::json!({
