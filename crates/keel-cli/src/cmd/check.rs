@@ -53,7 +53,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .count();
     let mut t = output::Table::new(
         format!("{}: valid ({} warning(s))", args.model.display(), warnings),
-        &["", ""],
+        &["measure", "value"],
     );
     let mut kv = |k: &str, v: String| t.row(vec![k.to_string(), v]);
     kv("name", s.name.clone());
@@ -88,7 +88,6 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         output::fmt_pct(s.single_supplier_share),
     );
     kv("scenarios", s.scenarios.to_string());
-    t.headers = vec!["".into(), "".into()];
     let json = serde_json::json!({ "valid": true, "warnings": loaded.warnings, "summary": s });
     output::print(args.format, &t, &json)?;
     Ok(ExitCode::SUCCESS)
