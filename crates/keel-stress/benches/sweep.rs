@@ -1,7 +1,7 @@
 //! Times the single-stage stress sweep (PI and TTS of every stage) on generated networks.
 //!
 //! `cargo bench -p keel-stress --bench sweep [-- SIZES...]` (default sizes: 1700; `KEEL_BENCH_REPS` repetitions,
-//! default 3) prints the median. Models come from `keel_io::generate` (seed 42); each is also written as a Keel
+//! default 3; `KEEL_BENCH_SAMPLE=K` sweeps only every (n/K)-th stage) prints the median. Models come from `keel_io::generate` (seed 42); each is also written as a Keel
 //! CSV folder, with Keel's results in `keel_results.csv`, under
 //! `target/stress-bench/n<SIZE>/` so that `bench/peers/stress_linprog.py` can run the same sweep.
 
@@ -30,6 +30,9 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(3);
+    let sample: Option<usize> = std::env::var("KEEL_BENCH_SAMPLE")
+        .ok()
+        .and_then(|v| v.parse().ok());
     for n in sizes {
         let opts = GenOptions {
             stages: n,
@@ -48,7 +51,13 @@ fn main() {
         for _ in 0..reps {
             let t0 = Instant::now();
             let lp = StressLp::new(&model, 365.0).unwrap();
-            let cases = element_cases(&model, "stage", Duration::Ttr { fallback: 30.0 }).unwrap();
+            let mut cases =
+                element_cases(&model, "stage", Duration::Ttr { fallback: 30.0 }).unwrap();
+            if let Some(k) = sample.filter(|&k| k < cases.len()) {
+                // Every (n/k)-th stage: a quick estimate when the full sweep is too slow to repeat.
+                let step = cases.len().div_ceil(k);
+                cases = cases.into_iter().step_by(step).collect();
+            }
             let rows = sweep(&lp, &cases, false, &|_| {}).unwrap();
             times.push(t0.elapsed().as_secs_f64());
             checksum = rows.iter().map(|r| r.impact.pi).sum::<f64>();

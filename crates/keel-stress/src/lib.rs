@@ -3,6 +3,7 @@
 //! Stress tests of a Keel model: the LP-based performance impact / time to survive analysis of Simchi-Levi et
 //! al. (2015) ([`lp`], swept over every element or named scenario by [`sweep`]).
 
+mod basis;
 pub mod lp;
 pub mod montecarlo;
 pub mod simulate;

@@ -33,6 +33,7 @@
 //! O(stages + arcs of the touched components) to build and one or two LP solves (HiGHS dual simplex, polynomial
 //! in practice), plus one LP on a platform's upstream closure per hit platform when per-platform TTS is asked.
 
+use crate::basis::Basis;
 use highs::{Col, ColProblem, HighsModelStatus, Row, RowProblem, Sense};
 use keel_model::{LaneIx, Model, Scenario, SourceIx, StageIx, Target};
 use serde::Serialize;
@@ -163,6 +164,9 @@ pub struct StressLp<'m> {
     baseline_loss: Mutex<BTreeMap<(u32, u64), f64>>,
     /// Sources shipped over each lane.
     lane_sources: Vec<Vec<SourceIx>>,
+    /// Undisrupted optimal basis of each component's reusable loss (`true`) and survive LP, shared by every
+    /// [`WarmLp`] so that only the first one solves it from scratch, and every one starts from the same basis.
+    warm_bases: Mutex<BTreeMap<(u32, bool), Option<Basis>>>,
 }
 
 /// What the LP optimises.
@@ -274,6 +278,7 @@ impl<'m> StressLp<'m> {
             baseline_tts: Vec::new(),
             baseline_loss: Mutex::new(BTreeMap::new()),
             lane_sources,
+            warm_bases: Mutex::new(BTreeMap::new()),
         };
         // Baseline TTS up to twice the longest duration in the model, so that most scenarios need no
         // baseline loss LP (baseline loss is 0 for t up to the baseline TTS).
@@ -681,14 +686,25 @@ impl<'m> StressLp<'m> {
     }
 }
 
-/// The LPs of each component built once and re-solved warm (HiGHS dual simplex from the previous basis) for a
-/// sequence of disruptions. One per thread: HiGHS models are not shared.
+/// The LPs of each component built once and re-solved warm (HiGHS dual simplex) for a sequence of
+/// disruptions. One per thread: HiGHS models are not shared.
 ///
-/// A disruption becomes column bounds (`t = T`, `u_j <= cap'_j T`, `y_a <= cap'_a T` in the loss LP; `u_j = 0`,
-/// `y_a = 0` for full outages in the TTS LP), restored after the solve. A partial outage in the TTS LP needs the
-/// row `u_j - cap'_j t <= 0`: it is added, and voided after the solve by a new absorbing column (`- w`,
-/// `w >= 0`), so the model grows only for partial outages. Values equal [`StressLp::impact`]'s up to solver
-/// tolerance.
+/// **Per-unit-time form.** Dividing every quantity of the LP above by `t` (`ū = u/t`, `ȳ = y/t`, `l̄ = l/t`,
+/// `τ = 1/t`) turns every `t`-scaled bound into a constant and leaves `t` in one column:
+///
+/// ```text
+/// balance  sum_{a: supplier i} ȳ_a - ū_i - s_i τ - l̄_i <= -d_i     every stage i
+/// group    qty_jk ū_j - sum_{a in (j,k)} ȳ_a             <= 0       every stage j, input item k
+/// bounds   ū_j <= f_j cap_j,  ȳ_a <= f_a lane_a,  all >= 0
+/// PI(t) = t * min sum_j f_j l̄_j   with τ = 1/t fixed
+/// TTS   = 1 / min τ               with τ >= 1/horizon and l̄ = 0 (infeasible: TTS = 0)
+/// ```
+///
+/// So a disruption, full or partial, is only column bounds, the two LPs share one matrix, and no
+/// capacity row is needed (the `t`-as-a-variable form needs one per capacitated stage). Each solve starts
+/// from the undisrupted optimal basis, which stays dual feasible under any bound change, instead of from the
+/// previous scenario's basis (that would first have to undo the previous scenario). Values equal
+/// [`StressLp::impact`]'s (built from scratch in the original form) up to solver tolerance; the tests check it.
 #[derive(Debug)]
 pub struct WarmLp<'a, 'm> {
     lp: &'a StressLp<'m>,
@@ -698,10 +714,13 @@ pub struct WarmLp<'a, 'm> {
 #[derive(Debug)]
 struct WarmModel {
     model: Option<highs::Model>,
-    u: Vec<Col>,
-    /// Column of each source of the component, by global source index.
+    /// `ū` column of each stage of the component (local order) and its undisrupted upper bound.
+    u: Vec<(Col, f64)>,
+    /// `ȳ` column of each source of the component, by global source index.
     y: Vec<Option<Col>>,
-    t: Col,
+    tau: Col,
+    /// Optimal basis of the undisrupted LP: every scenario's solve starts from it.
+    base: Option<Basis>,
 }
 
 #[derive(Debug)]
@@ -754,18 +773,32 @@ impl<'a, 'm> WarmLp<'a, 'm> {
 }
 
 impl<'m> StressLp<'m> {
-    /// The undisrupted LP of component `c` with `t` as a column: minimise loss (`loss`) or maximise `t`.
+    /// Normal output rate bound of a stage per time unit, scaled by `f`: its capacity, or for a stage without
+    /// one its planned rate (an outage of such a stage limits it to `f` times what it normally makes).
+    fn rate_bound(&self, s: StageIx, f: f64) -> f64 {
+        match self.model.stages[s.index()].capacity {
+            Some(cap) => cap * f,
+            None => self.rate[s.index()] * f,
+        }
+    }
+
+    /// The undisrupted per-unit-time LP of component `c`, minimising loss (`loss`) or `τ`, solved once.
     fn warm_model(&self, c: u32, loss: bool) -> Result<WarmModel, StressError> {
         let m = self.model;
         let stages = &self.comp_stages[c as usize];
-        let n = stages.len();
         let inside = |s: StageIx| self.comp[s.index()] == c;
         let mut pb = RowProblem::new();
-        let u: Vec<Col> = (0..n).map(|_| pb.add_column(0.0, 0.0..)).collect();
-        let t = if loss {
-            pb.add_column(0.0, 0.0..)
+        let u: Vec<(Col, f64)> = stages
+            .iter()
+            .map(|&s| {
+                let upper = m.stages[s.index()].capacity.unwrap_or(f64::INFINITY);
+                (pb.add_column(0.0, 0.0..=upper), upper)
+            })
+            .collect();
+        let tau = if loss {
+            pb.add_column(0.0, 1.0 / self.horizon..=1.0 / self.horizon)
         } else {
-            pb.add_column(1.0, 0.0..=self.horizon)
+            pb.add_column(1.0, 1.0 / self.horizon..)
         };
         let mut y: Vec<Option<Col>> = vec![None; m.sources.len()];
         for &s in stages {
@@ -780,57 +813,56 @@ impl<'m> StressLp<'m> {
         };
         for (k, &s) in stages.iter().enumerate() {
             let st = &m.stages[s.index()];
-            let dem = m.demand_of(s);
-            // Balance: out-shipments + d t - l - u <= inventory.
-            let mut row: Vec<(Col, f64)> = vec![(u[k], -1.0)];
+            let mut row: Vec<(Col, f64)> = vec![(u[k].0, -1.0)];
             for &a in m.buyers_of(s) {
                 if inside(m.buyer(a)) {
                     row.push((col(&y, a), 1.0));
                 }
             }
-            if let Some(dm) = dem {
-                row.push((t, dm.demand));
+            if st.inventory > 0.0 {
+                row.push((tau, -st.inventory));
+            }
+            let demand = m.demand_of(s).map_or(0.0, |dm| {
                 if loss {
                     row.push((pb.add_column(dm.loss_per_unit, 0.0..), -1.0));
                 }
-            }
-            pb.add_row(..=st.inventory, row);
+                dm.demand
+            });
+            pb.add_row(..=-demand, row);
             for g in m.groups_of(s) {
-                let mut row = vec![(u[k], m.groups[g.index()].qty)];
+                let mut row = vec![(u[k].0, m.groups[g.index()].qty)];
                 row.extend(m.sources_of(g).map(|a| (col(&y, a), -1.0)));
                 pb.add_row(..=0.0, row);
             }
-            if let Some(cap) = st.capacity {
-                pb.add_row(..=0.0, [(u[k], 1.0), (t, -cap)]);
-            }
         }
-        let sense = if loss {
-            Sense::Minimise
-        } else {
-            Sense::Maximise
-        };
-        let model = highs::Model::try_new(pb).map_err(|e| StressError::Solver {
+        let mut model = highs::Model::try_new(pb).map_err(|e| StressError::Solver {
             what: "building a reusable LP".into(),
             status: format!("{e:?}"),
         })?;
-        let mut model = model;
-        model.set_sense(sense);
+        model.set_sense(Sense::Minimise);
         let mut wm = WarmModel {
             model: Some(model),
             u,
             y,
-            t,
+            tau,
+            base: None,
         };
-        // First solve from scratch (presolve on); later ones start from its basis.
-        self.warm_solve(
-            c,
-            &mut wm,
-            &Disruption::default(),
-            if loss { Some(0.0) } else { None },
-        )?;
+        // The first model of a component is solved from scratch (presolve on); its basis is every later
+        // solve's start, in this model and in the other threads' copies. The lock is held over that solve so
+        // that the others wait for it rather than repeat it.
+        let mut bases = self.warm_bases.lock().expect("poisoned");
+        match bases.get(&(c, loss)) {
+            Some(b) => wm.base = b.clone(),
+            None => {
+                let t = loss.then_some(self.horizon);
+                self.warm_solve(c, &mut wm, &Disruption::default(), t)?;
+                bases.insert((c, loss), wm.base.clone());
+            }
+        }
         Ok(wm)
     }
 
+    /// Loss over `t` (`fixed_t`) or TTS (`None`) of disruption `d` on a component's reusable model.
     fn warm_solve(
         &self,
         c: u32,
@@ -839,73 +871,60 @@ impl<'m> StressLp<'m> {
         fixed_t: Option<f64>,
     ) -> Result<f64, StressError> {
         let m = self.model;
+        if fixed_t.is_some_and(|t| t <= 0.0) {
+            return Ok(0.0);
+        }
         let err = |e: highs::HighsStatus| StressError::Solver {
             what: "a reusable stress LP".into(),
             status: format!("{e:?}"),
         };
         let mut model = wm.model.take().expect("model present between solves");
-        // Columns whose upper bound this disruption lowers (restored to unbounded after the solve), and rows
-        // added for partial outages when t is a variable (voided after the solve).
-        let mut bounded: Vec<Col> = Vec::new();
-        let mut added: Vec<Row> = Vec::new();
-        let mut limit =
-            |model: &mut highs::Model, col: Col, rate: f64| -> Result<(), StressError> {
-                match fixed_t {
-                    Some(t) => model.change_column_bounds(col, 0.0..=(rate * t).max(0.0)),
-                    None if rate <= 0.0 => model.change_column_bounds(col, 0.0..=0.0),
-                    None => {
-                        added.push(
-                            model
-                                .try_add_row(..=0.0, [(col, 1.0), (wm.t, -rate)])
-                                .map_err(err)?,
-                        );
-                        return Ok(());
-                    }
-                }
-                bounded.push(col);
-                Ok(())
-            };
+        let mut bounded_u: Vec<(Col, f64)> = Vec::new();
+        let mut bounded_y: Vec<Col> = Vec::new();
         for &(s, f) in &d.stages {
-            if self.comp[s.index()] != c {
-                continue;
+            if self.comp[s.index()] == c {
+                let k = self.local[s.index()] as usize;
+                let col = wm.u[k].0;
+                model.change_column_bounds(col, 0.0..=self.rate_bound(s, f).max(0.0));
+                bounded_u.push(wm.u[k]);
             }
-            let rate = match m.stages[s.index()].capacity {
-                Some(cap) => cap * f,
-                None => self.rate[s.index()] * f,
-            };
-            limit(&mut model, wm.u[self.local[s.index()] as usize], rate)?;
         }
         for &(l, f) in &d.lanes {
             for a in self.sources_on_lane(l) {
                 let Some(ya) = wm.y[a.index()] else { continue };
                 let src = &m.sources[a.index()];
                 let g = &m.groups[src.group.index()];
-                limit(
-                    &mut model,
-                    ya,
-                    f * self.rate[g.stage.index()] * g.qty * src.share,
-                )?;
+                let cap = f * self.rate[g.stage.index()] * g.qty * src.share;
+                model.change_column_bounds(ya, 0.0..=cap.max(0.0));
+                bounded_y.push(ya);
             }
         }
         if let Some(t) = fixed_t {
-            model.change_column_bounds(wm.t, t..=t);
+            model.change_column_bounds(wm.tau, 1.0 / t..=1.0 / t);
+        }
+        if let Some(b) = &wm.base {
+            b.set(&mut model);
         }
         let solved = model.try_solve().map_err(err)?;
         let status = solved.status();
         let value = solved.objective_value();
         let mut model = highs::Model::from(solved);
-        for col in bounded {
+        if d.is_empty() && wm.base.is_none() && status == HighsModelStatus::Optimal {
+            wm.base = Basis::get(&mut model);
+        }
+        for (col, upper) in bounded_u {
+            model.change_column_bounds(col, 0.0..=upper);
+        }
+        for col in bounded_y {
             model.change_column_bounds(col, 0.0..);
         }
-        for row in added {
-            model
-                .try_add_column(0.0, 0.0.., [(row, -1.0)])
-                .map_err(err)?;
-        }
         wm.model = Some(model);
-        match status {
-            HighsModelStatus::Optimal => Ok(value),
-            s => Err(StressError::Solver {
+        match (status, fixed_t) {
+            (HighsModelStatus::Optimal, Some(t)) => Ok(value * t),
+            (HighsModelStatus::Optimal, None) => Ok((1.0 / value).min(self.horizon)),
+            // No τ meets demand: some platform is short from the start.
+            (HighsModelStatus::Infeasible, None) => Ok(0.0),
+            (s, _) => Err(StressError::Solver {
                 what: "a reusable stress LP".into(),
                 status: format!("{s:?}"),
             }),

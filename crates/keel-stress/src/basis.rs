@@ -1,0 +1,60 @@
+//! Save and restore a HiGHS simplex basis.
+//!
+//! The safe `highs` crate keeps the basis of the last solve inside the solver but cannot read or write it. A
+//! sweep re-solves one LP under many different bound changes; starting each from the *undisrupted* optimal
+//! basis (dual feasible for every scenario, since scenarios change only bounds) needs far fewer dual simplex
+//! pivots than starting from the previous scenario's basis, which first has to undo that scenario. These two
+//! C calls (`Highs_getBasis`, `Highs_setBasis`) are the only unsafe code in Keel.
+//!
+//! # Complexity
+//! O(rows + columns) per call.
+#![allow(unsafe_code)]
+
+use highs_sys::HighsInt;
+
+/// HiGHS basis status of a row or column (`kHighsBasisStatus*` in `highs_c_api.h`).
+const LOWER: HighsInt = 0;
+const BASIC: HighsInt = 1;
+
+/// A simplex basis: the status of every column and row.
+#[derive(Clone, Debug)]
+pub(crate) struct Basis {
+    cols: Vec<HighsInt>,
+    rows: Vec<HighsInt>,
+}
+
+impl Basis {
+    /// The basis of `model`'s last solve, or `None` if HiGHS holds no valid basis.
+    pub(crate) fn get(model: &mut highs::Model) -> Option<Basis> {
+        let (nc, nr) = (model.num_cols(), model.num_rows());
+        let mut b = Basis {
+            cols: vec![0; nc],
+            rows: vec![0; nr],
+        };
+        // SAFETY: the pointer is a live Highs instance owned by `model`; the buffers hold exactly num_col and
+        // num_row entries, which is what Highs_getBasis writes.
+        let status = unsafe {
+            highs_sys::Highs_getBasis(model.as_mut_ptr(), b.cols.as_mut_ptr(), b.rows.as_mut_ptr())
+        };
+        (status == highs_sys::STATUS_OK).then_some(b)
+    }
+
+    /// Makes this basis the starting point of `model`'s next solve. Columns and rows added since it was taken
+    /// start nonbasic at their lower bound (columns) or basic (rows: their slack), which keeps the basis
+    /// square. Returns false if HiGHS rejects it (the next solve then starts from whatever basis it holds).
+    pub(crate) fn set(&self, model: &mut highs::Model) -> bool {
+        let (nc, nr) = (model.num_cols(), model.num_rows());
+        if nc < self.cols.len() || nr < self.rows.len() {
+            return false;
+        }
+        let mut cols = self.cols.clone();
+        cols.resize(nc, LOWER);
+        let mut rows = self.rows.clone();
+        rows.resize(nr, BASIC);
+        // SAFETY: live Highs instance; the arrays have exactly num_col and num_row entries, as Highs_setBasis
+        // reads.
+        let status =
+            unsafe { highs_sys::Highs_setBasis(model.as_mut_ptr(), cols.as_ptr(), rows.as_ptr()) };
+        status == highs_sys::STATUS_OK
+    }
+}
