@@ -3,32 +3,39 @@
 //! Every step, in topological order (suppliers first), each stage receives what its suppliers shipped
 //! `ceil(lead_time(supplier) + transit_time(lane))` steps earlier, produces
 //! `P = min(target, min_g buffer_g / qty_g)` (AND over input items), and allocates `P + stock` *pro rata* to the
-//! orders it holds (its buyers' orders plus its own end demand). Targets and orders are pulled from demand:
+//! orders it holds (its buyers' orders plus its own end demand). Orders follow the plan, re-routed away from
+//! stopped suppliers and closed lanes, with one tier of expediting:
 //!
 //! ```text
 //! R_s = d_s + sum_{k in buyers(s)} o_k                 orders held by s
 //! T_s = min(R_s, f_s * capacity_s)                     target (f_s * R_s for unlimited capacity)
-//! o_k = qty_g * T_s * share_k / sum_{j in g, available} share_j   for each available source k of group g
+//! E_s = sum_{k in buyers(s), k re-routed} max(0, o_k - plan_k)     re-routed extra
+//! Q_s = min(x_s + E_s, f_s * capacity_s)               procurement (f_s * (x_s + E_s) for unlimited capacity)
+//! o_k = qty_g * Q_s * share_k / sum_{j in g, available} share_j   for each available source k of group g
 //! ```
 //!
-//! A source is *available* when its supplier is not fully stopped (`f > 0`) and its lane is not closed. When
-//! every available source of a group has planned share 0 the order is split equally among them; a group with
-//! no available source orders nothing. A lane at factor `0 < f < 1` carries `f` of each shipment (the rest stays
-//! in the supplier's stock). Undisrupted, `R_s` is the Leontief requirement `x_s = d_s + sum share qty x_buyer`.
-//! Demand not served in a step is lost (no backlog) and stock is not rebuilt. The full rules, and why, are in
-//! `docs/methods/simulation.md`.
+//! `x_s` is the planned rate (the Leontief requirement `x_s = d_s + sum share qty x_buyer`, capped by capacity).
+//! A source is *available* when its supplier is not fully stopped (`f > 0`) and its lane is not closed; an order
+//! is *re-routed* when its group has both an unavailable and an available source. So a buyer of a stopped
+//! supplier re-orders from the others by planned share (equally if they all have share 0), the alternative
+//! raises its own procurement by that extra (within capacity), and its suppliers serve it from stock and output
+//! without re-ordering further; no other change of orders travels upstream. A lane at factor `0 < f < 1`
+//! carries `f` of each shipment (the rest stays in the supplier's stock). Demand not served in a step is lost (no
+//! backlog) and stock is not rebuilt. The full rules, and why, are in `docs/methods/simulation.md`.
 //!
 //! The model starts in its steady state: pipelines hold the planned flows, input buffers are empty, every stage
 //! holds its `inventory`. Only stages that can deviate from it are computed: stages whose orders differ from
-//! plan while events are active (recomputed when the set of active events changes) and stages receiving a
-//! shipment that differs from plan. A stage with planned orders and planned arrivals ships exactly its plan
-//! whatever its stock, so skipping it is exact. If the undisrupted model cannot meet its own plan (some stage's
-//! capacity is below its requirement), every stage is computed every step.
+//! plan while events are active (re-planned incrementally when the set of active events changes) and stages
+//! receiving a shipment that differs from plan, and only while they can still reach a delivery to end demand
+//! inside the horizon (`t < H - shortest delay to a delivery`). A stage with planned orders and planned arrivals
+//! ships exactly its plan whatever its stock, so skipping it is exact. If the undisrupted model cannot meet its
+//! own plan (some stage's capacity is below its requirement), every stage is computed every step.
 //!
 //! # Complexity
-//! Setup O(stages + arcs + sum of pipeline lengths). A run: O(changes x orders-closure) at each change of the
-//! active event set, plus O(arcs of the stages touched) per step and O(stages / 64) per step for the scan;
-//! memory O(stages + arcs + sum over arcs of min(delay, horizon)) per scratch.
+//! Setup O(stages + arcs). A run: at each change of the active event set, O(arcs) over the stages whose orders
+//! change (local: disrupted stages, their buyers and suppliers, the alternatives and theirs); per step, O(arcs)
+//! over the stages that differ from plan and can still matter, plus O(stages / 64) for the scan; memory
+//! O(stages + arcs + max delay x stages / 64 + shipments off plan in transit) per scratch.
 
 use keel_model::{GroupIx, LaneIx, Model, Scenario, SourceIx, StageIx};
 use serde::Serialize;
@@ -103,13 +110,12 @@ pub struct Simulator<'m> {
     /// Shipping delay of each source, and of each demand row.
     delay: Vec<u32>,
     demand_delay: Vec<u32>,
-    /// Demand row of each stage, or `NONE`.
-    demand_row: Vec<u32>,
-    /// Ring of each source: `ring_off[k]..ring_off[k+1]`; length `delay + 1`, or 0 when the delay reaches the
-    /// horizon (nothing shipped in the run can arrive in it).
-    ring_off: Vec<u32>,
-    /// Number of pending-mark slots: max delay below the horizon, plus one.
+    /// Number of arrival slots (pending marks, due lists): max delay below the horizon, plus one.
     slots: usize,
+    /// What the goods flow reads of each stage, group and shipping arc, packed (one cache line or less each).
+    rows: Vec<StageRow>,
+    grows: Vec<GroupRow>,
+    arcs: Vec<Arc>,
     base_req: Vec<f64>,
     base_target: Vec<f64>,
     base_order: Vec<f64>,
@@ -117,6 +123,10 @@ pub struct Simulator<'m> {
     steady: bool,
     /// Whether unaffected stages are skipped (`steady`, unless [`Simulator::exhaustive`]).
     skip: bool,
+    /// Per rank: the stage is computed only at steps `t < live`, `live = H - (shortest delay from it to a
+    /// delivery to end demand)`: from then on nothing it does can reach a delivery inside the horizon. `H` for
+    /// every stage in [`Simulator::exhaustive`] mode.
+    live: Vec<u32>,
     lane_src_off: Vec<u32>,
     lane_src: Vec<SourceIx>,
     /// Resolved targets: scenario events, firms, sites (CSR over stages) and scenario events (CSR over lanes).
@@ -193,22 +203,46 @@ impl<'m> Simulator<'m> {
         for (i, d) in model.demands.iter().enumerate() {
             demand_row[d.stage.index()] = i as u32;
         }
-        let mut ring_off = Vec::with_capacity(delay.len() + 1);
-        ring_off.push(0u32);
-        let mut total: u64 = 0;
-        let mut max_d = 0usize;
-        for &d in &delay {
-            if (d as usize) < horizon {
-                total += d as u64 + 1;
-                max_d = max_d.max(d as usize);
-            }
-            if total > u32::MAX as u64 / 2 {
-                return Err(SimError::Option(
-                    "pipelines too long for this horizon (sum of delays over arcs exceeds 2e9)"
-                        .into(),
-                ));
-            }
-            ring_off.push(total as u32);
+        let max_d = delay
+            .iter()
+            .filter(|&&d| (d as usize) < horizon)
+            .max()
+            .map_or(0, |&d| d as usize);
+        let grows: Vec<GroupRow> = (0..model.groups.len())
+            .map(|g| {
+                let ks = model.sources_of(GroupIx::new(g));
+                let k0 = ks.clone().next().map_or(0, |k| k.0);
+                GroupRow {
+                    k0,
+                    k1: k0 + ks.len() as u32,
+                    qty: model.groups[g].qty,
+                }
+            })
+            .collect();
+        let mut rows = Vec::with_capacity(n);
+        let mut arcs = Vec::with_capacity(model.sources.len());
+        let mut g_next = 0u32;
+        for (s, &drow) in demand_row.iter().enumerate() {
+            let st = StageIx::new(s);
+            let gs = model.groups_of(st);
+            let g0 = gs.clone().next().map_or(g_next, |g| g.0);
+            g_next = g0 + gs.len() as u32;
+            let s0 = arcs.len() as u32;
+            arcs.extend(model.buyers_of(st).iter().map(|&k| Arc {
+                k: k.0,
+                delay: delay[k.index()],
+                lane: model.sources[k.index()].lane.map_or(NONE, |l| l.0),
+                rank: rank[model.buyer(k).index()],
+                base: 0.0,
+            }));
+            rows.push(StageRow {
+                g0,
+                g1: g_next,
+                s0,
+                s1: arcs.len() as u32,
+                demand_row: drow,
+                base_ship: 0.0,
+            });
         }
         let (lane_src_off, lane_src) = csr(
             model.lanes.len(),
@@ -252,14 +286,16 @@ impl<'m> Simulator<'m> {
             words: n.div_ceil(64),
             delay,
             demand_delay,
-            demand_row,
-            ring_off,
             slots: max_d + 1,
+            rows,
+            grows,
+            arcs,
             base_req: vec![0.0; n],
             base_target: vec![0.0; n],
             base_order: vec![0.0; model.sources.len()],
             steady: true,
             skip: true,
+            live: Vec::new(),
             lane_src_off,
             lane_src,
             ev_off,
@@ -277,19 +313,54 @@ impl<'m> Simulator<'m> {
         let mut order = vec![0.0; model.sources.len()];
         for r in (0..n).rev() {
             let s = sim.by_rank[r];
-            let (req, target, _) = sim.plan(s, &sfac, &lfac, &mut order, |_| {});
+            let (req, target, _, _) = sim.plan(s, &sfac, &lfac, &mut order, true, |_| {});
             sim.base_req[s.index()] = req;
             sim.base_target[s.index()] = target;
         }
         sim.base_order = order;
+        for a in &mut sim.arcs {
+            a.base = sim.base_order[a.k as usize];
+        }
+        for (s, row) in sim.rows.iter_mut().enumerate() {
+            // The same sum, in the same order, as `ship` makes on plan.
+            let mut shipped = 0.0;
+            for a in &sim.arcs[row.s0 as usize..row.s1 as usize] {
+                shipped += a.base * 1.0 * 1.0;
+            }
+            if let Some(d) = model.demand_of(StageIx::new(s)) {
+                shipped += d.demand * 1.0;
+            }
+            row.base_ship = shipped;
+        }
         sim.steady = (0..n).all(|s| sim.base_target[s] >= sim.base_req[s] * (1.0 - EPS));
+        // Shortest delay to a delivery, buyers (higher ranks) first.
+        let mut reach = vec![u64::MAX; n];
+        for r in (0..n).rev() {
+            let s = sim.by_rank[r].index();
+            let row = &sim.rows[s];
+            let mut best = if row.demand_row == NONE {
+                u64::MAX
+            } else {
+                u64::from(sim.demand_delay[row.demand_row as usize])
+            };
+            for a in &sim.arcs[row.s0 as usize..row.s1 as usize] {
+                best = best.min(reach[a.rank as usize].saturating_add(u64::from(a.delay)));
+            }
+            reach[r] = best;
+        }
+        sim.live = reach
+            .iter()
+            .map(|&d| (horizon as u64).saturating_sub(d) as u32)
+            .collect();
         sim.skip = sim.steady;
         Ok(sim)
     }
 
-    /// Computes every stage at every step from step 0 (no skipping): slow, for cross-checking the fast path.
+    /// Computes every stage at every step from step 0 and re-plans every stage at each change of the event set
+    /// (no skipping, no horizon cut): slow, for cross-checking the fast path.
     pub fn exhaustive(mut self) -> Self {
         self.skip = false;
+        self.live.fill(self.horizon as u32);
         self
     }
 
@@ -402,26 +473,32 @@ impl<'m> Simulator<'m> {
     /// A fresh scratch (state of one run) in the undisrupted steady state.
     pub fn scratch(&self) -> Scratch {
         let m = self.model;
-        let mut ring = vec![0.0; *self.ring_off.last().unwrap_or(&0) as usize];
-        for k in 0..m.sources.len() {
-            let (a, b) = (self.ring_off[k] as usize, self.ring_off[k + 1] as usize);
-            ring[a..b].fill(self.base_order[k]);
-        }
         Scratch {
-            inv: m.stages.iter().map(|s| s.inventory).collect(),
+            st: (0..m.stages.len())
+                .map(|s| StageState {
+                    inv: m.stages[s].inventory,
+                    req: self.base_req[s],
+                    target: self.base_target[s],
+                    ship_plan: true,
+                    touched: false,
+                })
+                .collect(),
             buf: vec![0.0; m.groups.len()],
-            ring,
+            arr: self.base_order.clone(),
+            due: vec![Vec::new(); self.slots],
             order: self.base_order.clone(),
-            req: self.base_req.clone(),
-            target: self.base_target.clone(),
             sfac: vec![1.0; m.stages.len()],
             lfac: vec![1.0; m.lanes.len()],
             odirty: vec![0; self.words],
             odirty_list: Vec::new(),
+            dirty_count: 0,
+            sfac_prev: vec![1.0; m.stages.len()],
+            lfac_prev: vec![1.0; m.lanes.len()],
+            old_stages: Vec::new(),
+            old_lanes: Vec::new(),
             seeds: vec![0; self.words],
             pending: vec![0; self.words * self.slots],
             pending_count: 0,
-            touched: vec![false; m.stages.len()],
             touched_list: Vec::new(),
             fac_stages: Vec::new(),
             fac_lanes: Vec::new(),
@@ -429,24 +506,36 @@ impl<'m> Simulator<'m> {
         }
     }
 
-    /// Holds-orders and target of stage `s`, and writes its orders; calls `changed(supplier)` for each source
-    /// whose order changed. Returns (R, T, whether s deviates from plan).
+    /// Held orders, target and procurement of stage `s`; writes its orders and calls `changed(supplier)` for
+    /// each source whose order changed or differs from plan (a supplier's re-routed extra depends on both).
+    /// `pull`: procure for the target (the plan itself); otherwise procurement is frozen at plan plus the
+    /// re-routed extra, within capacity. Returns (R, T, whether s deviates from plan, whether s ships its plan
+    /// when it can fill its orders: every order it holds at plan and no lane from it slowed).
     fn plan(
         &self,
         s: StageIx,
         sfac: &[f64],
         lfac: &[f64],
         order: &mut [f64],
+        pull: bool,
         mut changed: impl FnMut(StageIx),
-    ) -> (f64, f64, bool) {
+    ) -> (f64, f64, bool, bool) {
         let m = self.model;
         let st = &m.stages[s.index()];
         let mut req = m.demand_of(s).map_or(0.0, |d| d.demand);
+        let mut extra = 0.0;
         let mut partial_lane = false;
+        let mut held_plan = true;
         for &k in m.buyers_of(s) {
-            req += order[k.index()];
+            let o = order[k.index()];
+            req += o;
             if let Some(l) = m.sources[k.index()].lane {
                 partial_lane |= lfac[l.index()] < 1.0;
+            }
+            let base = self.base_order[k.index()];
+            held_plan &= o == base;
+            if !pull && o > base && self.rerouted(m.sources[k.index()].group, sfac, lfac) {
+                extra += o - base;
             }
         }
         let f = sfac[s.index()];
@@ -455,10 +544,20 @@ impl<'m> Simulator<'m> {
             None => req * f,
         };
         let target = req.min(cap).max(0.0);
+        let buy = if pull {
+            target
+        } else {
+            let want = self.base_target[s.index()] + extra;
+            match st.capacity {
+                Some(c) => want.min(c * f),
+                None => want * f,
+            }
+            .max(0.0)
+        };
         let mut dirty = f < 1.0 || partial_lane;
         for g in m.groups_of(s) {
             let grp = &m.groups[g.index()];
-            let need = grp.qty * target;
+            let need = grp.qty * buy;
             let mut share = 0.0;
             let mut count = 0usize;
             for k in m.sources_of(g) {
@@ -475,17 +574,32 @@ impl<'m> Simulator<'m> {
                 } else {
                     need / count as f64
                 };
-                if o != order[k.index()] {
+                let base = self.base_order[k.index()];
+                if o != order[k.index()] || o != base {
                     order[k.index()] = o;
                     changed(m.sources[k.index()].supplier);
                 }
-                dirty |= o != self.base_order[k.index()];
+                dirty |= o != base;
             }
         }
-        if !self.base_req.is_empty() {
+        if !pull {
             dirty |= req != self.base_req[s.index()] || target != self.base_target[s.index()];
         }
-        (req, target, dirty)
+        (req, target, dirty, held_plan && !partial_lane)
+    }
+
+    /// Whether some but not all sources of group `g` are unavailable: its buyer has re-routed orders.
+    fn rerouted(&self, g: GroupIx, sfac: &[f64], lfac: &[f64]) -> bool {
+        let mut up = 0usize;
+        let mut down = 0usize;
+        for k in self.model.sources_of(g) {
+            if self.available(k, sfac, lfac) {
+                up += 1;
+            } else {
+                down += 1;
+            }
+        }
+        up > 0 && down > 0
     }
 
     #[inline]
@@ -523,7 +637,7 @@ impl<'m> Simulator<'m> {
                 self.epoch(t, events, sc);
                 bi += 1;
             }
-            if bi == bounds.len() && sc.odirty_list.is_empty() && sc.pending_count == 0 {
+            if bi == bounds.len() && sc.dirty_count == 0 && sc.pending_count == 0 {
                 break;
             }
             self.step(t, sc, sink);
@@ -532,7 +646,7 @@ impl<'m> Simulator<'m> {
         self.reset(sc);
     }
 
-    /// Applies the events active at step `t` and recomputes the orders of every stage that may differ from plan.
+    /// Applies the events active at step `t` and re-plans the stages whose orders may have changed.
     fn epoch(&self, t: usize, events: &[RunEvent], sc: &mut Scratch) {
         let m = self.model;
         for &s in &sc.fac_stages {
@@ -541,6 +655,8 @@ impl<'m> Simulator<'m> {
         for &l in &sc.fac_lanes {
             sc.lfac[l as usize] = 1.0;
         }
+        std::mem::swap(&mut sc.fac_stages, &mut sc.old_stages);
+        std::mem::swap(&mut sc.fac_lanes, &mut sc.old_lanes);
         sc.fac_stages.clear();
         sc.fac_lanes.clear();
         for e in events.iter().filter(|e| e.first <= t && t < e.end) {
@@ -566,29 +682,36 @@ impl<'m> Simulator<'m> {
                 sc.lfac[l.index()] = sc.lfac[l.index()].min(f);
             }
         }
-        // Seeds: the previous epoch's deviating stages (to restore them), the stages now slowed, the buyers that
-        // must re-route, and the suppliers shipping over slowed lanes.
-        sc.seeds.copy_from_slice(&sc.odirty);
-        for &s in &sc.odirty_list {
-            sc.odirty[self.rank[s as usize] as usize / 64] = 0;
-        }
-        sc.odirty_list.clear();
+        // Seeds: the stages whose factor changed (and, if they stopped or restarted, their buyers, which
+        // re-route), and the suppliers over lanes whose factor changed (and, if closed or reopened, the buyers).
+        // Everything else that changes is reached through changed orders, as `plan` is a function of the
+        // factors and of the orders the stage holds.
         let set = |bits: &mut [u64], r: u32| bits[r as usize / 64] |= 1u64 << (r % 64);
         if !self.skip {
             for r in 0..m.stages.len() {
                 set(&mut sc.seeds, r as u32);
             }
         }
-        for &s in &sc.fac_stages {
+        for &s in sc.old_stages.iter().chain(&sc.fac_stages) {
+            let (old, new) = (sc.sfac_prev[s as usize], sc.sfac[s as usize]);
+            if old == new {
+                continue;
+            }
+            sc.sfac_prev[s as usize] = new;
             set(&mut sc.seeds, self.rank[s as usize]);
-            if sc.sfac[s as usize] <= 0.0 {
+            if (old <= 0.0) != (new <= 0.0) {
                 for &k in m.buyers_of(StageIx(s)) {
                     set(&mut sc.seeds, self.rank[m.buyer(k).index()]);
                 }
             }
         }
-        for &l in &sc.fac_lanes {
-            let closed = sc.lfac[l as usize] <= 0.0;
+        for &l in sc.old_lanes.iter().chain(&sc.fac_lanes) {
+            let (old, new) = (sc.lfac_prev[l as usize], sc.lfac[l as usize]);
+            if old == new {
+                continue;
+            }
+            sc.lfac_prev[l as usize] = new;
+            let flip = (old <= 0.0) != (new <= 0.0);
             for &k in &self.lane_src
                 [self.lane_src_off[l as usize] as usize..self.lane_src_off[l as usize + 1] as usize]
             {
@@ -596,7 +719,7 @@ impl<'m> Simulator<'m> {
                     &mut sc.seeds,
                     self.rank[m.sources[k.index()].supplier.index()],
                 );
-                if closed {
+                if flip {
                     set(&mut sc.seeds, self.rank[m.buyer(k).index()]);
                 }
             }
@@ -610,15 +733,26 @@ impl<'m> Simulator<'m> {
                 let s = self.by_rank[r];
                 let seeds = &mut sc.seeds;
                 let rank = &self.rank;
-                let (req, target, dirty) = self.plan(s, &sc.sfac, &sc.lfac, &mut sc.order, |sup| {
-                    let q = rank[sup.index()];
-                    seeds[q as usize / 64] |= 1u64 << (q % 64);
-                });
-                sc.req[s.index()] = req;
-                sc.target[s.index()] = target;
+                let (req, target, dirty, ship_plan) =
+                    self.plan(s, &sc.sfac, &sc.lfac, &mut sc.order, false, |sup| {
+                        let q = rank[sup.index()];
+                        seeds[q as usize / 64] |= 1u64 << (q % 64);
+                    });
+                let x = &mut sc.st[s.index()];
+                x.req = req;
+                x.target = target;
+                x.ship_plan = ship_plan;
+                let was = sc.odirty[w] >> b & 1 == 1;
                 if dirty || !self.skip {
-                    sc.odirty[w] |= 1u64 << b;
-                    sc.odirty_list.push(s.0);
+                    if !was {
+                        sc.odirty[w] |= 1u64 << b;
+                        sc.odirty_list.push(s.0);
+                        sc.dirty_count += 1;
+                    }
+                } else if was {
+                    // Left in `odirty_list` (restoring a stage on plan is harmless).
+                    sc.odirty[w] &= !(1u64 << b);
+                    sc.dirty_count -= 1;
                 }
             }
         }
@@ -626,12 +760,19 @@ impl<'m> Simulator<'m> {
 
     /// One step of the goods flow over the stages that may deviate from plan, in topological order.
     fn step(&self, t: usize, sc: &mut Scratch, sink: &mut dyn Sink) {
-        let cur = (t % self.slots) * self.words;
+        let slot = t % self.slots;
+        for &(k, x) in &sc.due[slot] {
+            sc.arr[k as usize] = x;
+        }
+        let cur = slot * self.words;
         for w in 0..self.words {
             let mut bits = sc.odirty[w] | sc.pending[cur + w];
             while bits != 0 {
                 let b = bits.trailing_zeros();
-                self.flow(self.by_rank[w * 64 + b as usize], t, sc, sink);
+                let r = w * 64 + b as usize;
+                if t < self.live[r] as usize {
+                    self.flow(self.by_rank[r], t, sc, sink);
+                }
                 bits &= bits - 1;
                 // Same-step shipments (delay 0) mark later ranks of this word.
                 let above = if b == 63 { 0 } else { !0u64 << (b + 1) };
@@ -642,39 +783,33 @@ impl<'m> Simulator<'m> {
             sc.pending_count -= sc.pending[cur + w].count_ones() as usize;
             sc.pending[cur + w] = 0;
         }
+        for &(k, _) in &sc.due[slot] {
+            sc.arr[k as usize] = self.base_order[k as usize];
+        }
+        sc.due[slot].clear();
     }
 
     /// Receives, produces and ships for one stage at step `t`.
     fn flow(&self, s: StageIx, t: usize, sc: &mut Scratch, sink: &mut dyn Sink) {
-        let m = self.model;
-        let h = self.horizon;
         let si = s.index();
-        if !sc.touched[si] {
-            sc.touched[si] = true;
+        let row = &self.rows[si];
+        let x = &mut sc.st[si];
+        if !x.touched {
+            x.touched = true;
             sc.touched_list.push(s.0);
         }
-        for g in m.groups_of(s) {
-            let mut got = 0.0;
-            for k in m.sources_of(g) {
-                let (a, b) = (
-                    self.ring_off[k.index()] as usize,
-                    self.ring_off[k.index() + 1] as usize,
-                );
-                got += if b > a {
-                    let slot = a + t % (b - a);
-                    std::mem::replace(&mut sc.ring[slot], self.base_order[k.index()])
-                } else {
-                    self.base_order[k.index()]
-                };
-            }
-            sc.buf[g.index()] += got;
-        }
-        let target = sc.target[si];
+        let (target, req, inv, ship_plan) = (x.target, x.req, x.inv, x.ship_plan);
+        let groups = &self.grows[row.g0 as usize..row.g1 as usize];
+        let bufs = &mut sc.buf[row.g0 as usize..row.g1 as usize];
         let mut made = target;
-        for g in m.groups_of(s) {
-            let q = m.groups[g.index()].qty;
-            if q > 0.0 {
-                made = made.min(sc.buf[g.index()] / q);
+        for (g, b) in groups.iter().zip(bufs.iter_mut()) {
+            let mut got = 0.0;
+            for &a in &sc.arr[g.k0 as usize..g.k1 as usize] {
+                got += a;
+            }
+            *b += got;
+            if g.qty > 0.0 {
+                made = made.min(*b / g.qty);
             }
         }
         // Arrivals are sums of shares, so a planned buffer can miss `qty x target` by rounding.
@@ -682,59 +817,75 @@ impl<'m> Simulator<'m> {
             made = target;
         }
         let made = made.max(0.0);
-        for g in m.groups_of(s) {
-            let gi: GroupIx = g;
-            let q = m.groups[gi.index()].qty;
-            sc.buf[gi.index()] = (sc.buf[gi.index()] - q * made).max(0.0);
+        for (g, b) in groups.iter().zip(bufs.iter_mut()) {
+            *b = (*b - g.qty * made).max(0.0);
         }
-        let avail = made + sc.inv[si];
-        let req = sc.req[si];
+        let avail = made + inv;
         let ratio = if req > avail && req > 0.0 {
             avail / req
         } else {
             1.0
         };
+        let shipped = if ratio == 1.0 && ship_plan {
+            // Every flow at plan (the sum `ship` would make): nothing to record or mark.
+            row.base_ship
+        } else {
+            self.ship(row, t, ratio, sc, sink)
+        };
+        sc.st[si].inv = (avail - shipped).max(0.0);
+    }
+
+    /// Ships a fraction `ratio` of every order a stage holds (and of its demand); returns the total.
+    fn ship(
+        &self,
+        row: &StageRow,
+        t: usize,
+        ratio: f64,
+        sc: &mut Scratch,
+        sink: &mut dyn Sink,
+    ) -> f64 {
+        let h = self.horizon;
         let mut shipped = 0.0;
-        for &k in m.buyers_of(s) {
-            let src = &m.sources[k.index()];
-            let lf = src.lane.map_or(1.0, |l| sc.lfac[l.index()]);
-            let x = sc.order[k.index()] * ratio * lf;
+        for a in &self.arcs[row.s0 as usize..row.s1 as usize] {
+            let k = a.k as usize;
+            let lf = if a.lane == NONE {
+                1.0
+            } else {
+                sc.lfac[a.lane as usize]
+            };
+            let x = sc.order[k] * ratio * lf;
             shipped += x;
-            let d = self.delay[k.index()] as usize;
-            let at = t + d;
-            if at >= h {
+            let at = t + a.delay as usize;
+            // Nobody reads an arrival after the buyer stops mattering (and `live <= H`).
+            if at >= self.live[a.rank as usize] as usize || x == a.base {
                 continue;
             }
-            let (a, b) = (
-                self.ring_off[k.index()] as usize,
-                self.ring_off[k.index() + 1] as usize,
-            );
-            if b > a {
-                sc.ring[a + at % (b - a)] = x;
+            let slot = at % self.slots;
+            if a.delay == 0 {
+                sc.arr[k] = x;
             }
-            let base = self.base_order[k.index()];
-            if (x - base).abs() > EPS * base.max(1.0) {
-                let r = self.rank[m.buyer(k).index()];
-                let slot = (at % self.slots) * self.words + r as usize / 64;
-                let bit = 1u64 << (r % 64);
-                if sc.pending[slot] & bit == 0 {
-                    sc.pending[slot] |= bit;
+            sc.due[slot].push((a.k, x));
+            if (x - a.base).abs() > EPS * a.base.max(1.0) {
+                let p = slot * self.words + a.rank as usize / 64;
+                let bit = 1u64 << (a.rank % 64);
+                if sc.pending[p] & bit == 0 {
+                    sc.pending[p] |= bit;
                     sc.pending_count += 1;
                 }
             }
         }
-        let row = self.demand_row[si];
-        if row != NONE {
-            let d = m.demands[row as usize].demand;
+        if row.demand_row != NONE {
+            let r = row.demand_row as usize;
+            let d = self.model.demands[r].demand;
             let served = d * ratio;
             shipped += served;
-            let at = t + self.demand_delay[row as usize] as usize;
+            let at = t + self.demand_delay[r] as usize;
             let short = d - served;
             if at < h && short > EPS * d.max(1e-300) {
-                sink.short(row as usize, at, short);
+                sink.short(r, at, short);
             }
         }
-        sc.inv[si] = (avail - shipped).max(0.0);
+        shipped
     }
 
     /// Puts every touched piece of state back to the steady state.
@@ -742,25 +893,26 @@ impl<'m> Simulator<'m> {
         let m = self.model;
         for &s in &sc.touched_list {
             let st = StageIx(s);
-            sc.touched[s as usize] = false;
-            sc.inv[s as usize] = m.stages[s as usize].inventory;
+            sc.st[s as usize].touched = false;
+            sc.st[s as usize].inv = m.stages[s as usize].inventory;
             for g in m.groups_of(st) {
                 sc.buf[g.index()] = 0.0;
             }
-            for &k in m.buyers_of(st) {
-                let (a, b) = (
-                    self.ring_off[k.index()] as usize,
-                    self.ring_off[k.index() + 1] as usize,
-                );
-                sc.ring[a..b].fill(self.base_order[k.index()]);
-            }
         }
         sc.touched_list.clear();
+        for due in &mut sc.due {
+            for &(k, _) in due.iter() {
+                sc.arr[k as usize] = self.base_order[k as usize];
+            }
+            due.clear();
+        }
         for &s in &sc.odirty_list {
             let st = StageIx(s);
             sc.odirty[self.rank[s as usize] as usize / 64] = 0;
-            sc.req[s as usize] = self.base_req[s as usize];
-            sc.target[s as usize] = self.base_target[s as usize];
+            let x = &mut sc.st[s as usize];
+            x.req = self.base_req[s as usize];
+            x.target = self.base_target[s as usize];
+            x.ship_plan = true;
             for g in m.groups_of(st) {
                 for k in m.sources_of(g) {
                     sc.order[k.index()] = self.base_order[k.index()];
@@ -768,11 +920,14 @@ impl<'m> Simulator<'m> {
             }
         }
         sc.odirty_list.clear();
+        sc.dirty_count = 0;
         for &s in &sc.fac_stages {
             sc.sfac[s as usize] = 1.0;
+            sc.sfac_prev[s as usize] = 1.0;
         }
         for &l in &sc.fac_lanes {
             sc.lfac[l as usize] = 1.0;
+            sc.lfac_prev[l as usize] = 1.0;
         }
         sc.fac_stages.clear();
         sc.fac_lanes.clear();
@@ -862,24 +1017,73 @@ impl<'m> Simulator<'m> {
 /// The mutable state of one run, reused across runs (one per thread).
 #[derive(Debug, Clone)]
 pub struct Scratch {
-    inv: Vec<f64>,
+    st: Vec<StageState>,
     buf: Vec<f64>,
-    ring: Vec<f64>,
+    /// What arrives this step on each source (plan unless listed in the current due list).
+    arr: Vec<f64>,
+    /// Per arrival slot (`step % slots`): the sources whose shipment arriving then differs from plan.
+    due: Vec<Vec<(u32, f64)>>,
     order: Vec<f64>,
-    req: Vec<f64>,
-    target: Vec<f64>,
     sfac: Vec<f64>,
     lfac: Vec<f64>,
     odirty: Vec<u64>,
+    /// Stages that were order-dirty at some point of the run (for the reset), and how many are now.
     odirty_list: Vec<u32>,
+    dirty_count: usize,
+    /// The factors the current orders were planned with, and the previous epoch's slowed stages and lanes.
+    sfac_prev: Vec<f64>,
+    lfac_prev: Vec<f64>,
+    old_stages: Vec<u32>,
+    old_lanes: Vec<u32>,
     seeds: Vec<u64>,
     pending: Vec<u64>,
     pending_count: usize,
-    touched: Vec<bool>,
     touched_list: Vec<u32>,
     fac_stages: Vec<u32>,
     fac_lanes: Vec<u32>,
     bounds: Vec<usize>,
+}
+
+/// What the goods flow reads of a stage: its groups `g0..g1`, its shipping arcs `s0..s1`, its demand row
+/// (`NONE`: none), and what it ships per step on plan.
+#[derive(Debug, Clone, Copy)]
+struct StageRow {
+    g0: u32,
+    g1: u32,
+    s0: u32,
+    s1: u32,
+    demand_row: u32,
+    base_ship: f64,
+}
+
+/// A group's sources `k0..k1` and quantity per unit of output.
+#[derive(Debug, Clone, Copy)]
+struct GroupRow {
+    k0: u32,
+    k1: u32,
+    qty: f64,
+}
+
+/// A source seen from its supplier: the source, its delay, its lane (`NONE`: none), the buyer's rank and the
+/// planned flow.
+#[derive(Debug, Clone, Copy)]
+struct Arc {
+    k: u32,
+    delay: u32,
+    lane: u32,
+    rank: u32,
+    base: f64,
+}
+
+/// The per-stage state of a run: stock, held orders, target, whether it ships its plan when it can fill its
+/// orders, whether the run touched it.
+#[derive(Debug, Clone, Copy)]
+struct StageState {
+    inv: f64,
+    req: f64,
+    target: f64,
+    ship_plan: bool,
+    touched: bool,
 }
 
 struct Recorder {

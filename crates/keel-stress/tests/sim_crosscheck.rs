@@ -85,3 +85,48 @@ fn generated_sampled_runs() {
     let lossy = check(&model, 200, &runs);
     assert!(lossy > 0);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+    /// Random generated networks (sizes 40-400, any seed) with sampled scenarios, firm, site and lane failures
+    /// (full and partial), over a horizon long enough for the horizon cut and the incremental re-planning to
+    /// matter: the fast path gives the exhaustive series.
+    #[test]
+    fn fast_equals_exhaustive_on_random_networks(
+        gen_seed in 0u64..1000,
+        stages in 40usize..400,
+        mc_seed in 0u64..1000,
+        horizon in 30usize..250,
+    ) {
+        let model = keel_io::generate::generate(&keel_io::generate::GenOptions {
+            stages,
+            seed: gen_seed,
+            ..Default::default()
+        })
+        .build()
+        .unwrap()
+        .model;
+        let sim = Simulator::new(&model, horizon).unwrap();
+        let rate = |kind, probability, capacity_factor| BaseRate {
+            kind,
+            probability,
+            capacity_factor,
+        };
+        let opts = McOptions {
+            runs: 6,
+            seed: mc_seed,
+            scenarios: true,
+            base_rates: vec![
+                rate(RateKind::Firm, 0.05, 0.0),
+                rate(RateKind::Site, 0.03, 0.4),
+                rate(RateKind::Lane, 0.05, 0.0),
+                rate(RateKind::Lane, 0.03, 0.5),
+            ],
+            duration: DurationDist::Exponential { mean: 20.0 },
+        };
+        let runs: Vec<Vec<RunEvent>> = (0..opts.runs)
+            .map(|r| sample_run(&sim, &opts, r).unwrap())
+            .collect();
+        check(&model, horizon, &runs);
+    }
+}

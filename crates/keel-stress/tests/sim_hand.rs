@@ -281,3 +281,97 @@ fn published_case_against_lp() {
         assert_eq!(r.first_shortfall, Some((lp + 1e-9).floor() as usize), "{s}");
     }
 }
+
+/// P (demand 10, loss 1) buys its part from X and Y (shares 0.5/0.5). Y makes the part from `m` bought from M,
+/// M makes `m` from `w` bought from W. Capacities 10 everywhere, M holds 12 units of `m`, nobody else holds
+/// stock, no lead times. Planned rates: X, Y, M, W 5 each. Scenario `X-out`: X stopped from t=0 for 10 steps.
+fn expedite() -> Model {
+    build(&[
+        (
+            "items",
+            "id,name,kind\npart,Part,component\nm,M,component\nw,W,material\np,P,platform\n",
+        ),
+        (
+            "stages",
+            "id,item,site,value_added,capacity,lead_time,inventory,ttr\n\
+             X,part,s1,1,10,0,0,\nY,part,s1,1,10,0,0,\nM,m,s1,1,10,0,12,\nW,w,s1,1,10,0,0,\n\
+             P,p,s1,1,,0,0,\n",
+        ),
+        (
+            "inputs",
+            "stage,input_item,qty,supplier,share,lane\n\
+             P,part,1,X,0.5,\nP,part,1,Y,0.5,\nY,m,1,M,,\nM,w,1,W,,\n",
+        ),
+        ("demand", "stage,demand,loss_per_unit\nP,10,1\n"),
+        (
+            "scenarios",
+            "scenario,target_kind,target,capacity_factor,start,duration,probability\n\
+             X-out,stage,X,0,0,10,\n",
+        ),
+    ])
+}
+
+#[test]
+fn rerouted_orders_expedite_one_tier() {
+    // P re-routes X's 5 to Y: Y holds 10 (5 of them re-routed), so Y expedites: it orders 5 + 5 = 10 of `m`
+    // from M (within its capacity 10). M now holds 10 but is not itself a re-routing target, so its procurement
+    // stays at plan: it orders 5 of `w` from W, which is untouched (R = T = 5).
+    // t=0: W makes 5, ships 5 to M. M makes 5 (inputs), + stock 12 = 17 >= 10: ships 10, stock 7. Y gets 10,
+    //      makes 10, ships 10. P gets 10: served.
+    // t=1: M 5 + 7 = 12: ships 10, stock 2. P served.
+    // t=2: M 5 + 2 = 7 < 10: ships 7 (ratio 0.7), stock 0. Y makes 7, P short 3.
+    // t=3..=9: M ships 5: P short 5.
+    // (The instantaneous pull rule, in which W would also raise its output to 10, never falls short here.)
+    let m = expedite();
+    let sim = Simulator::new(&m, 10).unwrap();
+    let r = sim.simulate_scenario("X-out").unwrap();
+    let want = [0.0, 0.0, 3.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0];
+    for (t, (a, b)) in r.platforms[0].shortfall.iter().zip(want).enumerate() {
+        assert!((a - b).abs() < 1e-12, "t={t}: {a} vs {b}");
+    }
+    assert_eq!(r.first_shortfall, Some(2));
+    assert!((r.total_loss - 38.0).abs() < 1e-9);
+    let full = Simulator::new(&m, 10).unwrap().exhaustive();
+    assert_eq!(
+        full.simulate_scenario("X-out").unwrap().platforms[0].shortfall,
+        r.platforms[0].shortfall
+    );
+    // The LP can raise W and M to 10 at once: no shortfall within its horizon, so the simulated first
+    // shortfall (2) stays below the LP time to survive.
+    assert!(lp_tts(&m, "X") >= 10.0 - 1e-9);
+
+    // With a 2-step lead time at M the expedited `m` arrives 2 steps late: Y's pipeline from M holds the
+    // planned 5 for t=0 and t=1 (shipped before the outage), so P gets only Y's 5 at t=0 and t=1 (short 5 each),
+    // then M's shipments of 10, 10, 7 (from its stock) at t=2, 3, 4, then 5.
+    let m2 = build(&[
+        (
+            "items",
+            "id,name,kind\npart,Part,component\nm,M,component\nw,W,material\np,P,platform\n",
+        ),
+        (
+            "stages",
+            "id,item,site,value_added,capacity,lead_time,inventory,ttr\n\
+             X,part,s1,1,10,0,0,\nY,part,s1,1,10,0,0,\nM,m,s1,1,10,2,12,\nW,w,s1,1,10,0,0,\n\
+             P,p,s1,1,,0,0,\n",
+        ),
+        (
+            "inputs",
+            "stage,input_item,qty,supplier,share,lane\n\
+             P,part,1,X,0.5,\nP,part,1,Y,0.5,\nY,m,1,M,,\nM,w,1,W,,\n",
+        ),
+        ("demand", "stage,demand,loss_per_unit\nP,10,1\n"),
+        (
+            "scenarios",
+            "scenario,target_kind,target,capacity_factor,start,duration,probability\n\
+             X-out,stage,X,0,0,10,\n",
+        ),
+    ]);
+    let r = Simulator::new(&m2, 10)
+        .unwrap()
+        .simulate_scenario("X-out")
+        .unwrap();
+    let want = [5.0, 5.0, 0.0, 0.0, 3.0, 5.0, 5.0, 5.0, 5.0, 5.0];
+    for (t, (a, b)) in r.platforms[0].shortfall.iter().zip(want).enumerate() {
+        assert!((a - b).abs() < 1e-12, "t={t}: {a} vs {b}");
+    }
+}
