@@ -15,7 +15,8 @@ fn main() {
 /// and more), `top20-firms` (plus the 20 largest firms: adds the backward block sweep) and `backward` (the old
 /// all-backward path, [`keel_see::exposure::exposure_backward`], top 20 firms, for comparison). With
 /// `KEEL_BENCH_DIR=path` each model is also written to `path/rows-N/` with Keel's answer in
-/// `keel_exposure.csv`, for `bench/peers/see_networkx.py exposure`.
+/// `keel_exposure.csv`, for `bench/peers/see_networkx.py exposure`. `KEEL_BENCH_VARIANT=no-firms` times only
+/// that variant (for profiling; nothing is written), `KEEL_BENCH_REPS=k` sets the number of runs.
 fn exposure_bench() {
     use keel_see::exposure::{exposure, exposure_backward, ExposureOptions, PlatformExposure};
     use std::io::Write;
@@ -24,6 +25,7 @@ fn exposure_bench() {
         .ok()
         .map(|v| v.split(',').filter_map(|x| x.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![10_000, 100_000, 1_000_000]);
+    let only_no_firms = std::env::var("KEEL_BENCH_VARIANT").is_ok_and(|v| v == "no-firms");
     for rows in sizes {
         let t = Instant::now();
         let opts = keel_io::generate::GenOptions {
@@ -54,8 +56,10 @@ fn exposure_bench() {
             let mut res = Vec::new();
             for _ in 0..reps {
                 let t = Instant::now();
-                res = std::hint::black_box(f());
+                let r = std::hint::black_box(f());
                 times.push(t.elapsed().as_secs_f64());
+                // The previous run's answer is freed here, outside the timed call.
+                res = r;
             }
             times.sort_by(f64::total_cmp);
             let upstream: usize = res.iter().map(|e| e.upstream_stages).sum();
@@ -76,6 +80,9 @@ fn exposure_bench() {
             top_firms: Some(20),
         };
         let res = time("no-firms", &|| exposure(&m, &ps, no_firms));
+        if only_no_firms {
+            continue;
+        }
         time("top20-firms", &|| exposure(&m, &ps, top20));
         let back = time("backward", &|| exposure_backward(&m, &ps, top20));
         let diff = res

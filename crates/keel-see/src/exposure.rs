@@ -41,6 +41,7 @@
 //! [`requirements`]: O(S_P + E_P) per platform, in parallel. The tier split costs O(L_P x E_P) per platform for
 //! the longest input chain L_P, so it is computed only when asked.
 
+use crate::layout::Layout;
 use crate::SeeError;
 use keel_model::{Model, StageIx};
 use rayon::prelude::*;
@@ -329,66 +330,6 @@ fn rows(pairs: impl Iterator<Item = (String, f64)>, total: f64) -> Vec<Share> {
 /// fixed-width loop the compiler vectorises.
 const LANES: usize = 16;
 
-/// The input graph laid out for sweeping: stages renumbered by position in reverse topological order (buyers
-/// first), each position's planned rows as (supplier position, qty x share) in one flat array, and the
-/// per-stage attributes the breakdowns need. Built once per call and shared by every block, so a sweep reads the
-/// rows sequentially and only the supplier updates jump around.
-struct Plan {
-    pos_of: Vec<u32>,
-    row_start: Vec<u32>,
-    row_to: Vec<u32>,
-    row_w: Vec<f64>,
-    va: Vec<f64>,
-    country: Vec<u32>,
-    parent: Vec<u32>,
-    firm: Vec<u32>,
-}
-
-impl Plan {
-    fn new(m: &Model) -> Plan {
-        let n = m.stages.len();
-        let order: Vec<StageIx> = m.topo_order().iter().rev().copied().collect();
-        let mut pos_of = vec![0u32; n];
-        for (t, s) in order.iter().enumerate() {
-            pos_of[s.index()] = t as u32;
-        }
-        let mut row_start = Vec::with_capacity(n + 1);
-        let mut row_to = Vec::with_capacity(m.sources.len());
-        let mut row_w = Vec::with_capacity(m.sources.len());
-        row_start.push(0u32);
-        for &s in &order {
-            for g in m.groups_of(s) {
-                let qty = m.groups[g.index()].qty;
-                for k in m.sources_of(g) {
-                    let src = &m.sources[k.index()];
-                    if src.share > 0.0 {
-                        row_to.push(pos_of[src.supplier.index()]);
-                        row_w.push(qty * src.share);
-                    }
-                }
-            }
-            row_start.push(row_to.len() as u32);
-        }
-        let firm: Vec<u32> = order.iter().map(|&s| m.stage_firm(s).0).collect();
-        Plan {
-            va: order
-                .iter()
-                .map(|s| m.stages[s.index()].value_added)
-                .collect(),
-            country: order.iter().map(|&s| m.stage_country(s).0).collect(),
-            parent: firm
-                .iter()
-                .map(|&f| m.firms[f as usize].parent_country.0)
-                .collect(),
-            firm,
-            pos_of,
-            row_start,
-            row_to,
-            row_w,
-        }
-    }
-}
-
 /// Look-through exposure of each platform (see the module doc). `platforms` usually comes from
 /// [`crate::resolve_platforms`].
 ///
@@ -396,43 +337,48 @@ impl Plan {
 /// (cost-push) pass of [`crate::embodied`], whose cost does not depend on the number of platforms. Only the
 /// firm breakdown needs each platform's requirement vector, so the backward block sweep of
 /// [`exposure_backward`] runs only when firms are asked for: `top_firms: Some(0)` skips it and leaves
-/// `by_firm` empty.
+/// `by_firm` empty. The graph is laid out once by topological position and shared by both passes.
 ///
 /// # Complexity
 /// O(stages + arcs x (2 x countries + platforms / 64)) for the forward pass; with firms, plus
 /// O(ceil(platforms / 16) x (stages + arcs + firms)) for the backward sweep (blocks in parallel).
 pub fn exposure(m: &Model, platforms: &[StageIx], opts: ExposureOptions) -> Vec<PlatformExposure> {
-    let fwd = crate::embodied::embodied(m, platforms);
+    if platforms.is_empty() {
+        return Vec::new();
+    }
+    let lay = Layout::new(m);
+    let fwd = crate::embodied::embodied_in(m, &lay, platforms);
     let firms: Option<Vec<Vec<(usize, f64)>>> = (opts.top_firms != Some(0)).then(|| {
-        let plan = Plan::new(m);
         platforms
             .par_chunks(LANES)
             .flat_map_iter(|block| {
-                let sw = sweep_block(m, &plan, block, false);
+                let sw = sweep_block(m, &lay, block, false);
                 (0..block.len())
                     .map(|b| firm_values(m, &sw.firm, b, opts.top_firms))
                     .collect::<Vec<_>>()
             })
             .collect()
     });
-    let mut out: Vec<PlatformExposure> = fwd
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let by_firm = firms
-                .as_ref()
-                .map_or_else(Vec::new, |f| firm_rows(m, f[i].iter().copied(), e.total));
-            assemble(
-                m,
-                e.platform,
-                e.total,
-                e.upstream_stages,
-                &e.by_country,
-                &e.by_parent,
-                by_firm,
-            )
-        })
-        .collect();
+    let one = |(i, e): (usize, &crate::embodied::Embodied)| {
+        let by_firm = firms
+            .as_ref()
+            .map_or_else(Vec::new, |f| firm_rows(m, f[i].iter().copied(), e.total));
+        assemble(
+            m,
+            e.platform,
+            e.total,
+            e.upstream_stages,
+            &e.by_country,
+            &e.by_parent,
+            by_firm,
+        )
+    };
+    // Building the rows (strings, sorting) is independent per platform; worth threads only on a large graph.
+    let mut out: Vec<PlatformExposure> = if lay.parallel {
+        fwd.par_iter().enumerate().map(one).collect()
+    } else {
+        fwd.iter().enumerate().map(one).collect()
+    };
     add_tiers(m, &mut out, opts);
     out
 }
@@ -450,11 +396,11 @@ pub fn exposure_backward(
     platforms: &[StageIx],
     opts: ExposureOptions,
 ) -> Vec<PlatformExposure> {
-    let plan = Plan::new(m);
+    let lay = Layout::new(m);
     let mut out: Vec<PlatformExposure> = platforms
         .par_chunks(LANES)
         .flat_map_iter(|block| {
-            let sw = sweep_block(m, &plan, block, true);
+            let sw = sweep_block(m, &lay, block, true);
             block
                 .iter()
                 .enumerate()
@@ -569,20 +515,21 @@ struct BlockSums {
 }
 
 /// Sweeps one block of platforms backward and sums value by firm (and, if `groups`, by country and parent).
-fn sweep_block(m: &Model, plan: &Plan, block: &[StageIx], groups: bool) -> BlockSums {
-    let n = m.stages.len();
+fn sweep_block(m: &Model, lay: &Layout, block: &[StageIx], groups: bool) -> BlockSums {
+    let n = lay.len();
     let mut x: Vec<Lanes> = vec![ZERO; n];
     for (b, p) in block.iter().enumerate() {
-        x[plan.pos_of[p.index()] as usize][b] = 1.0;
+        x[lay.pos_of[p.index()] as usize][b] = 1.0;
     }
-    // Position order is buyers before suppliers: when a position is reached every buyer has pushed into it.
-    for t in 0..n {
+    // Positions in decreasing order are buyers before suppliers: when a position is reached every buyer has
+    // pushed into it.
+    for t in (0..n).rev() {
         let xs = x[t];
         if xs == ZERO {
             continue;
         }
-        let rows = plan.row_start[t] as usize..plan.row_start[t + 1] as usize;
-        for (&to, &w) in plan.row_to[rows.clone()].iter().zip(&plan.row_w[rows]) {
+        let rows = lay.rows(t);
+        for (&to, &w) in lay.row_to[rows.clone()].iter().zip(&lay.row_w[rows]) {
             let acc = &mut x[to as usize];
             for b in 0..LANES {
                 acc[b] += xs[b] * w;
@@ -597,21 +544,21 @@ fn sweep_block(m: &Model, plan: &Plan, block: &[StageIx], groups: bool) -> Block
         parent: vec![ZERO; nc],
         firm: vec![ZERO; m.firms.len()],
     };
-    for (t, xs) in x.iter().enumerate() {
+    for (t, xs) in x.iter().enumerate().rev() {
         if *xs == ZERO {
             continue;
         }
-        let va = plan.va[t];
+        let va = lay.va[t];
         let mut v = ZERO;
         for b in 0..LANES {
             v[b] = va * xs[b];
             s.upstream[b] += usize::from(xs[b] > 0.0);
         }
-        add(&mut s.firm[plan.firm[t] as usize], &v);
+        add(&mut s.firm[lay.firm[t] as usize], &v);
         if groups {
             add(&mut s.total, &v);
-            add(&mut s.country[plan.country[t] as usize], &v);
-            add(&mut s.parent[plan.parent[t] as usize], &v);
+            add(&mut s.country[lay.country[t] as usize], &v);
+            add(&mut s.parent[lay.parent[t] as usize], &v);
         }
     }
     s

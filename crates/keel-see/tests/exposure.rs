@@ -277,6 +277,65 @@ fn zero_share_rows_carry_nothing_and_upstream_of_a_mid_stage_works() {
     assert!(e.by_tier.is_none());
 }
 
+/// The diamond plus a second producer of `c`, C2, that B1 lists with share 0: the row carries nothing and C2 is
+/// upstream of nothing, so every result equals the plain diamond's, bit for bit (the same sums in the same
+/// order), and the backward pass agrees.
+#[test]
+fn zero_share_supplier_changes_nothing() {
+    let base = diamond();
+    let m = TextModel::new("CAN", &[])
+        .table(
+            "countries",
+            "code,name,blocs\nCAN,Canada,NATO;FVEY\nUSA,United States,NATO;FVEY\nDEU,Germany,NATO;EU\nCHN,China,\n",
+        )
+        .table(
+            "firms",
+            "id,name,country,parent_country\nfp,FP,CAN,\nfa,FA,CAN,USA\nfb1,FB1,USA,\nfb2,FB2,DEU,\nfc,FC,CHN,\n",
+        )
+        .table(
+            "sites",
+            "id,firm,country\nsp,fp,CAN\nsa,fa,CAN\nsb1,fb1,USA\nsb2,fb2,DEU\nsc,fc,CHN\n",
+        )
+        .table(
+            "items",
+            "id,name,kind\nplat,Plat,platform\na,A,subsystem\nb,B,component\nc,C,material\n",
+        )
+        .table(
+            "stages",
+            "id,item,site,value_added\nP,plat,sp,100\nA,a,sa,50\nB1,b,sb1,20\nB2,b,sb2,30\nC,c,sc,10\nC2,c,sc,7\n",
+        )
+        .table(
+            "inputs",
+            "stage,input_item,qty,supplier,share\n\
+             P,a,2,A,1\nP,b,1,B1,0.25\nP,b,1,B2,0.75\n\
+             A,b,3,B1,0.5\nA,b,3,B2,0.5\n\
+             B1,c,2,C2,0\nB1,c,2,C,1\nB2,c,4,C,1\n",
+        )
+        .table("demand", "stage,demand,loss_per_unit\nP,1,1\n")
+        .build()
+        .unwrap()
+        .model;
+    let opts = ExposureOptions::default();
+    let names = ["P", "A", "B1"];
+    let ps: Vec<StageIx> = names.iter().map(|s| m.stage_ix(s).unwrap()).collect();
+    let base_ps: Vec<StageIx> = names.iter().map(|s| base.stage_ix(s).unwrap()).collect();
+    let got = exposure(&m, &ps, opts);
+    let want = exposure(&base, &base_ps, opts);
+    let back = exposure_backward(&m, &ps, opts);
+    for ((g, w), b) in got.iter().zip(&want).zip(&back) {
+        assert_eq!(g.value_added, w.value_added);
+        assert_eq!(g.upstream_stages, w.upstream_stages);
+        assert_eq!(g.by_country, w.by_country);
+        assert_eq!(g.by_parent, w.by_parent);
+        assert_eq!(g.by_firm, w.by_firm);
+        assert_agree(g, b);
+    }
+    // From P, with x from `diamond_by_hand`: V = 100 + 50*2 + 20*3.25 + 30*3.75 + 10*21.5 = 592.5, over 5
+    // upstream stages (P, A, B1, B2, C; not C2).
+    assert!(close(got[0].value_added, 592.5));
+    assert_eq!(got[0].upstream_stages, 5);
+}
+
 #[test]
 fn example_shares_add_up() {
     let m = keel_io::load(std::path::Path::new(concat!(
