@@ -207,16 +207,66 @@ fn tts_key(t: &Tts) -> (bool, f64) {
     (t.at_least, t.value)
 }
 
-/// Sorts by PI descending, then TTS ascending (finite before "at least"), then name.
+/// `x` rounded to 10 significant digits, so that values equal up to solver round-off (2805.6000000000004 and
+/// 2805.6) compare equal and ties fall through to the next key, as they would for a reader.
+fn sig10(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi(9 - x.abs().log10().floor() as i32);
+    (x * scale).round() / scale
+}
+
+/// Sorts by PI descending, then TTS ascending (finite before "at least"), then name; PI and TTS compared to
+/// 10 significant digits.
 pub fn rank(rows: &mut [SweepRow]) {
     rows.sort_by(|a, b| {
-        b.impact
-            .pi
-            .total_cmp(&a.impact.pi)
+        sig10(b.impact.pi)
+            .total_cmp(&sig10(a.impact.pi))
             .then_with(|| {
                 let (x, y) = (tts_key(&a.impact.tts), tts_key(&b.impact.tts));
-                x.0.cmp(&y.0).then(x.1.total_cmp(&y.1))
+                x.0.cmp(&y.0).then(sig10(x.1).total_cmp(&sig10(y.1)))
             })
             .then_with(|| a.name.cmp(&b.name))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str, pi: f64, tts: f64) -> SweepRow {
+        SweepRow {
+            name: name.into(),
+            t: 30.0,
+            rei: 0.0,
+            impact: Impact {
+                pi,
+                tts: Tts {
+                    value: tts,
+                    at_least: false,
+                },
+                platforms_hit: Vec::new(),
+                platform_tts: Vec::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn round_off_ties_fall_through_to_the_name() {
+        // Willems chain 26: 198 stages lose 2,806 units each, some computed as 2805.6000000000004.
+        let mut rows = vec![
+            row("stage b", 2805.6000000000004, 0.0),
+            row("stage c", 2805.6, 1.0 + 1e-13),
+            row("stage a", 2805.6, 0.0),
+            row("stage d", 3000.0, 5.0),
+            row("stage e", 2805.5, 0.0),
+        ];
+        rank(&mut rows);
+        let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["stage d", "stage a", "stage b", "stage c", "stage e"]);
+        assert_eq!(sig10(2805.6000000000004), 2805.6);
+        assert_eq!(sig10(0.0), 0.0);
+        assert_eq!(sig10(-1.23456789012e-7), -1.234567890e-7);
+    }
 }
