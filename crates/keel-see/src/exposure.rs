@@ -38,8 +38,8 @@
 //! # Complexity
 //! [`exposure`]: O(stages + arcs x (2 x countries + platforms / 64)), plus, only when firms are asked for,
 //! O(ceil(platforms / 16) x (stages + arcs + firms)) in parallel blocks (rayon).
-//! [`requirements`]: O(S_P + E_P) per platform, in parallel. The tier split costs O(L_P x E_P) per platform for
-//! the longest input chain L_P, so it is computed only when asked.
+//! [`requirements`]: O(S_P + E_P) per platform, in parallel. The tier split ([`crate::tiers`], one forward pass for
+//! all platforms) costs O(stages + arcs x L) for the longest input chain L; it is computed only when asked.
 
 use crate::layout::Layout;
 use crate::SeeError;
@@ -66,7 +66,7 @@ pub enum GroupBy {
 /// What to compute besides the always-cheap breakdowns.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ExposureOptions {
-    /// Also split value by tier (costs O(longest chain x arcs) per platform).
+    /// Also split value by tier (one extra forward pass, O(longest chain x arcs) for all platforms).
     pub tiers: bool,
     /// Keep only the largest this many firms per platform (`None`: all). On a large model every platform can
     /// reach tens of thousands of firms, and listing them all dominates time and memory. `Some(0)` skips the
@@ -428,19 +428,21 @@ pub fn exposure_backward(
 
 fn add_tiers(m: &Model, out: &mut [PlatformExposure], opts: ExposureOptions) {
     if opts.tiers {
-        out.par_iter_mut().for_each(|e| {
-            let tv = tier_values(m, e.stage);
+        let tiers = crate::tiers::Tiers::new(m);
+        for e in out.iter_mut() {
             e.by_tier = Some(
-                tv.into_iter()
+                tiers
+                    .of(e.stage)
+                    .iter()
                     .enumerate()
-                    .map(|(d, value)| TierShare {
+                    .map(|(d, &value)| TierShare {
                         tier: d as u32,
                         value,
                         share: frac(value, e.value_added),
                     })
                     .collect(),
             );
-        });
+        }
     }
 }
 

@@ -19,6 +19,7 @@ pub mod controls;
 pub mod criticality;
 pub mod embodied;
 pub mod exposure;
+pub mod tiers;
 mod layout;
 
 use keel_model::{Model, StageIx};

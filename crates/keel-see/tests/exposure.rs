@@ -477,6 +477,7 @@ proptest! {
         // Every stage as a platform at once: more than one block of eight, in one call.
         let all: Vec<StageIx> = (0..n).map(StageIx::new).collect();
         let es = exposure(&m, &all, ExposureOptions { tiers: true, ..Default::default() });
+        let all_tiers = keel_see::tiers::Tiers::new(&m);
         let back = exposure_backward(&m, &all, ExposureOptions { tiers: true, ..Default::default() });
         // Platforms in reverse and repeated: the forward pass returns them in the order asked.
         let mut rev = all.clone();
@@ -507,8 +508,15 @@ proptest! {
             let e = &es[p];
             prop_assert_eq!(e.stage, StageIx::new(p));
             prop_assert!(close(e.value_added, v));
-            let tiers: f64 = tier_values(&m, StageIx::new(p)).iter().sum();
+            let layered = tier_values(&m, StageIx::new(p));
+            let tiers: f64 = layered.iter().sum();
             prop_assert!(close(tiers, v));
+            // The all-platform forward pass gives the same split, tier by tier.
+            let fwd = all_tiers.of(StageIx::new(p));
+            prop_assert_eq!(fwd.len(), layered.len());
+            for (a, b) in fwd.iter().zip(&layered) {
+                prop_assert!(close(*a, *b), "seed {seed} p {p}: tier {a} vs {b}");
+            }
             let can: f64 = (0..n)
                 .filter(|&i| m.countries[m.stage_country(StageIx::new(i)).index()].code == "CAN")
                 .map(|i| m.stages[i].value_added * want[i])
