@@ -51,6 +51,7 @@ fn main() {
         for _ in 0..reps {
             let t0 = Instant::now();
             let lp = StressLp::new(&model, 365.0).unwrap();
+            let setup = t0.elapsed().as_secs_f64();
             let mut cases =
                 element_cases(&model, "stage", Duration::Ttr { fallback: 30.0 }).unwrap();
             if let Some(k) = sample.filter(|&k| k < cases.len()) {
@@ -69,7 +70,7 @@ fn main() {
             lps = lp.components();
             let hit = rows.iter().filter(|r| r.impact.pi > 0.0).count();
             eprintln!(
-                "  n={n}: {:.3} s ({} scenarios, {hit} with loss, top {} PI {:.6e})",
+                "  n={n}: {:.3} s, of which {setup:.3} s setup (baseline TTS) ({} scenarios, {hit} with loss, top {} PI {:.6e})",
                 times.last().unwrap(),
                 rows.len(),
                 rows[0].name,

@@ -716,7 +716,8 @@ struct WarmModel {
     model: Option<highs::Model>,
     /// `ū` column of each stage of the component (local order) and its undisrupted upper bound.
     u: Vec<(Col, f64)>,
-    /// `ȳ` column of each source of the component, by global source index.
+    /// `ȳ` column of each multi-sourced row of the component, by global source index (`None` for a group's
+    /// only source: its flow is `qty * ū` of the buyer).
     y: Vec<Option<Col>>,
     tau: Col,
     /// Optimal basis of the undisrupted LP: every scenario's solve starts from it.
@@ -800,23 +801,33 @@ impl<'m> StressLp<'m> {
         } else {
             pb.add_column(1.0, 1.0 / self.horizon..)
         };
+        // A group with one supplier ships exactly what its stage uses (shipping more helps nothing), so its
+        // shipment column and group row are replaced by `qty * ū_j` in the supplier's balance row: on generated
+        // networks two thirds of the groups are single-sourced and the LP shrinks by about half.
         let mut y: Vec<Option<Col>> = vec![None; m.sources.len()];
         for &s in stages {
             for g in m.groups_of(s) {
-                for a in m.sources_of(g) {
-                    y[a.index()] = Some(pb.add_column(0.0, 0.0..));
+                if m.sources_of(g).len() > 1 {
+                    for a in m.sources_of(g) {
+                        y[a.index()] = Some(pb.add_column(0.0, 0.0..));
+                    }
                 }
             }
         }
-        let col = |v: &[Option<Col>], a: SourceIx| {
-            v[a.index()].expect("source of a stage in the component")
-        };
         for (k, &s) in stages.iter().enumerate() {
             let st = &m.stages[s.index()];
             let mut row: Vec<(Col, f64)> = vec![(u[k].0, -1.0)];
             for &a in m.buyers_of(s) {
-                if inside(m.buyer(a)) {
-                    row.push((col(&y, a), 1.0));
+                let b = m.buyer(a);
+                if !inside(b) {
+                    continue;
+                }
+                match y[a.index()] {
+                    Some(col) => row.push((col, 1.0)),
+                    None => {
+                        let qty = m.groups[m.sources[a.index()].group.index()].qty;
+                        row.push((u[self.local[b.index()] as usize].0, qty));
+                    }
                 }
             }
             if st.inventory > 0.0 {
@@ -830,9 +841,14 @@ impl<'m> StressLp<'m> {
             });
             pb.add_row(..=-demand, row);
             for g in m.groups_of(s) {
-                let mut row = vec![(u[k].0, m.groups[g.index()].qty)];
-                row.extend(m.sources_of(g).map(|a| (col(&y, a), -1.0)));
-                pb.add_row(..=0.0, row);
+                if m.sources_of(g).len() > 1 {
+                    let mut row = vec![(u[k].0, m.groups[g.index()].qty)];
+                    row.extend(
+                        m.sources_of(g)
+                            .map(|a| (y[a.index()].expect("multi-sourced"), -1.0)),
+                    );
+                    pb.add_row(..=0.0, row);
+                }
             }
         }
         let mut model = highs::Model::try_new(pb).map_err(|e| StressError::Solver {
@@ -878,26 +894,39 @@ impl<'m> StressLp<'m> {
             what: "a reusable stress LP".into(),
             status: format!("{e:?}"),
         };
-        let mut model = wm.model.take().expect("model present between solves");
-        let mut bounded_u: Vec<(Col, f64)> = Vec::new();
-        let mut bounded_y: Vec<Col> = Vec::new();
+        // New upper bounds: ū of disrupted stages, and of stages whose single source rides a closed lane
+        // (`qty ū_j <= f * planned flow`); ȳ of multi-sourced rows on closed lanes. Lowest bound wins.
+        let mut u_new: BTreeMap<usize, f64> = BTreeMap::new();
+        let mut lower = |k: usize, b: f64| {
+            let e = u_new.entry(k).or_insert(f64::INFINITY);
+            *e = e.min(b.max(0.0));
+        };
         for &(s, f) in &d.stages {
             if self.comp[s.index()] == c {
-                let k = self.local[s.index()] as usize;
-                let col = wm.u[k].0;
-                model.change_column_bounds(col, 0.0..=self.rate_bound(s, f).max(0.0));
-                bounded_u.push(wm.u[k]);
+                lower(self.local[s.index()] as usize, self.rate_bound(s, f));
             }
         }
+        let mut y_new: Vec<(Col, f64)> = Vec::new();
         for &(l, f) in &d.lanes {
             for a in self.sources_on_lane(l) {
-                let Some(ya) = wm.y[a.index()] else { continue };
                 let src = &m.sources[a.index()];
                 let g = &m.groups[src.group.index()];
-                let cap = f * self.rate[g.stage.index()] * g.qty * src.share;
-                model.change_column_bounds(ya, 0.0..=cap.max(0.0));
-                bounded_y.push(ya);
+                if self.comp[g.stage.index()] != c {
+                    continue;
+                }
+                let planned = self.rate[g.stage.index()] * g.qty * src.share;
+                match wm.y[a.index()] {
+                    Some(ya) => y_new.push((ya, (f * planned).max(0.0))),
+                    None => lower(self.local[g.stage.index()] as usize, f * planned / g.qty),
+                }
             }
+        }
+        let mut model = wm.model.take().expect("model present between solves");
+        for (&k, &b) in &u_new {
+            model.change_column_bounds(wm.u[k].0, 0.0..=b.min(wm.u[k].1));
+        }
+        for &(col, b) in &y_new {
+            model.change_column_bounds(col, 0.0..=b);
         }
         if let Some(t) = fixed_t {
             model.change_column_bounds(wm.tau, 1.0 / t..=1.0 / t);
@@ -912,10 +941,10 @@ impl<'m> StressLp<'m> {
         if d.is_empty() && wm.base.is_none() && status == HighsModelStatus::Optimal {
             wm.base = Basis::get(&mut model);
         }
-        for (col, upper) in bounded_u {
-            model.change_column_bounds(col, 0.0..=upper);
+        for &k in u_new.keys() {
+            model.change_column_bounds(wm.u[k].0, 0.0..=wm.u[k].1);
         }
-        for col in bounded_y {
+        for &(col, _) in &y_new {
             model.change_column_bounds(col, 0.0..);
         }
         wm.model = Some(model);
