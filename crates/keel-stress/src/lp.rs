@@ -863,19 +863,21 @@ impl<'m> StressLp<'m> {
             tau,
             base: None,
         };
-        // The first model of a component is solved from scratch (presolve on); its basis is every later
-        // solve's start, in this model and in the other threads' copies. The lock is held over that solve so
-        // that the others wait for it rather than repeat it.
+        // The undisrupted LP of a component is solved from scratch (presolve on) once; its basis is every
+        // later solve's start in every thread. The lock is held over that solve so that the others wait for
+        // it rather than repeat it.
         let mut bases = self.warm_bases.lock().expect("poisoned");
-        match bases.get(&(c, loss)) {
-            Some(b) => wm.base = b.clone(),
-            None => {
-                let t = loss.then_some(self.horizon);
-                self.warm_solve(c, &mut wm, &Disruption::default(), t)?;
-                bases.insert((c, loss), wm.base.clone());
-            }
+        if let Some(b) = bases.get(&(c, loss)) {
+            wm.base = b.clone();
+            return Ok(wm);
         }
-        Ok(wm)
+        let t = loss.then_some(self.horizon);
+        self.warm_solve(c, &mut wm, &Disruption::default(), t)?;
+        bases.insert((c, loss), wm.base.clone());
+        drop(bases);
+        // HiGHS keeps state beyond the basis from a solve; a fresh instance makes every thread's model start
+        // alike whichever thread solved the basis, so results do not depend on thread timing.
+        self.warm_model(c, loss)
     }
 
     /// Loss over `t` (`fixed_t`) or TTS (`None`) of disruption `d` on a component's reusable model.
