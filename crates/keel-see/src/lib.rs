@@ -19,8 +19,8 @@ pub mod controls;
 pub mod criticality;
 pub mod embodied;
 pub mod exposure;
-pub mod tiers;
 mod layout;
+pub mod tiers;
 
 use keel_model::{Model, StageIx};
 

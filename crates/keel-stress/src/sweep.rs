@@ -264,7 +264,10 @@ mod tests {
         ];
         rank(&mut rows);
         let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
-        assert_eq!(names, ["stage d", "stage a", "stage b", "stage c", "stage e"]);
+        assert_eq!(
+            names,
+            ["stage d", "stage a", "stage b", "stage c", "stage e"]
+        );
         assert_eq!(sig10(2805.6000000000004), 2805.6);
         assert_eq!(sig10(0.0), 0.0);
         assert_eq!(sig10(-1.23456789012e-7), -1.234567890e-7);
