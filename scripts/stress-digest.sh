@@ -14,6 +14,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+command -v jq >/dev/null || { echo "stress-digest.sh needs jq: apt-get install -y jq" >&2; exit 2; }
+
 OUT=${1:-/tmp/keel-stress-digest}
 HORIZON=730   # Willems: long enough for chain 26's deepest pipeline (395 days) plus a 30-day outage
 LONG=3650     # canada-dib: the frigate's own lead time is 2,190 days, so late effects need ten years
@@ -22,7 +24,7 @@ data_opt=()
 if [[ -n ${WILLEMS_DATA:-} ]]; then data_opt=(--data "$WILLEMS_DATA"); fi
 
 # The build is of the working tree; record which commit it is and whether any build input differs from it, before
-# and after building (other engineers edit and commit concurrently). GIT_OPTIONAL_LOCKS=0: read only, no index lock.
+# and after building. GIT_OPTIONAL_LOCKS=0: read only, no index lock.
 tree_state() {
     echo "commit $(git rev-parse --short HEAD)"
     GIT_OPTIONAL_LOCKS=0 git status --porcelain -- Cargo.toml Cargo.lock crates
