@@ -1,3 +1,24 @@
+/// Sizes in input rows: `KEEL_BENCH_ROWS=10000,100000`, or 10^4, 10^5 and 10^6.
+fn sizes() -> Vec<usize> {
+    std::env::var("KEEL_BENCH_ROWS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![10_000, 100_000, 1_000_000])
+}
+
+/// The generated model of about `rows` input rows (seed 1) both halves time.
+fn model(rows: usize) -> keel_model::Model {
+    let opts = keel_io::generate::GenOptions {
+        input_rows: Some(rows),
+        seed: 1,
+        ..Default::default()
+    };
+    keel_io::generate::generate(&opts)
+        .build()
+        .expect("generated model is valid")
+        .model
+}
+
 fn main() {
     // `KEEL_BENCH=exposure` or `criticality` runs one half; default both.
     let which = std::env::var("KEEL_BENCH").unwrap_or_default();
@@ -21,22 +42,11 @@ fn exposure_bench() {
     use keel_see::exposure::{exposure, exposure_backward, ExposureOptions, PlatformExposure};
     use std::io::Write;
     use std::time::Instant;
-    let sizes: Vec<usize> = std::env::var("KEEL_BENCH_ROWS")
-        .ok()
-        .map(|v| v.split(',').filter_map(|x| x.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![10_000, 100_000, 1_000_000]);
+    let sizes = sizes();
     let only_no_firms = std::env::var("KEEL_BENCH_VARIANT").is_ok_and(|v| v == "no-firms");
     for rows in sizes {
         let t = Instant::now();
-        let opts = keel_io::generate::GenOptions {
-            input_rows: Some(rows),
-            seed: 1,
-            ..Default::default()
-        };
-        let m = keel_io::generate::generate(&opts)
-            .build()
-            .expect("generated model is valid")
-            .model;
+        let m = model(rows);
         println!(
             "exposure/{rows}: {} stages, {} input rows, {} platforms, {} countries, {} threads (generate + build {:.2} s)",
             m.stages.len(),
@@ -133,21 +143,10 @@ fn criticality_bench() {
         single_points_of_failure, spof_pairs, ElementKind, DEFAULT_PAIR_WORK,
     };
     use std::time::Instant;
-    let sizes: Vec<usize> = std::env::var("KEEL_BENCH_ROWS")
-        .ok()
-        .map(|v| v.split(',').filter_map(|x| x.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![10_000, 100_000, 1_000_000]);
+    let sizes = sizes();
     for rows in sizes {
         let t = Instant::now();
-        let opts = keel_io::generate::GenOptions {
-            input_rows: Some(rows),
-            seed: 1,
-            ..Default::default()
-        };
-        let m = keel_io::generate::generate(&opts)
-            .build()
-            .expect("generated model is valid")
-            .model;
+        let m = model(rows);
         println!(
             "criticality/{rows}: {} stages, {} input rows, {} platforms (generate + build {:.2} s)",
             m.stages.len(),
