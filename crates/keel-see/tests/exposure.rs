@@ -72,6 +72,11 @@ fn assert_agree(f: &PlatformExposure, b: &PlatformExposure) {
 /// C (c, CHN, va 10)
 /// ```
 fn diamond() -> Model {
+    diamond_with("", "")
+}
+
+/// The diamond with extra `stages.csv` and `inputs.csv` rows appended.
+fn diamond_with(stages: &str, inputs: &str) -> Model {
     TextModel::new("CAN", &[])
         .table(
             "countries",
@@ -91,14 +96,18 @@ fn diamond() -> Model {
         )
         .table(
             "stages",
-            "id,item,site,value_added\nP,plat,sp,100\nA,a,sa,50\nB1,b,sb1,20\nB2,b,sb2,30\nC,c,sc,10\n",
+            &format!(
+                "id,item,site,value_added\nP,plat,sp,100\nA,a,sa,50\nB1,b,sb1,20\nB2,b,sb2,30\nC,c,sc,10\n{stages}"
+            ),
         )
         .table(
             "inputs",
-            "stage,input_item,qty,supplier,share\n\
+            &format!(
+                "stage,input_item,qty,supplier,share\n\
              P,a,2,A,1\nP,b,1,B1,0.25\nP,b,1,B2,0.75\n\
              A,b,3,B1,0.5\nA,b,3,B2,0.5\n\
-             B1,c,2,C,1\nB2,c,4,C,1\n",
+             B1,c,2,C,1\nB2,c,4,C,1\n{inputs}"
+            ),
         )
         .table("demand", "stage,demand,loss_per_unit\nP,1,1\n")
         .build()
@@ -283,38 +292,7 @@ fn zero_share_rows_carry_nothing_and_upstream_of_a_mid_stage_works() {
 #[test]
 fn zero_share_supplier_changes_nothing() {
     let base = diamond();
-    let m = TextModel::new("CAN", &[])
-        .table(
-            "countries",
-            "code,name,blocs\nCAN,Canada,NATO;FVEY\nUSA,United States,NATO;FVEY\nDEU,Germany,NATO;EU\nCHN,China,\n",
-        )
-        .table(
-            "firms",
-            "id,name,country,parent_country\nfp,FP,CAN,\nfa,FA,CAN,USA\nfb1,FB1,USA,\nfb2,FB2,DEU,\nfc,FC,CHN,\n",
-        )
-        .table(
-            "sites",
-            "id,firm,country\nsp,fp,CAN\nsa,fa,CAN\nsb1,fb1,USA\nsb2,fb2,DEU\nsc,fc,CHN\n",
-        )
-        .table(
-            "items",
-            "id,name,kind\nplat,Plat,platform\na,A,subsystem\nb,B,component\nc,C,material\n",
-        )
-        .table(
-            "stages",
-            "id,item,site,value_added\nP,plat,sp,100\nA,a,sa,50\nB1,b,sb1,20\nB2,b,sb2,30\nC,c,sc,10\nC2,c,sc,7\n",
-        )
-        .table(
-            "inputs",
-            "stage,input_item,qty,supplier,share\n\
-             P,a,2,A,1\nP,b,1,B1,0.25\nP,b,1,B2,0.75\n\
-             A,b,3,B1,0.5\nA,b,3,B2,0.5\n\
-             B1,c,2,C2,0\nB1,c,2,C,1\nB2,c,4,C,1\n",
-        )
-        .table("demand", "stage,demand,loss_per_unit\nP,1,1\n")
-        .build()
-        .unwrap()
-        .model;
+    let m = diamond_with("C2,c,sc,7\n", "B1,c,2,C2,0\n");
     let opts = ExposureOptions::default();
     let names = ["P", "A", "B1"];
     let ps: Vec<StageIx> = names.iter().map(|s| m.stage_ix(s).unwrap()).collect();
