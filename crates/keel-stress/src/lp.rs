@@ -32,6 +32,8 @@
 //! Setup: O(stages + arcs) for planned rates and components, plus one TTS LP per component. Per disruption:
 //! O(stages + arcs of the touched components) to build and one or two LP solves (HiGHS dual simplex, polynomial
 //! in practice), plus one LP on a platform's upstream closure per hit platform when per-platform TTS is asked.
+//! [`WarmLp`] builds each component's two LPs once per thread; then a disruption costs O(elements it stops) bound
+//! changes, O(rows + columns) to restore the undisrupted basis, and the solves.
 
 use crate::basis::Basis;
 use highs::{Col, ColProblem, HighsModelStatus, Row, RowProblem, Sense};

@@ -154,7 +154,7 @@ pub fn scenario_cases(model: &Model, duration: Duration) -> Result<Vec<Case>, St
         .collect()
 }
 
-/// Chunks of a sweep; each builds its own warm LPs (one cold solve per component touched).
+/// Chunks of a sweep; each builds its own warm LPs (the cold solve of each component is shared by all chunks).
 const CHUNKS: usize = 8;
 const MIN_CHUNK: usize = 16;
 
@@ -167,8 +167,8 @@ pub fn sweep(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Vec<SweepRow>, StressError> {
     let done = AtomicUsize::new(0);
-    // A fixed number of chunks (not one per thread) keeps the warm-start sequence, hence every last digit,
-    // independent of the machine; each chunk builds its LPs once and re-solves them warm.
+    // A fixed number of chunks (not one per thread) keeps each chunk's sequence of solves, hence every last
+    // digit, independent of the machine; each chunk builds its LPs once and re-solves them warm.
     let chunk = cases.len().div_ceil(CHUNKS).max(MIN_CHUNK);
     let impacts: Vec<Vec<Impact>> = cases
         .par_chunks(chunk)
