@@ -284,8 +284,9 @@ fn published_case_against_lp() {
 
 /// P (demand 10, loss 1) buys its part from X and Y (shares 0.5/0.5). Y makes the part from `m` bought from M,
 /// M makes `m` from `w` bought from W. Capacities 10 everywhere, M holds 12 units of `m`, nobody else holds
-/// stock, no lead times. Planned rates: X, Y, M, W 5 each. Scenario `X-out`: X stopped from t=0 for 10 steps.
-fn expedite() -> Model {
+/// stock, no lead times but M's `m_lead`. Planned rates: X, Y, M, W 5 each. Scenario `X-out`: X stopped from t=0
+/// for 10 steps.
+fn expedite(m_lead: u32) -> Model {
     build(&[
         (
             "items",
@@ -293,9 +294,11 @@ fn expedite() -> Model {
         ),
         (
             "stages",
-            "id,item,site,value_added,capacity,lead_time,inventory,ttr\n\
-             X,part,s1,1,10,0,0,\nY,part,s1,1,10,0,0,\nM,m,s1,1,10,0,12,\nW,w,s1,1,10,0,0,\n\
-             P,p,s1,1,,0,0,\n",
+            &format!(
+                "id,item,site,value_added,capacity,lead_time,inventory,ttr\n\
+                 X,part,s1,1,10,0,0,\nY,part,s1,1,10,0,0,\nM,m,s1,1,10,{m_lead},12,\nW,w,s1,1,10,0,0,\n\
+                 P,p,s1,1,,0,0,\n"
+            ),
         ),
         (
             "inputs",
@@ -322,7 +325,7 @@ fn rerouted_orders_expedite_one_tier() {
     // t=2: M 5 + 2 = 7 < 10: ships 7 (ratio 0.7), stock 0. Y makes 7, P short 3.
     // t=3..=9: M ships 5: P short 5.
     // (The instantaneous pull rule, in which W would also raise its output to 10, never falls short here.)
-    let m = expedite();
+    let m = expedite(0);
     let sim = Simulator::new(&m, 10).unwrap();
     let r = sim.simulate_scenario("X-out").unwrap();
     let want = [0.0, 0.0, 3.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0];
@@ -343,29 +346,7 @@ fn rerouted_orders_expedite_one_tier() {
     // With a 2-step lead time at M the expedited `m` arrives 2 steps late: Y's pipeline from M holds the
     // planned 5 for t=0 and t=1 (shipped before the outage), so P gets only Y's 5 at t=0 and t=1 (short 5 each),
     // then M's shipments of 10, 10, 7 (from its stock) at t=2, 3, 4, then 5.
-    let m2 = build(&[
-        (
-            "items",
-            "id,name,kind\npart,Part,component\nm,M,component\nw,W,material\np,P,platform\n",
-        ),
-        (
-            "stages",
-            "id,item,site,value_added,capacity,lead_time,inventory,ttr\n\
-             X,part,s1,1,10,0,0,\nY,part,s1,1,10,0,0,\nM,m,s1,1,10,2,12,\nW,w,s1,1,10,0,0,\n\
-             P,p,s1,1,,0,0,\n",
-        ),
-        (
-            "inputs",
-            "stage,input_item,qty,supplier,share,lane\n\
-             P,part,1,X,0.5,\nP,part,1,Y,0.5,\nY,m,1,M,,\nM,w,1,W,,\n",
-        ),
-        ("demand", "stage,demand,loss_per_unit\nP,10,1\n"),
-        (
-            "scenarios",
-            "scenario,target_kind,target,capacity_factor,start,duration,probability\n\
-             X-out,stage,X,0,0,10,\n",
-        ),
-    ]);
+    let m2 = expedite(2);
     let r = Simulator::new(&m2, 10)
         .unwrap()
         .simulate_scenario("X-out")
