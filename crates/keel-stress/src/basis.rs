@@ -58,3 +58,71 @@ impl Basis {
         status == highs_sys::STATUS_OK
     }
 }
+
+/// Appends rows `lower <= A x <= upper` to `model` in one call (`A` row-wise: `starts`, `index`, `value`),
+/// keeping its basis: the new rows start basic. Returns false if HiGHS rejects them.
+pub(crate) fn add_rows(
+    model: &mut highs::Model,
+    upper: &[f64],
+    starts: &[HighsInt],
+    index: &[HighsInt],
+    value: &[f64],
+) -> bool {
+    if upper.is_empty() {
+        return true;
+    }
+    let lower = vec![f64::NEG_INFINITY; upper.len()];
+    debug_assert_eq!(starts.len(), upper.len());
+    debug_assert_eq!(index.len(), value.len());
+    // SAFETY: live Highs instance; `lower`/`upper`/`starts` have num_new_row entries and `index`/`value`
+    // num_new_nz, as Highs_addRows reads; HiGHS checks the indices against the column count.
+    let status = unsafe {
+        highs_sys::Highs_addRows(
+            model.as_mut_ptr(),
+            upper.len() as HighsInt,
+            lower.as_ptr(),
+            upper.as_ptr(),
+            index.len() as HighsInt,
+            starts.as_ptr(),
+            index.as_ptr(),
+            value.as_ptr(),
+        )
+    };
+    status == highs_sys::STATUS_OK
+}
+
+/// Appends columns to `model` in one call (`A` column-wise), keeping its basis: the new columns start
+/// nonbasic at their lower bound. Returns false if HiGHS rejects them.
+pub(crate) fn add_cols(
+    model: &mut highs::Model,
+    cost: &[f64],
+    lower: &[f64],
+    upper: &[f64],
+    starts: &[HighsInt],
+    index: &[HighsInt],
+    value: &[f64],
+) -> bool {
+    if cost.is_empty() {
+        return true;
+    }
+    debug_assert!(
+        lower.len() == cost.len() && upper.len() == cost.len() && starts.len() == cost.len()
+    );
+    debug_assert_eq!(index.len(), value.len());
+    // SAFETY: live Highs instance; the per-column arrays have num_new_col entries and `index`/`value`
+    // num_new_nz, as Highs_addCols reads; HiGHS checks the indices against the row count.
+    let status = unsafe {
+        highs_sys::Highs_addCols(
+            model.as_mut_ptr(),
+            cost.len() as HighsInt,
+            cost.as_ptr(),
+            lower.as_ptr(),
+            upper.as_ptr(),
+            index.len() as HighsInt,
+            starts.as_ptr(),
+            index.as_ptr(),
+            value.as_ptr(),
+        )
+    };
+    status == highs_sys::STATUS_OK
+}

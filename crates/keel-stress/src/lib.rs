@@ -4,6 +4,7 @@
 //! al. (2015) ([`lp`], swept over every element or named scenario by [`sweep`]).
 
 mod basis;
+mod local;
 pub mod lp;
 pub mod montecarlo;
 pub mod simulate;

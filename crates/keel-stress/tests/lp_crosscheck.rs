@@ -184,6 +184,12 @@ impl Rng {
 }
 
 fn random_model(seed: u64) -> Model {
+    random_model_with(seed, false)
+}
+
+/// `roomy`: capacities drawn from a wider range, so that the plan often fits (the region-restricted solver's
+/// case).
+fn random_model_with(seed: u64, roomy: bool) -> Model {
     let mut r = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let tiers = [r.range(1, 3), r.range(1, 3), r.range(1, 3)]; // items per tier; last = platforms
     let mut items = String::from("id,name,kind,export_control,capability\n");
@@ -208,6 +214,8 @@ fn random_model(seed: u64) -> Model {
                 ns += 1;
                 let cap = if r.chance(0.3) {
                     String::new()
+                } else if roomy {
+                    r.range(30, 400).to_string()
                 } else {
                     r.range(5, 60).to_string()
                 };
@@ -517,6 +525,43 @@ proptest! {
             let loss = whole_lp(&m, &c.disruption, Some(c.t), &none, horizon);
             let base = whole_lp(&m, &Disruption::default(), Some(c.t), &none, horizon);
             let pi = (loss - base).max(0.0);
+            prop_assert!(close(got.impact.pi, pi), "{}: PI {} vs dense {}", c.name, got.impact.pi, pi);
+            let req = coupled(&m, &c.disruption);
+            let tts = if req.iter().any(|&x| x) { whole_lp(&m, &c.disruption, None, &req, horizon) } else { horizon };
+            prop_assert!(close(got.impact.tts.value, tts), "{}: TTS {:?} vs dense {}", c.name, got.impact.tts, tts);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, max_global_rejects: 4000, ..ProptestConfig::default() })]
+
+    /// Models whose plan fits every capacity are swept by the region-restricted solver (src/local.rs): every
+    /// case must match the dense simplex on the whole network.
+    #[test]
+    fn local_sweep_matches_dense_simplex(seed in any::<u64>(), dseeds in proptest::collection::vec(any::<u64>(), 12)) {
+        let m = random_model_with(seed, true);
+        let horizon = 50.0;
+        let lp = StressLp::new(&m, horizon).unwrap();
+        prop_assume!(lp.local_components() == lp.components());
+        let cases: Vec<keel_stress::Case> = dseeds
+            .iter()
+            .enumerate()
+            .map(|(k, &ds)| {
+                let mut disruption = random_disruption(&m, ds);
+                // Half the cases stop a single stage, the sweep's usual case.
+                if k % 2 == 0 && !disruption.stages.is_empty() {
+                    disruption.stages.truncate(1);
+                    disruption.lanes.clear();
+                }
+                keel_stress::Case { name: format!("c{k:02}"), disruption, t: [1.0, 2.5, 7.0, 60.0][k % 4] }
+            })
+            .collect();
+        let rows = keel_stress::sweep(&lp, &cases, false, &|_| {}).unwrap();
+        let none = vec![false; m.stages.len()];
+        for c in &cases {
+            let got = rows.iter().find(|r| r.name == c.name).unwrap();
+            let pi = whole_lp(&m, &c.disruption, Some(c.t), &none, horizon);
             prop_assert!(close(got.impact.pi, pi), "{}: PI {} vs dense {}", c.name, got.impact.pi, pi);
             let req = coupled(&m, &c.disruption);
             let tts = if req.iter().any(|&x| x) { whole_lp(&m, &c.disruption, None, &req, horizon) } else { horizon };

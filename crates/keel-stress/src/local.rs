@@ -1,0 +1,546 @@
+//! The stress LP of one disruption, solved exactly on the part of the network it can change.
+//!
+//! **What it computes.** The same PI loss and TTS as [`crate::WarmLp`] (the per-unit-time LP of
+//! docs/methods/stress-lp.md), for components whose undisrupted plan fits every capacity. Such a component's
+//! undisrupted LP has a known optimal primal-dual pair without any solve: the planned flows `x0` (every stage
+//! makes its planned rate `r_j`, every source ships `qty * share * r_buyer`, no stock is drawn, no demand lost)
+//! with all row duals zero. A disruption changes bounds near the disrupted elements only, and its optimum
+//! usually differs from `x0` only there.
+//!
+//! **Method (row and column generation with an exact stopping test).** Keep a *region* of stages. The restricted
+//! LP has as variables the production `ū_j` (and lost demand `l̄_j`) of every region stage and the shipments `ȳ`
+//! of its multi-sourced input groups, plus `τ` in the TTS LP; every other variable is fixed at its value in `x0`
+//! and moves into the right-hand sides. Its rows are the balance rows of region stages and of their suppliers,
+//! and the group rows of region stages. After solving it, give every row outside it the dual 0. That dual
+//! solution is optimal for the whole LP if and only if every reduced cost outside the region is consistent with
+//! `x0`; as `x0` is strictly inside its bounds (`0 < r_j <= cap_j`) and every cost outside is 0, this holds
+//! exactly when **every row with a nonzero dual has all its variables in the region**. If one does not, the
+//! stages owning its fixed variables join the region and the LP is solved again. The region starts as the
+//! disrupted stages and everything downstream of them (so the loss LP is always feasible); when the TTS LP is
+//! infeasible, the same loop on the phase-one LP (minimise the demand shortfall) decides whether the whole LP is,
+//! before TTS is solved on the grown region.
+//!
+//! This is Dantzig-Wolfe-free, textbook LP duality: the final restricted optimum together with `x0` outside is
+//! primal feasible (rows outside the region keep their `x0` activity), and with zero duals outside it satisfies
+//! complementary slackness and dual feasibility for every column, so it is optimal for the whole LP.
+//!
+//! # Complexity
+//! Per disruption: O(stages and arcs of the final region) per round to build, plus HiGHS solves of the restricted
+//! LP; the number of rounds is the depth the dual prices travel upstream (a few on generated networks). Nothing
+//! is proportional to the size of the network outside the region, except a reset of O(region) scratch entries.
+
+use crate::basis::{add_cols, add_rows};
+use crate::lp::{Disruption, StressError, StressLp};
+use highs::{ColProblem, HighsModelStatus, Sense};
+use highs_sys::HighsInt;
+use keel_model::StageIx;
+
+const NONE: u32 = u32::MAX;
+/// Row duals below this fraction of the largest one count as zero.
+const DUAL_TOL: f64 = 1e-12;
+
+/// Which restricted LP to solve.
+#[derive(Clone, Copy, PartialEq)]
+enum Goal {
+    /// Minimise lost demand (weighted by loss per unit) at `τ = 1/t`.
+    Loss(f64),
+    /// Minimise `τ` with all demand met.
+    Survive,
+    /// Minimise the total shortfall of demand, `τ` free: zero iff the TTS LP is feasible.
+    Phase1,
+}
+
+/// Per-thread scratch space: region membership by stage, reset after every disruption.
+#[derive(Debug)]
+pub(crate) struct LocalWork {
+    /// Position of a stage in `region`, or `NONE`.
+    pos: Vec<u32>,
+    /// Balance row of a stage in the current restricted LP, or `NONE`.
+    row: Vec<u32>,
+    region: Vec<StageIx>,
+    /// Balance rows of the restricted LP: owner stage and HiGHS row index.
+    rows: Vec<(StageIx, u32)>,
+    /// Rounds and final region size of the last solve (for tests).
+    pub(crate) rounds: usize,
+    pub(crate) last_region: usize,
+}
+
+impl LocalWork {
+    pub(crate) fn new(stages: usize) -> Self {
+        LocalWork {
+            pos: vec![NONE; stages],
+            row: vec![NONE; stages],
+            region: Vec::new(),
+            rows: Vec::new(),
+            rounds: 0,
+            last_region: 0,
+        }
+    }
+
+    fn add(&mut self, s: StageIx) -> bool {
+        if self.pos[s.index()] != NONE {
+            return false;
+        }
+        self.pos[s.index()] = self.region.len() as u32;
+        self.region.push(s);
+        true
+    }
+
+    fn clear(&mut self) {
+        for &s in &self.region {
+            self.pos[s.index()] = NONE;
+        }
+        self.region.clear();
+        self.clear_rows();
+    }
+
+    fn clear_rows(&mut self) {
+        for &(s, _) in &self.rows {
+            self.row[s.index()] = NONE;
+        }
+        self.rows.clear();
+    }
+}
+
+/// Upper bounds a disruption sets: on `ū` of stages (capacity cuts, and single sources on closed lanes) and on
+/// `ȳ` of multi-sourced rows on closed lanes (by source index).
+/// Both sorted by stage or source, one entry each (the lowest bound wins).
+struct Bounds {
+    u: Vec<(StageIx, f64)>,
+    y: Vec<(usize, f64)>,
+}
+
+fn lowest<T: Ord + Copy>(v: &mut Vec<(T, f64)>) {
+    v.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    v.dedup_by(|later, first| later.0 == first.0);
+}
+
+fn bound_of<T: Ord + Copy>(v: &[(T, f64)], k: T) -> f64 {
+    v.binary_search_by(|x| x.0.cmp(&k))
+        .map_or(f64::INFINITY, |i| v[i].1)
+}
+
+impl Bounds {
+    fn u_upper(&self, lp: &StressLp<'_>, s: StageIx) -> f64 {
+        let cap = lp.model().stages[s.index()]
+            .capacity
+            .unwrap_or(f64::INFINITY);
+        cap.min(bound_of(&self.u, s))
+    }
+}
+
+impl StressLp<'_> {
+    /// Whether component `c` can be solved by [`Self::local_solve`]: its planned rates fit every capacity.
+    pub(crate) fn plan_fits(&self, c: u32) -> bool {
+        self.plan_fits[c as usize]
+    }
+
+    /// What source `a` ships per time unit in the starting point x0.
+    fn planned_draw(&self, a: keel_model::SourceIx) -> f64 {
+        self.x0_y[a.index()]
+    }
+
+    fn local_bounds(&self, c: u32, d: &Disruption) -> Bounds {
+        let m = self.model();
+        let mut u = Vec::new();
+        let mut y = Vec::new();
+        for &(s, f) in &d.stages {
+            if self.comp[s.index()] == c {
+                u.push((s, self.rate_bound(s, f).max(0.0)));
+            }
+        }
+        for &(l, f) in &d.lanes {
+            for a in self.sources_on_lane(l) {
+                let src = &m.sources[a.index()];
+                let g = &m.groups[src.group.index()];
+                if self.comp[g.stage.index()] != c {
+                    continue;
+                }
+                let planned = self.rate[g.stage.index()] * g.qty * src.share;
+                if m.sources_of(src.group).len() > 1 {
+                    y.push((a.index(), (f * planned).max(0.0)));
+                } else {
+                    u.push((g.stage, (f * planned / g.qty).max(0.0)));
+                }
+            }
+        }
+        lowest(&mut u);
+        lowest(&mut y);
+        Bounds { u, y }
+    }
+
+    /// Loss over `t` (`Some(t)`) or TTS (`None`) of `d` on component `c`, as [`Self::warm_solve`] gives it.
+    pub(crate) fn local_solve(
+        &self,
+        c: u32,
+        work: &mut LocalWork,
+        d: &Disruption,
+        fixed_t: Option<f64>,
+    ) -> Result<f64, StressError> {
+        if fixed_t.is_some_and(|t| t <= 0.0) {
+            return Ok(0.0);
+        }
+        let m = self.model();
+        let bounds = self.local_bounds(c, d);
+        // Seed: the disrupted stages and the buyers on closed lanes; duals pull in the rest.
+        work.clear();
+        for &(s, _) in &bounds.u {
+            work.add(s);
+        }
+        for &(a, _) in &bounds.y {
+            work.add(m.groups[m.sources[a].group.index()].stage);
+        }
+        work.rounds = 0;
+        let result = match fixed_t {
+            Some(t) => self
+                .grow_and_solve(c, work, &bounds, Goal::Loss(t))
+                .map(|v| v.expect("the loss LP with elastic rows is feasible") * t),
+            None => match self.grow_and_solve(c, work, &bounds, Goal::Survive)? {
+                Some(obj) => Ok((self.horizon() / obj).min(self.horizon())),
+                None => {
+                    // Infeasible on the region: the phase-one LP decides for the whole component.
+                    let short = self
+                        .grow_and_solve(c, work, &bounds, Goal::Phase1)?
+                        .expect("the phase-one LP is always feasible");
+                    let demand: f64 = m
+                        .demands
+                        .iter()
+                        .filter(|x| self.comp[x.stage.index()] == c)
+                        .map(|x| x.demand)
+                        .sum();
+                    if short > 1e-9 * demand.max(1e-12) {
+                        Ok(0.0)
+                    } else {
+                        match self.grow_and_solve(c, work, &bounds, Goal::Survive)? {
+                            Some(obj) => Ok((self.horizon() / obj).min(self.horizon())),
+                            None => Ok(0.0),
+                        }
+                    }
+                }
+            },
+        };
+        work.last_region = work.region.len();
+        work.clear();
+        result
+    }
+
+    /// Solves the restricted LP, growing the region until its duals are closed. `None` if it is infeasible.
+    /// Each round adds the new stages' rows and columns to the same HiGHS model and re-solves from the last
+    /// basis; written around the plan (`x = x0 + Δ⁺ - Δ⁻`), right-hand sides never change as the region grows.
+    fn grow_and_solve(
+        &self,
+        c: u32,
+        work: &mut LocalWork,
+        bounds: &Bounds,
+        goal: Goal,
+    ) -> Result<Option<f64>, StressError> {
+        let err = |what: &str| StressError::Solver {
+            what: "a region-restricted stress LP".into(),
+            status: what.to_string(),
+        };
+        work.clear_rows();
+        let mut model = highs::Model::new(ColProblem::new());
+        model.set_sense(Sense::Minimise);
+        model.set_option("presolve", "off");
+        let mut lp = Restricted {
+            rows: 0,
+            built: 0,
+            tau: None,
+            penalised: Vec::new(),
+        };
+        loop {
+            work.rounds += 1;
+            if !self.extend(c, work, bounds, goal, &mut lp, &mut model) {
+                return Err(err("HiGHS rejected added rows or columns"));
+            }
+            let solved = model.try_solve().map_err(|e| err(&format!("{e:?}")))?;
+            match solved.status() {
+                HighsModelStatus::Optimal => {}
+                HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible
+                    if goal == Goal::Survive =>
+                {
+                    return Ok(None);
+                }
+                s => return Err(err(&format!("{s:?}"))),
+            }
+            let obj = solved.objective_value();
+            let sol = solved.get_solution();
+            let duals = sol.dual_rows();
+            let big = work
+                .rows
+                .iter()
+                .fold(0.0_f64, |a, &(_, r)| a.max(duals[r as usize].abs()));
+            let tol = DUAL_TOL * big;
+            let before = work.region.len();
+            for k in 0..work.rows.len() {
+                let (i, r) = work.rows[k];
+                if duals[r as usize].abs() <= tol {
+                    continue;
+                }
+                // Every variable of this row must be free: the stage's own production and what each buyer in
+                // the component draws from it. A buyer that joins brings its own buyers too: shortfalls travel
+                // downstream, and two tiers per round save rounds (each re-solve costs about as much as its
+                // pivots on these small LPs).
+                let m = self.model();
+                work.add(i);
+                for &a in m.buyers_of(i) {
+                    let b = m.buyer(a);
+                    if self.comp[b.index()] == c && work.add(b) {
+                        for &a2 in m.buyers_of(b) {
+                            let b2 = m.buyer(a2);
+                            if self.comp[b2.index()] == c {
+                                work.add(b2);
+                            }
+                        }
+                    }
+                }
+            }
+            if work.region.len() == before {
+                work.clear_rows();
+                // The penalties bound the true duals, so a shortfall on a supplying row means they were not
+                // large enough (numerically): the caller then solves the whole LP.
+                let cols = sol.columns();
+                let scale = cols.iter().fold(1.0_f64, |a, &x| a.max(x.abs()));
+                if lp
+                    .penalised
+                    .iter()
+                    .any(|&k| cols[k as usize] > 1e-9 * scale)
+                {
+                    return Err(err("a penalised shortfall is positive"));
+                }
+                return Ok(Some(obj));
+            }
+            model = highs::Model::from(solved);
+            // Growth keeps the current point primal feasible (new rows hold only new columns, at 0, and τ,
+            // which only loosens them), so the primal simplex carries on from it.
+            model.set_option("simplex_strategy", 4);
+        }
+    }
+
+    /// Adds to `model` the rows and columns of region stages `lp.built..`.
+    fn extend(
+        &self,
+        c: u32,
+        work: &mut LocalWork,
+        bounds: &Bounds,
+        goal: Goal,
+        lp: &mut Restricted,
+        model: &mut highs::Model,
+    ) -> bool {
+        let m = self.model();
+        let tau_fixed = match goal {
+            Goal::Loss(t) => Some(1.0 / t),
+            _ => None,
+        };
+        let new = lp.built..work.region.len();
+        // Rows: balance rows of new stages and of their suppliers (if not there yet), then their group rows.
+        let mut rows = Csr::default();
+        let first_row = lp.rows;
+        let balance = |work: &mut LocalWork, rows: &mut Csr, i: StageIx| {
+            if work.row[i.index()] != NONE {
+                return;
+            }
+            let r = first_row + rows.upper.len();
+            work.row[i.index()] = r as u32;
+            work.rows.push((i, r as u32));
+            // Plan activity of `sum ȳ - ū` (stock and lost demand are 0 in the plan).
+            let mut activity = -self.x0_u[i.index()];
+            for &a in m.buyers_of(i) {
+                if self.comp[m.buyer(a).index()] == c {
+                    activity += self.planned_draw(a);
+                }
+            }
+            let st = &m.stages[i.index()];
+            let stock = tau_fixed.map_or(0.0, |tau| st.inventory * tau);
+            let demand = m.demand_of(i).map_or(0.0, |x| x.demand);
+            rows.push(-demand - activity + stock);
+            if let (Some(tau), true) = (lp.tau, st.inventory > 0.0) {
+                rows.entry(tau, -st.inventory);
+            }
+        };
+        for k in new.clone() {
+            let s = work.region[k];
+            balance(work, &mut rows, s);
+            for g in m.groups_of(s) {
+                for a in m.sources_of(g) {
+                    let sup = m.sources[a.index()].supplier;
+                    if self.comp[sup.index()] == c {
+                        balance(work, &mut rows, sup);
+                    }
+                }
+            }
+        }
+        let mut group_row = Vec::new();
+        for k in new.clone() {
+            let s = work.region[k];
+            for g in m.groups_of(s) {
+                if m.sources_of(g).len() > 1 {
+                    let qty = m.groups[g.index()].qty;
+                    let activity = qty * self.x0_u[s.index()]
+                        - m.sources_of(g).map(|a| self.planned_draw(a)).sum::<f64>();
+                    group_row.push((first_row + rows.upper.len()) as HighsInt);
+                    rows.push(-activity);
+                }
+            }
+        }
+        lp.rows += rows.upper.len();
+        let new_balance = rows.upper.len() - group_row.len();
+        if !add_rows(model, &rows.upper, &rows.starts, &rows.index, &rows.value) {
+            return false;
+        }
+        // Columns: Δ⁺ and Δ⁻ of ū and of multi-sourced ȳ, lost demand (or shortfall), and τ once.
+        let mut cols = Cols::default();
+        let bal = |work: &LocalWork, i: StageIx| work.row[i.index()] as HighsInt;
+        let mut gr = 0;
+        for k in new.clone() {
+            let s = work.region[k];
+            let mut fac: Vec<(HighsInt, f64)> = vec![(bal(work, s), -1.0)];
+            let first_group = gr;
+            for g in m.groups_of(s) {
+                let qty = m.groups[g.index()].qty;
+                if m.sources_of(g).len() > 1 {
+                    fac.push((group_row[gr], qty));
+                    gr += 1;
+                } else {
+                    let a = m.sources_of(g).next().expect("a group has a source");
+                    let sup = m.sources[a.index()].supplier;
+                    if self.comp[sup.index()] == c {
+                        fac.push((bal(work, sup), qty));
+                    }
+                }
+            }
+            cols.split(self.x0_u[s.index()], bounds.u_upper(self, s), &fac);
+            let mut gk = first_group;
+            for g in m.groups_of(s) {
+                if m.sources_of(g).len() < 2 {
+                    continue;
+                }
+                for a in m.sources_of(g) {
+                    let sup = m.sources[a.index()].supplier;
+                    let mut fac = vec![(group_row[gk], -1.0)];
+                    if self.comp[sup.index()] == c {
+                        fac.push((bal(work, sup), 1.0));
+                    }
+                    cols.split(self.planned_draw(a), bound_of(&bounds.y, a.index()), &fac);
+                }
+                gk += 1;
+            }
+        }
+        // A shortfall column on every new balance row: lost demand at its loss per unit on a demand stage, and
+        // elsewhere at a penalty above any value the row's dual can take (exact penalty), so the loss LP of
+        // any region is feasible; in phase one, every shortfall at cost 1.
+        if goal != Goal::Survive {
+            let first_new = work.rows.len() - new_balance;
+            for k in first_new..work.rows.len() {
+                let (i, r) = work.rows[k];
+                let cost = match (goal, m.demand_of(i)) {
+                    (Goal::Loss(_), Some(dm)) => dm.loss_per_unit,
+                    (Goal::Loss(_), None) => {
+                        lp.penalised
+                            .push((model.num_cols() + cols.cost.len()) as HighsInt);
+                        self.penalty[i.index()]
+                    }
+                    _ => 1.0,
+                };
+                cols.push(cost, 0.0, f64::INFINITY, &[(r as HighsInt, -1.0)]);
+            }
+        }
+        if tau_fixed.is_none() && lp.tau.is_none() {
+            let fac: Vec<(HighsInt, f64)> = work
+                .rows
+                .iter()
+                .filter_map(|&(i, r)| {
+                    let inv = m.stages[i.index()].inventory;
+                    (inv > 0.0).then_some((r as HighsInt, -inv))
+                })
+                .collect();
+            // Objective horizon·τ (>= 1) rather than τ (~1/t): HiGHS's tolerances are absolute, and reduced
+            // costs of the size of τ's would pass as optimal too early.
+            let cost = if goal == Goal::Survive {
+                self.horizon()
+            } else {
+                0.0
+            };
+            lp.tau = Some(model.num_cols() as HighsInt + cols.cost.len() as HighsInt);
+            cols.push(cost, 1.0 / self.horizon(), f64::INFINITY, &fac);
+        }
+        lp.built = work.region.len();
+        add_cols(
+            model,
+            &cols.cost,
+            &cols.lower,
+            &cols.upper,
+            &cols.starts,
+            &cols.index,
+            &cols.value,
+        )
+    }
+}
+
+/// Bookkeeping of a restricted LP being grown.
+struct Restricted {
+    rows: usize,
+    /// Region stages whose columns are in the model.
+    built: usize,
+    /// Column of `τ` (TTS and phase one).
+    tau: Option<HighsInt>,
+    /// Shortfall columns of supplying rows in the loss LP (zero at the optimum).
+    penalised: Vec<HighsInt>,
+}
+
+/// New rows, row-wise, with upper bounds (lower bounds are all -inf).
+#[derive(Default)]
+struct Csr {
+    upper: Vec<f64>,
+    starts: Vec<HighsInt>,
+    index: Vec<HighsInt>,
+    value: Vec<f64>,
+}
+
+impl Csr {
+    fn push(&mut self, upper: f64) {
+        self.upper.push(upper);
+        self.starts.push(self.index.len() as HighsInt);
+    }
+
+    fn entry(&mut self, col: HighsInt, v: f64) {
+        self.index.push(col);
+        self.value.push(v);
+    }
+}
+
+/// New columns, column-wise.
+#[derive(Default)]
+struct Cols {
+    cost: Vec<f64>,
+    lower: Vec<f64>,
+    upper: Vec<f64>,
+    starts: Vec<HighsInt>,
+    index: Vec<HighsInt>,
+    value: Vec<f64>,
+}
+
+impl Cols {
+    fn push(&mut self, cost: f64, lower: f64, upper: f64, fac: &[(HighsInt, f64)]) {
+        self.cost.push(cost);
+        self.lower.push(lower);
+        self.upper.push(upper);
+        self.starts.push(self.index.len() as HighsInt);
+        for &(r, v) in fac {
+            self.index.push(r);
+            self.value.push(v);
+        }
+    }
+
+    /// Δ⁺ and Δ⁻ of a variable planned at `x0` with bounds [0, upper]: both start at 0 (the plan), except that
+    /// a bound cut below the plan forces Δ⁻ up.
+    fn split(&mut self, x0: f64, upper: f64, fac: &[(HighsInt, f64)]) {
+        if upper > x0 {
+            self.push(0.0, 0.0, upper - x0, fac);
+        }
+        if x0 > 0.0 {
+            let neg: Vec<(HighsInt, f64)> = fac.iter().map(|&(r, v)| (r, -v)).collect();
+            self.push(0.0, (x0 - upper).max(0.0), x0, &neg);
+        }
+    }
+}
