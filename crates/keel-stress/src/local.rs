@@ -60,9 +60,6 @@ pub(crate) struct LocalWork {
     region: Vec<StageIx>,
     /// Balance rows of the restricted LP: owner stage and HiGHS row index.
     rows: Vec<(StageIx, u32)>,
-    /// Rounds and final region size of the last solve (for tests).
-    pub(crate) rounds: usize,
-    pub(crate) last_region: usize,
 }
 
 impl LocalWork {
@@ -72,8 +69,6 @@ impl LocalWork {
             row: vec![NONE; stages],
             region: Vec::new(),
             rows: Vec::new(),
-            rounds: 0,
-            last_region: 0,
         }
     }
 
@@ -170,27 +165,32 @@ impl StressLp<'_> {
     }
 
     /// Loss over `t` (`Some(t)`) or TTS (`None`) of `d` on component `c`, as [`Self::warm_solve`] gives it.
+    /// `reuse`: start from the region of the previous call (same component and disruption); otherwise from
+    /// the disrupted stages.
     pub(crate) fn local_solve(
         &self,
         c: u32,
         work: &mut LocalWork,
         d: &Disruption,
         fixed_t: Option<f64>,
+        reuse: bool,
     ) -> Result<f64, StressError> {
         if fixed_t.is_some_and(|t| t <= 0.0) {
             return Ok(0.0);
         }
         let m = self.model();
         let bounds = self.local_bounds(c, d);
-        // Seed: the disrupted stages and the buyers on closed lanes; duals pull in the rest.
-        work.clear();
+        // Seed: the disrupted stages and the buyers on closed lanes; duals pull in the rest. The loss LP starts
+        // from the region its scenario's TTS LP ended with (`reuse`): both change the same part of the network.
+        if !reuse {
+            work.clear();
+        }
         for &(s, _) in &bounds.u {
             work.add(s);
         }
         for &(a, _) in &bounds.y {
             work.add(m.groups[m.sources[a].group.index()].stage);
         }
-        work.rounds = 0;
         let result = match fixed_t {
             Some(t) => self
                 .grow_and_solve(c, work, &bounds, Goal::Loss(t))
@@ -219,8 +219,9 @@ impl StressLp<'_> {
                 }
             },
         };
-        work.last_region = work.region.len();
-        work.clear();
+        if result.is_err() {
+            work.clear();
+        }
         result
     }
 
@@ -249,7 +250,6 @@ impl StressLp<'_> {
             penalised: Vec::new(),
         };
         loop {
-            work.rounds += 1;
             if !self.extend(c, work, bounds, goal, &mut lp, &mut model) {
                 return Err(err("HiGHS rejected added rows or columns"));
             }
@@ -264,6 +264,10 @@ impl StressLp<'_> {
                 s => return Err(err(&format!("{s:?}"))),
             }
             let obj = solved.objective_value();
+            // At its lower bound (no loss, no shortfall, τ = 1/horizon) the restricted optimum, feasible for the
+            // whole LP with x0 outside, is optimal whatever the duals say.
+            let floor: f64 = if goal == Goal::Survive { 1.0 } else { 0.0 };
+            let done = obj <= floor + 1e-12 * floor.max(1.0);
             let sol = solved.get_solution();
             let duals = sol.dual_rows();
             let big = work
@@ -273,6 +277,9 @@ impl StressLp<'_> {
             let tol = DUAL_TOL * big;
             let before = work.region.len();
             for k in 0..work.rows.len() {
+                if done {
+                    break;
+                }
                 let (i, r) = work.rows[k];
                 if duals[r as usize].abs() <= tol {
                     continue;
@@ -295,7 +302,7 @@ impl StressLp<'_> {
                     }
                 }
             }
-            if work.region.len() == before {
+            if done || work.region.len() == before {
                 work.clear_rows();
                 // The penalties bound the true duals, so a shortfall on a supplying row means they were not
                 // large enough (numerically): the caller then solves the whole LP.

@@ -885,7 +885,8 @@ impl<'a, 'm> WarmLp<'a, 'm> {
                     Goal::Survive(_) => None,
                 };
                 // On numerical trouble the whole component's LP below decides.
-                if let Ok(v) = lp.local_solve(c, local, d, fixed_t) {
+                // The loss LP of a component always follows its TTS LP for the same disruption.
+                if let Ok(v) = lp.local_solve(c, local, d, fixed_t, fixed_t.is_some()) {
                     return Ok(v);
                 }
             }
