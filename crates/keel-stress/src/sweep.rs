@@ -157,6 +157,7 @@ pub fn scenario_cases(model: &Model, duration: Duration) -> Result<Vec<Case>, St
 /// Chunks of a sweep; each builds its own warm LPs (the cold solve of each component is shared by all chunks).
 const CHUNKS: usize = 8;
 const MIN_CHUNK: usize = 16;
+const LOCAL_CHUNKS: usize = 256;
 
 /// Solves every case in parallel and ranks them: REI (= PI) descending, then TTS ascending, then name.
 /// `progress` is called with the number of cases finished so far (from worker threads).
@@ -169,7 +170,14 @@ pub fn sweep(
     let done = AtomicUsize::new(0);
     // A fixed number of chunks (not one per thread) keeps each chunk's sequence of solves, hence every last
     // digit, independent of the machine; each chunk builds its LPs once and re-solves them warm.
-    let chunk = cases.len().div_ceil(CHUNKS).max(MIN_CHUNK);
+    // Region-restricted solves share nothing between scenarios, so their chunks can be small (even load
+    // across threads); warm whole-component LPs are built once per chunk, so theirs stay few.
+    let chunks = if lp.local_components() == lp.components() {
+        LOCAL_CHUNKS
+    } else {
+        CHUNKS
+    };
+    let chunk = cases.len().div_ceil(chunks).max(MIN_CHUNK);
     let impacts: Vec<Vec<Impact>> = cases
         .par_chunks(chunk)
         .map(|part| {
