@@ -164,6 +164,31 @@ impl StressLp<'_> {
         Bounds { u, y }
     }
 
+    /// TTS of `d` on component `c` and, if it is shorter than `t`, the loss over `t`. The loss LP goes first:
+    /// no loss over `t` means TTS >= t (feasibility is monotone in `t`), which settles TTS at once when
+    /// `t` reaches the horizon and otherwise leaves a TTS LP that is feasible on the loss LP's region, so
+    /// no phase one is needed; its exact-penalty prices also grow regions more directly than phase one.
+    pub(crate) fn local_pair(
+        &self,
+        c: u32,
+        work: &mut LocalWork,
+        d: &Disruption,
+        t: f64,
+    ) -> Result<(f64, Option<f64>), StressError> {
+        if t <= 0.0 {
+            return Ok((self.local_solve(c, work, d, None, false)?, None));
+        }
+        let loss = self.local_solve(c, work, d, Some(t), false)?;
+        if loss > 0.0 {
+            let tts = self.local_solve(c, work, d, None, true)?;
+            return Ok((tts, Some(loss)));
+        }
+        if t >= self.horizon() {
+            return Ok((self.horizon(), None));
+        }
+        Ok((self.local_solve(c, work, d, None, true)?, None))
+    }
+
     /// Loss over `t` (`Some(t)`) or TTS (`None`) of `d` on component `c`, as [`Self::warm_solve`] gives it.
     /// `reuse`: start from the region of the previous call (same component and disruption); otherwise from
     /// the disrupted stages.
@@ -315,7 +340,8 @@ impl StressLp<'_> {
                 {
                     return Err(err("a penalised shortfall is positive"));
                 }
-                return Ok(Some(obj));
+                // At the floor up to round-off: report the floor itself (no loss; TTS at the horizon).
+                return Ok(Some(if done { floor } else { obj }));
             }
             model = highs::Model::from(solved);
             // Growth keeps the current point primal feasible (new rows hold only new columns, at 0, and τ,

@@ -484,7 +484,7 @@ impl<'m> StressLp<'m> {
         t: f64,
         platform_tts: bool,
     ) -> Result<Impact, StressError> {
-        self.impact_with(d, t, platform_tts, &mut |c, goal| {
+        self.impact_with(d, t, platform_tts, &mut |_, _| None, &mut |c, goal| {
             self.solve_comp(c, d, goal)
         })
     }
@@ -494,6 +494,7 @@ impl<'m> StressLp<'m> {
         d: &Disruption,
         t: f64,
         platform_tts: bool,
+        pair: &mut dyn FnMut(u32, f64) -> Option<(f64, Option<f64>)>,
         solve: &mut dyn FnMut(u32, Goal) -> Result<f64, StressError>,
     ) -> Result<Impact, StressError> {
         if !(t.is_finite() && t >= 0.0) {
@@ -507,11 +508,22 @@ impl<'m> StressLp<'m> {
         let mut pi = 0.0;
         let mut tts = self.horizon;
         for &c in &comps {
-            let tc = solve(c, Goal::Survive(None))?;
+            // `pair` (the region-restricted solver) gives TTS and the loss when there is one, or declines.
+            let (tc, loss) = match pair(c, t) {
+                Some(x) => x,
+                None => {
+                    let tc = solve(c, Goal::Survive(None))?;
+                    // Demand met over [0, tc] means no loss for any t <= tc: skip the loss LP (exact).
+                    let loss = if t > tc {
+                        Some(solve(c, Goal::Loss(t))?)
+                    } else {
+                        None
+                    };
+                    (tc, loss)
+                }
+            };
             tts = tts.min(tc);
-            // Demand met over [0, tc] means no loss for any t <= tc: skip the loss LP (exact).
-            if t > tc {
-                let loss = solve(c, Goal::Loss(t))?;
+            if let Some(loss) = loss {
                 let base = self.baseline_loss(c, t)?;
                 pi += (loss - base).max(0.0);
             }
@@ -878,18 +890,14 @@ impl<'a, 'm> WarmLp<'a, 'm> {
         let lp = self.lp;
         let comps = &mut self.comps;
         let local = &mut self.local;
-        lp.impact_with(d, t, platform_tts, &mut |c, goal| {
-            if lp.plan_fits(c) {
-                let fixed_t = match goal {
-                    Goal::Loss(t) => Some(t),
-                    Goal::Survive(_) => None,
-                };
-                // On numerical trouble the whole component's LP below decides.
-                // The loss LP of a component always follows its TTS LP for the same disruption.
-                if let Ok(v) = lp.local_solve(c, local, d, fixed_t, fixed_t.is_some()) {
-                    return Ok(v);
-                }
-            }
+        // Components whose plan fits are solved on regions; on numerical trouble there, or for the others,
+        // the warm whole-component LPs decide.
+        let mut pair = |c: u32, t: f64| {
+            lp.plan_fits(c)
+                .then(|| lp.local_pair(c, local, d, t).ok())
+                .flatten()
+        };
+        lp.impact_with(d, t, platform_tts, &mut pair, &mut |c, goal| {
             let slot = &mut comps[c as usize];
             if slot.is_none() {
                 *slot = Some(WarmComp {
