@@ -1,7 +1,9 @@
 //! # keel-stress
 //!
 //! Stress tests of a Keel model: the LP-based performance impact / time to survive analysis of Simchi-Levi et
-//! al. (2015) ([`lp`], swept over every element or named scenario by [`sweep`]).
+//! al. (2015) ([`lp`], swept over every element or named scenario by [`mod@sweep`]; components whose plan fits
+//! every capacity are solved exactly on the region each disruption changes, in `local.rs`), the time-phased
+//! simulation ([`simulate`]) and Monte Carlo ([`montecarlo`]).
 
 mod basis;
 mod local;

@@ -1,33 +1,38 @@
 //! The stress LP of one disruption, solved exactly on the part of the network it can change.
 //!
-//! **What it computes.** The same PI loss and TTS as [`crate::WarmLp`] (the per-unit-time LP of
-//! docs/methods/stress-lp.md), for components whose undisrupted plan fits every capacity. Such a component's
-//! undisrupted LP has a known optimal primal-dual pair without any solve: the planned flows `x0` (every stage
-//! makes its planned rate `r_j`, every source ships `qty * share * r_buyer`, no stock is drawn, no demand lost)
-//! with all row duals zero. A disruption changes bounds near the disrupted elements only, and its optimum
-//! usually differs from `x0` only there.
+//! **What it computes.** The same PI loss and TTS as [`crate::WarmLp`]'s whole-component LPs (the per-unit-time
+//! LP of docs/methods/stress-lp.md), for components whose undisrupted plan fits every capacity. Such a
+//! component's undisrupted LP has a known optimal primal-dual pair without any solve: a feasible plan `x0` that
+//! meets all demand and draws no stock (every stage makes at least its planned rate; see
+//! `StressLp::reserve_plan` for the spare output it keeps) with all row duals zero. A disruption changes bounds
+//! near the disrupted elements only, and its optimum usually differs from `x0` only there.
 //!
 //! **Method (row and column generation with an exact stopping test).** Keep a *region* of stages. The restricted
-//! LP has as variables the production `ū_j` (and lost demand `l̄_j`) of every region stage and the shipments `ȳ`
-//! of its multi-sourced input groups, plus `τ` in the TTS LP; every other variable is fixed at its value in `x0`
+//! LP has as variables the production `ū_j` of every region stage and the shipments `ȳ` of its multi-sourced
+//! input groups, a shortfall per row, and `τ` in the TTS LP; every other variable is fixed at its value in `x0`
 //! and moves into the right-hand sides. Its rows are the balance rows of region stages and of their suppliers,
-//! and the group rows of region stages. After solving it, give every row outside it the dual 0. That dual
-//! solution is optimal for the whole LP if and only if every reduced cost outside the region is consistent with
-//! `x0`; as `x0` is strictly inside its bounds (`0 < r_j <= cap_j`) and every cost outside is 0, this holds
-//! exactly when **every row with a nonzero dual has all its variables in the region**. If one does not, the
-//! stages owning its fixed variables join the region and the LP is solved again. The region starts as the
-//! disrupted stages and everything downstream of them (so the loss LP is always feasible); when the TTS LP is
-//! infeasible, the same loop on the phase-one LP (minimise the demand shortfall) decides whether the whole LP is,
-//! before TTS is solved on the grown region.
+//! and the group rows of region stages. After solving it, give every row outside it the dual 0. Every cost
+//! outside is 0, so every reduced cost outside is `-sum of dual x coefficient`, which is consistent with any
+//! `x0` exactly when it is 0; hence the restricted optimum is optimal for the whole LP when **every row with a
+//! nonzero dual has all its variables in the region**. If one does not, the stage owning it and its buyers (and
+//! theirs) join the region and the LP is re-solved from its last basis. A restricted optimum at the objective's
+//! lower bound (no loss; TTS at the horizon) is optimal whatever the duals.
 //!
-//! This is Dantzig-Wolfe-free, textbook LP duality: the final restricted optimum together with `x0` outside is
-//! primal feasible (rows outside the region keep their `x0` activity), and with zero duals outside it satisfies
-//! complementary slackness and dual feasibility for every column, so it is optimal for the whole LP.
+//! The region starts as the disrupted stages (and buyers on closed lanes). The loss LP is always feasible: a
+//! supplying row's shortfall is priced above any value its dual can take (exact penalty). It goes first
+//! ([`StressLp::local_pair`]): no loss over `t` means TTS >= t. The TTS LP then starts from the loss LP's region;
+//! when it is infeasible there, the same loop on the phase-one LP (minimise every shortfall) decides for the
+//! whole LP before TTS is solved on the grown region.
+//!
+//! This is textbook LP duality: the final restricted optimum together with `x0` outside is primal feasible (rows
+//! outside the region keep their `x0` activity), and with zero duals outside it satisfies complementary
+//! slackness and dual feasibility for every column, so it is optimal for the whole LP.
 //!
 //! # Complexity
 //! Per disruption: O(stages and arcs of the final region) per round to build, plus HiGHS solves of the restricted
-//! LP; the number of rounds is the depth the dual prices travel upstream (a few on generated networks). Nothing
-//! is proportional to the size of the network outside the region, except a reset of O(region) scratch entries.
+//! LP; the number of rounds is the depth the dual prices travel (a few to a dozen on generated networks).
+//! Nothing is proportional to the size of the network outside the region, except a reset of O(region) scratch
+//! entries.
 
 use crate::basis::{add_cols, add_rows};
 use crate::lp::{Disruption, StressError, StressLp};
@@ -151,7 +156,7 @@ impl StressLp<'_> {
                 if self.comp[g.stage.index()] != c {
                     continue;
                 }
-                let planned = self.rate[g.stage.index()] * g.qty * src.share;
+                let planned = self.rate[g.stage.index()] * g.qty * self.share[a.index()];
                 if m.sources_of(src.group).len() > 1 {
                     y.push((a.index(), (f * planned).max(0.0)));
                 } else {
@@ -205,8 +210,8 @@ impl StressLp<'_> {
         }
         let m = self.model();
         let bounds = self.local_bounds(c, d);
-        // Seed: the disrupted stages and the buyers on closed lanes; duals pull in the rest. The loss LP starts
-        // from the region its scenario's TTS LP ended with (`reuse`): both change the same part of the network.
+        // Seed: the disrupted stages and the buyers on closed lanes; duals pull in the rest. The TTS LP starts
+        // from the region its scenario's loss LP ended with (`reuse`): both change the same part of the network.
         if !reuse {
             work.clear();
         }
@@ -459,23 +464,27 @@ impl StressLp<'_> {
                 gk += 1;
             }
         }
-        // A shortfall column on every new balance row: lost demand at its loss per unit on a demand stage, and
-        // elsewhere at a penalty above any value the row's dual can take (exact penalty), so the loss LP of
-        // any region is feasible; in phase one, every shortfall at cost 1.
+        // Shortfall columns on every new balance row. Loss LP: lost demand (at most the demand) at its loss per
+        // unit on a demand stage, and on any row that supplies, a shortfall priced above any value the row's
+        // dual can take (exact penalty), so the loss LP of any region is feasible. Phase one: one shortfall
+        // per row at cost 1.
         if goal != Goal::Survive {
             let first_new = work.rows.len() - new_balance;
             for k in first_new..work.rows.len() {
                 let (i, r) = work.rows[k];
-                let cost = match (goal, m.demand_of(i)) {
-                    (Goal::Loss(_), Some(dm)) => dm.loss_per_unit,
-                    (Goal::Loss(_), None) => {
-                        lp.penalised
-                            .push((model.num_cols() + cols.cost.len()) as HighsInt);
-                        self.penalty[i.index()]
-                    }
-                    _ => 1.0,
-                };
-                cols.push(cost, 0.0, f64::INFINITY, &[(r as HighsInt, -1.0)]);
+                let r = r as HighsInt;
+                if !matches!(goal, Goal::Loss(_)) {
+                    cols.push(1.0, 0.0, f64::INFINITY, &[(r, -1.0)]);
+                    continue;
+                }
+                if let Some(dm) = m.demand_of(i) {
+                    cols.push(dm.loss_per_unit, 0.0, dm.demand, &[(r, -1.0)]);
+                }
+                if !m.buyers_of(i).is_empty() {
+                    lp.penalised
+                        .push((model.num_cols() + cols.cost.len()) as HighsInt);
+                    cols.push(self.penalty[i.index()], 0.0, f64::INFINITY, &[(r, -1.0)]);
+                }
             }
         }
         if tau_fixed.is_none() && lp.tau.is_none() {

@@ -11,7 +11,7 @@
 //! PI(t) = min  sum_j f_j l_j
 //!   qty_jk u_j - sum_{a in group (j,k)} y_a            <= 0             every stage j, input item k
 //!   sum_{a: supplier i} y_a + d_i t - l_i - u_i        <= s_i           every stage i
-//!   u_j <= cap_j t,  u_j = 0 if fully disrupted,  y_a <= lane_a t,  all >= 0
+//!   u_j <= cap_j t,  u_j = 0 if fully disrupted,  y_a <= lane_a t,  l_j <= d_j t,  all >= 0
 //! TTS = max t  with the same rows, l = 0, t in [0, horizon]  (capacities scale with the variable t)
 //! ```
 //!
@@ -154,6 +154,8 @@ pub struct Impact {
 pub struct StressLp<'m> {
     model: &'m Model,
     horizon: f64,
+    /// Share of each source in its group, normalised to sum to 1.
+    pub(crate) share: Vec<f64>,
     /// Planned throughput per time unit of each stage (demand pushed down the planned shares).
     pub(crate) rate: Vec<f64>,
     /// Component of each stage; `NONE` for stages that feed no platform.
@@ -202,6 +204,18 @@ impl<'m> StressLp<'m> {
         }
         let n = model.stages.len();
         // Reverse topological order visits buyers before their suppliers.
+        // Shares as fractions of their group's total: the model accepts sums within 1e-6 of 1, and a plan that
+        // pushes demand by unnormalised shares would miss its own group rows by that much.
+        let mut share: Vec<f64> = model.sources.iter().map(|src| src.share).collect();
+        for g in 0..model.groups.len() {
+            let g = keel_model::GroupIx::new(g);
+            let total: f64 = model.sources_of(g).map(|a| share[a.index()]).sum();
+            if total > 0.0 {
+                for a in model.sources_of(g) {
+                    share[a.index()] /= total;
+                }
+            }
+        }
         let mut rate = vec![0.0; n];
         for d in &model.demands {
             rate[d.stage.index()] += d.demand;
@@ -215,7 +229,7 @@ impl<'m> StressLp<'m> {
                 let qty = model.groups[g.index()].qty;
                 for a in model.sources_of(g) {
                     let src = &model.sources[a.index()];
-                    rate[src.supplier.index()] += r * qty * src.share;
+                    rate[src.supplier.index()] += r * qty * share[a.index()];
                 }
             }
         }
@@ -285,6 +299,7 @@ impl<'m> StressLp<'m> {
         let mut lp = StressLp {
             model,
             horizon,
+            share,
             rate,
             comp,
             comp_stages,
@@ -373,9 +388,10 @@ impl<'m> StressLp<'m> {
         let mut y: Vec<f64> = m
             .sources
             .iter()
-            .map(|src| {
+            .zip(&self.share)
+            .map(|(src, &share)| {
                 let g = &m.groups[src.group.index()];
-                self.rate[g.stage.index()] * g.qty * src.share
+                self.rate[g.stage.index()] * g.qty * share
             })
             .collect();
         // Offer of each source's supplier to it.
@@ -417,7 +433,7 @@ impl<'m> StressLp<'m> {
                 .filter(|&&a| self.comp[m.buyer(a).index()] != NONE)
                 .map(|&a| {
                     let g = &m.groups[m.sources[a.index()].group.index()];
-                    self.rate[g.stage.index()] * g.qty * m.sources[a.index()].share
+                    self.rate[g.stage.index()] * g.qty * self.share[a.index()]
                 })
                 .sum();
             if planned > 0.0 {
@@ -426,7 +442,7 @@ impl<'m> StressLp<'m> {
                         continue;
                     }
                     let g = &m.groups[m.sources[a.index()].group.index()];
-                    let p = self.rate[g.stage.index()] * g.qty * m.sources[a.index()].share;
+                    let p = self.rate[g.stage.index()] * g.qty * self.share[a.index()];
                     offer[a.index()] = offer_share * e * p / planned;
                 }
             }
@@ -751,7 +767,8 @@ impl<'m> StressLp<'m> {
                     let mut upper = f64::INFINITY;
                     if let Some(f) = f {
                         // A lane at factor f carries f times its planned flow.
-                        let planned = self.rate[s.index()] * m.groups[g.index()].qty * src.share;
+                        let planned =
+                            self.rate[s.index()] * m.groups[g.index()].qty * self.share[a.index()];
                         let cap = planned * f;
                         match fixed_t {
                             _ if cap <= 0.0 => upper = 0.0,
@@ -777,11 +794,14 @@ impl<'m> StressLp<'m> {
         }
         let sense = match fixed_t {
             Some(_) => {
-                // l columns: lost demand, weighted by loss per unit.
+                // l columns: lost demand, weighted by loss per unit, at most the demand itself (more would be
+                // output a platform that also supplies others ships without making it).
+                let t = fixed_t.expect("loss mode");
                 for (k, &s) in stages.iter().enumerate() {
-                    if demand_in_scope(s) > 0.0 {
+                    let dm = demand_in_scope(s);
+                    if dm > 0.0 {
                         let f = m.demand_of(s).map_or(0.0, |x| x.loss_per_unit);
-                        pb.add_column(f, 0.0.., [(balance[k], -1.0)]);
+                        pb.add_column(f, 0.0..=dm * t, [(balance[k], -1.0)]);
                     }
                 }
                 Sense::Minimise
@@ -835,7 +855,7 @@ impl<'m> StressLp<'m> {
 /// ```text
 /// balance  sum_{a: supplier i} ȳ_a - ū_i - s_i τ - l̄_i <= -d_i     every stage i
 /// group    qty_jk ū_j - sum_{a in (j,k)} ȳ_a             <= 0       every stage j, input item k
-/// bounds   ū_j <= f_j cap_j,  ȳ_a <= f_a lane_a,  all >= 0
+/// bounds   ū_j <= f_j cap_j,  ȳ_a <= f_a lane_a,  l̄_j <= d_j,  all >= 0
 /// PI(t) = t * min sum_j f_j l̄_j   with τ = 1/t fixed
 /// TTS   = 1 / min τ               with τ >= 1/horizon and l̄ = 0 (infeasible: TTS = 0); objective horizon·τ
 /// ```
@@ -987,7 +1007,8 @@ impl<'m> StressLp<'m> {
             }
             let demand = m.demand_of(s).map_or(0.0, |dm| {
                 if loss {
-                    row.push((pb.add_column(dm.loss_per_unit, 0.0..), -1.0));
+                    // At most the demand: more would be output shipped to buyers without being made.
+                    row.push((pb.add_column(dm.loss_per_unit, 0.0..=dm.demand), -1.0));
                 }
                 dm.demand
             });
@@ -1068,7 +1089,7 @@ impl<'m> StressLp<'m> {
                 if self.comp[g.stage.index()] != c {
                     continue;
                 }
-                let planned = self.rate[g.stage.index()] * g.qty * src.share;
+                let planned = self.rate[g.stage.index()] * g.qty * self.share[a.index()];
                 match wm.y[a.index()] {
                     Some(ya) => y_new.push((ya, (f * planned).max(0.0))),
                     None => lower(self.local[g.stage.index()] as usize, f * planned / g.qty),

@@ -205,3 +205,62 @@ fn tts_caps_at_horizon_and_unreached_elements_cost_nothing() {
     assert!(lp.impact(&Disruption::default(), -1.0, false).is_err());
     assert!(element_cases(&m, "planet", Duration::Fixed(1.0)).is_err());
 }
+
+/// A platform that also supplies: P1 (demand 10, loss 1 per unit) makes part `a`, which stage B turns into `b`
+/// for platform P2 (demand 5, loss 100). Stopping P1 for t = 1 loses P1's own 10 units and P2's 5: PI
+/// 10 + 500 = 510. Lost demand is at most the demand: before that bound, the LP wrote off 15 units of P1's
+/// demand (cost 15) and shipped the 5 it never made to B.
+fn platform_supplier(p1_capacity: u32) -> Model {
+    TextModel::new("CAN", &[])
+        .table("countries", "code,name,blocs\nCAN,Canada,NATO\n")
+        .table("firms", "id,name,country,parent_country\nF,F,CAN,\n")
+        .table("sites", "id,firm,country,lat,lon,name\nX,F,CAN,,,\n")
+        .table(
+            "items",
+            "id,name,kind,export_control,capability\na,A,platform,,\nb,B,component,,\np2,P2,platform,,\n",
+        )
+        .table(
+            "stages",
+            &format!(
+                "id,item,site,value_added,capacity,lead_time,inventory,ttr\n\
+                 P1,a,X,1,{p1_capacity},0,0,1\nB,b,X,1,,0,0,\nP2,p2,X,1,,0,0,\n"
+            ),
+        )
+        .table(
+            "inputs",
+            "stage,input_item,qty,supplier,share,lane\nB,a,1,P1,,\nP2,b,1,B,,\n",
+        )
+        .table("demand", "stage,demand,loss_per_unit\nP1,10,1\nP2,5,100\n")
+        .build()
+        .expect("valid model")
+        .model
+}
+
+#[test]
+fn lost_demand_is_at_most_the_demand_when_a_platform_also_supplies() {
+    // Capacity 20 fits the plan (15 per period): the region-restricted solver; 12 does not (the baseline already
+    // loses 3 units of P1 over t = 1, at 1 each): the warm whole-component LP. Both against the cold LP.
+    for (cap, base) in [(20, 0.0), (12, 3.0)] {
+        let m = platform_supplier(cap);
+        let lp = StressLp::new(&m, 365.0).unwrap();
+        assert_eq!(lp.local_components(), usize::from(cap == 20));
+        let p1 = m.stage_ix("P1").unwrap();
+        let d = Disruption::from_target(&m, keel_model::Target::Stage(p1), 0.0);
+        let cold = lp.impact(&d, 1.0, false).unwrap();
+        assert!(
+            close(cold.pi, 510.0 - base),
+            "cap {cap}: cold PI {}",
+            cold.pi
+        );
+        assert_eq!(cold.tts.value, 0.0);
+        let cases = element_cases(&m, "stage", Duration::Ttr { fallback: 1.0 }).unwrap();
+        let rows = sweep(&lp, &cases, false, &|_| {}).unwrap();
+        let row = rows.iter().find(|r| r.name == "stage P1").unwrap();
+        assert!(
+            close(row.impact.pi, 510.0 - base),
+            "cap {cap}: sweep PI {}",
+            row.impact.pi
+        );
+        assert_eq!(row.impact.tts.value, 0.0);
+    }
+}
