@@ -1,13 +1,16 @@
-//! Save and restore a HiGHS simplex basis.
+//! HiGHS C calls that the safe `highs` crate does not wrap: save and restore a simplex basis, and append rows and
+//! columns in batches.
 //!
 //! The safe `highs` crate keeps the basis of the last solve inside the solver but cannot read or write it. A
 //! sweep re-solves one LP under many different bound changes; starting each from the *undisrupted* optimal
 //! basis (dual feasible for every scenario, since scenarios change only bounds) needs far fewer dual simplex
-//! pivots than starting from the previous scenario's basis, which first has to undo that scenario. These two
-//! C calls (`Highs_getBasis`, `Highs_setBasis`) are the only unsafe code in Keel.
+//! pivots than starting from the previous scenario's basis, which first has to undo that scenario. The
+//! region-restricted solver (`local.rs`) grows its LP by whole batches of rows and columns, keeping the basis
+//! (the crate adds one row or column per call). These C calls (`Highs_getBasis`, `Highs_setBasis`,
+//! `Highs_addRows`, `Highs_addCols`) are the only unsafe code in Keel.
 //!
 //! # Complexity
-//! O(rows + columns) per call.
+//! O(rows + columns) per basis call; O(new rows, columns and nonzeros) per batch, plus HiGHS's own bookkeeping.
 #![allow(unsafe_code)]
 
 use highs_sys::HighsInt;
