@@ -241,9 +241,14 @@ impl StressLp<'_> {
                     if short > 1e-9 * demand.max(1e-12) {
                         Ok(0.0)
                     } else {
+                        // Phase one found the region feasible, so this LP is too; if round-off says otherwise,
+                        // the error sends the scenario to the whole-component LP.
                         match self.grow_and_solve(c, work, &bounds, Goal::Survive)? {
                             Some(obj) => Ok((self.horizon() / obj).min(self.horizon())),
-                            None => Ok(0.0),
+                            None => Err(StressError::Solver {
+                                what: "a region-restricted stress LP".into(),
+                                status: "infeasible after a feasible phase one".into(),
+                            }),
                         }
                     }
                 }
