@@ -105,9 +105,9 @@ impl LocalWork {
 /// Upper bounds a disruption sets: on `ū` of stages (capacity cuts, and single sources on closed lanes) and on
 /// `ȳ` of multi-sourced rows on closed lanes (by source index).
 /// Both sorted by stage or source, one entry each (the lowest bound wins).
-struct Bounds {
-    u: Vec<(StageIx, f64)>,
-    y: Vec<(usize, f64)>,
+pub(crate) struct Bounds {
+    pub(crate) u: Vec<(StageIx, f64)>,
+    pub(crate) y: Vec<(usize, f64)>,
 }
 
 fn lowest<T: Ord + Copy>(v: &mut Vec<(T, f64)>) {
@@ -140,7 +140,8 @@ impl StressLp<'_> {
         self.x0_y[a.index()]
     }
 
-    fn local_bounds(&self, c: u32, d: &Disruption) -> Bounds {
+    /// The bounds `d` sets on component `c` (the warm whole-component LP uses them too).
+    pub(crate) fn disruption_bounds(&self, c: u32, d: &Disruption) -> Bounds {
         let m = self.model();
         let mut u = Vec::new();
         let mut y = Vec::new();
@@ -156,7 +157,7 @@ impl StressLp<'_> {
                 if self.comp[g.stage.index()] != c {
                     continue;
                 }
-                let planned = self.rate[g.stage.index()] * g.qty * self.share[a.index()];
+                let planned = self.planned_flow(a);
                 if m.sources_of(src.group).len() > 1 {
                     y.push((a.index(), (f * planned).max(0.0)));
                 } else {
@@ -209,7 +210,7 @@ impl StressLp<'_> {
             return Ok(0.0);
         }
         let m = self.model();
-        let bounds = self.local_bounds(c, d);
+        let bounds = self.disruption_bounds(c, d);
         // Seed: the disrupted stages and the buyers on closed lanes; duals pull in the rest. The TTS LP starts
         // from the region its scenario's loss LP ended with (`reuse`): both change the same part of the network.
         if !reuse {

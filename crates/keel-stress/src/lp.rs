@@ -385,14 +385,8 @@ impl<'m> StressLp<'m> {
         let offer_share = 0.95;
         let n = m.stages.len();
         let mut u = self.rate.clone();
-        let mut y: Vec<f64> = m
-            .sources
-            .iter()
-            .zip(&self.share)
-            .map(|(src, &share)| {
-                let g = &m.groups[src.group.index()];
-                self.rate[g.stage.index()] * g.qty * share
-            })
+        let mut y: Vec<f64> = (0..m.sources.len())
+            .map(|a| self.planned_flow(SourceIx::new(a)))
             .collect();
         // Offer of each source's supplier to it.
         let mut offer = vec![0.0; m.sources.len()];
@@ -431,23 +425,25 @@ impl<'m> StressLp<'m> {
                 .buyers_of(s)
                 .iter()
                 .filter(|&&a| self.comp[m.buyer(a).index()] != NONE)
-                .map(|&a| {
-                    let g = &m.groups[m.sources[a.index()].group.index()];
-                    self.rate[g.stage.index()] * g.qty * self.share[a.index()]
-                })
+                .map(|&a| self.planned_flow(a))
                 .sum();
             if planned > 0.0 {
                 for &a in m.buyers_of(s) {
                     if self.comp[m.buyer(a).index()] == NONE {
                         continue;
                     }
-                    let g = &m.groups[m.sources[a.index()].group.index()];
-                    let p = self.rate[g.stage.index()] * g.qty * self.share[a.index()];
-                    offer[a.index()] = offer_share * e * p / planned;
+                    offer[a.index()] = offer_share * e * self.planned_flow(a) / planned;
                 }
             }
         }
         (u, y)
+    }
+
+    /// What source `a` ships per time unit in the plan (its buyer's planned rate pushed down its share).
+    pub(crate) fn planned_flow(&self, a: SourceIx) -> f64 {
+        let m = self.model;
+        let g = &m.groups[m.sources[a.index()].group.index()];
+        self.rate[g.stage.index()] * g.qty * self.share[a.index()]
     }
 
     pub fn model(&self) -> &'m Model {
@@ -767,9 +763,7 @@ impl<'m> StressLp<'m> {
                     let mut upper = f64::INFINITY;
                     if let Some(f) = f {
                         // A lane at factor f carries f times its planned flow.
-                        let planned =
-                            self.rate[s.index()] * m.groups[g.index()].qty * self.share[a.index()];
-                        let cap = planned * f;
+                        let cap = self.planned_flow(a) * f;
                         match fixed_t {
                             _ if cap <= 0.0 => upper = 0.0,
                             Some(t) => upper = cap * t,
@@ -1061,7 +1055,6 @@ impl<'m> StressLp<'m> {
         d: &Disruption,
         fixed_t: Option<f64>,
     ) -> Result<f64, StressError> {
-        let m = self.model;
         if fixed_t.is_some_and(|t| t <= 0.0) {
             return Ok(0.0);
         }
@@ -1069,35 +1062,20 @@ impl<'m> StressLp<'m> {
             what: "a reusable stress LP".into(),
             status: format!("{e:?}"),
         };
-        // New upper bounds: ū of disrupted stages, and of stages whose single source rides a closed lane
-        // (`qty ū_j <= f * planned flow`); ȳ of multi-sourced rows on closed lanes. Lowest bound wins.
-        let mut u_new: BTreeMap<usize, f64> = BTreeMap::new();
-        let mut lower = |k: usize, b: f64| {
-            let e = u_new.entry(k).or_insert(f64::INFINITY);
-            *e = e.min(b.max(0.0));
-        };
-        for &(s, f) in &d.stages {
-            if self.comp[s.index()] == c {
-                lower(self.local[s.index()] as usize, self.rate_bound(s, f));
-            }
-        }
-        let mut y_new: Vec<(Col, f64)> = Vec::new();
-        for &(l, f) in &d.lanes {
-            for a in self.sources_on_lane(l) {
-                let src = &m.sources[a.index()];
-                let g = &m.groups[src.group.index()];
-                if self.comp[g.stage.index()] != c {
-                    continue;
-                }
-                let planned = self.rate[g.stage.index()] * g.qty * self.share[a.index()];
-                match wm.y[a.index()] {
-                    Some(ya) => y_new.push((ya, (f * planned).max(0.0))),
-                    None => lower(self.local[g.stage.index()] as usize, f * planned / g.qty),
-                }
-            }
-        }
+        // New upper bounds (lowest wins), by column of this model.
+        let bounds = self.disruption_bounds(c, d);
+        let u_new: Vec<(usize, f64)> = bounds
+            .u
+            .iter()
+            .map(|&(s, b)| (self.local[s.index()] as usize, b))
+            .collect();
+        let y_new: Vec<(Col, f64)> = bounds
+            .y
+            .iter()
+            .map(|&(a, b)| (wm.y[a].expect("a multi-sourced row has a column"), b))
+            .collect();
         let mut model = wm.model.take().expect("model present between solves");
-        for (&k, &b) in &u_new {
+        for &(k, b) in &u_new {
             model.change_column_bounds(wm.u[k].0, 0.0..=b.min(wm.u[k].1));
         }
         for &(col, b) in &y_new {
@@ -1116,7 +1094,7 @@ impl<'m> StressLp<'m> {
         if d.is_empty() && wm.base.is_none() && status == HighsModelStatus::Optimal {
             wm.base = Basis::get(&mut model);
         }
-        for &k in u_new.keys() {
+        for &(k, _) in &u_new {
             model.change_column_bounds(wm.u[k].0, 0.0..=wm.u[k].1);
         }
         for &(col, _) in &y_new {
