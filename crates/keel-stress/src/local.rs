@@ -280,7 +280,6 @@ impl StressLp<'_> {
         model.set_sense(Sense::Minimise);
         model.set_option("presolve", "off");
         let mut lp = Restricted {
-            rows: 0,
             built: 0,
             tau: None,
             penalised: Vec::new(),
@@ -379,7 +378,7 @@ impl StressLp<'_> {
         let new = lp.built..work.region.len();
         // Rows: balance rows of new stages and of their suppliers (if not there yet), then their group rows.
         let mut rows = Csr::default();
-        let first_row = lp.rows;
+        let first_row = model.num_rows();
         let balance = |work: &mut LocalWork, rows: &mut Csr, i: StageIx| {
             if work.row[i.index()] != NONE {
                 return;
@@ -427,7 +426,6 @@ impl StressLp<'_> {
                 }
             }
         }
-        lp.rows += rows.upper.len();
         let new_balance = rows.upper.len() - group_row.len();
         if !add_rows(model, &rows.upper, &rows.starts, &rows.index, &rows.value) {
             return false;
@@ -527,7 +525,6 @@ impl StressLp<'_> {
 
 /// Bookkeeping of a restricted LP being grown.
 struct Restricted {
-    rows: usize,
     /// Region stages whose columns are in the model.
     built: usize,
     /// Column of `τ` (TTS and phase one).
