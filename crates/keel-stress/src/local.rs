@@ -136,7 +136,7 @@ impl StressLp<'_> {
     }
 
     /// What source `a` ships per time unit in the starting point x0.
-    fn planned_draw(&self, a: keel_model::SourceIx) -> f64 {
+    fn x0_draw(&self, a: keel_model::SourceIx) -> f64 {
         self.x0_y[a.index()]
     }
 
@@ -390,7 +390,7 @@ impl StressLp<'_> {
             let mut activity = -self.x0_u[i.index()];
             for &a in m.buyers_of(i) {
                 if self.comp[m.buyer(a).index()] == c {
-                    activity += self.planned_draw(a);
+                    activity += self.x0_draw(a);
                 }
             }
             let st = &m.stages[i.index()];
@@ -420,7 +420,7 @@ impl StressLp<'_> {
                 if m.sources_of(g).len() > 1 {
                     let qty = m.groups[g.index()].qty;
                     let activity = qty * self.x0_u[s.index()]
-                        - m.sources_of(g).map(|a| self.planned_draw(a)).sum::<f64>();
+                        - m.sources_of(g).map(|a| self.x0_draw(a)).sum::<f64>();
                     group_row.push((first_row + rows.upper.len()) as HighsInt);
                     rows.push(-activity);
                 }
@@ -463,7 +463,7 @@ impl StressLp<'_> {
                     if self.comp[sup.index()] == c {
                         fac.push((bal(work, sup), 1.0));
                     }
-                    cols.split(self.planned_draw(a), bound_of(&bounds.y, a.index()), &fac);
+                    cols.split(self.x0_draw(a), bound_of(&bounds.y, a.index()), &fac);
                 }
                 gk += 1;
             }
