@@ -386,7 +386,7 @@ impl StressLp<'_> {
             let r = first_row + rows.upper.len();
             work.row[i.index()] = r as u32;
             work.rows.push((i, r as u32));
-            // Plan activity of `sum ȳ - ū` (stock and lost demand are 0 in the plan).
+            // Activity of `sum ȳ - ū` at x0 (stock and lost demand are 0 there).
             let mut activity = -self.x0_u[i.index()];
             for &a in m.buyers_of(i) {
                 if self.comp[m.buyer(a).index()] == c {
