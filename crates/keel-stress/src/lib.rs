@@ -6,6 +6,7 @@
 //! simulation ([`simulate`]) and Monte Carlo ([`montecarlo`]).
 
 mod basis;
+mod certify;
 mod local;
 pub mod lp;
 pub mod montecarlo;

@@ -35,6 +35,7 @@
 //! entries.
 
 use crate::basis::{add_cols, add_rows};
+use crate::certify::Repair;
 use crate::lp::{Disruption, StressError, StressLp};
 use highs::{ColProblem, HighsModelStatus, Sense};
 use highs_sys::HighsInt;
@@ -65,11 +66,14 @@ pub(crate) struct LocalWork {
     region: Vec<StageIx>,
     /// Balance rows of the restricted LP: owner stage and HiGHS row index.
     rows: Vec<(StageIx, u32)>,
+    /// Scratch of the no-loss certificate.
+    repair: Repair,
 }
 
 impl LocalWork {
-    pub(crate) fn new(stages: usize) -> Self {
+    pub(crate) fn new(stages: usize, sources: usize) -> Self {
         LocalWork {
+            repair: Repair::new(stages, sources),
             pos: vec![NONE; stages],
             row: vec![NONE; stages],
             region: Vec::new(),
@@ -115,7 +119,7 @@ fn lowest<T: Ord + Copy>(v: &mut Vec<(T, f64)>) {
     v.dedup_by(|later, first| later.0 == first.0);
 }
 
-fn bound_of<T: Ord + Copy>(v: &[(T, f64)], k: T) -> f64 {
+pub(crate) fn bound_of<T: Ord + Copy>(v: &[(T, f64)], k: T) -> f64 {
     v.binary_search_by(|x| x.0.cmp(&k))
         .map_or(f64::INFINITY, |i| v[i].1)
 }
@@ -182,6 +186,16 @@ impl StressLp<'_> {
         t: f64,
     ) -> Result<(f64, Option<f64>), StressError> {
         if t <= 0.0 {
+            return Ok((self.local_solve(c, work, d, None, false)?, None));
+        }
+        // No LP when rationing downstream already meets all demand: over the horizon (TTS is the horizon, and
+        // no loss over t either), or over t (no loss; TTS needs its LP).
+        let h = self.horizon();
+        let bounds = self.disruption_bounds(c, d);
+        if self.no_loss_certificate(c, &mut work.repair, &bounds, 1.0 / t.max(h)) {
+            return Ok((h, None));
+        }
+        if t < h && self.no_loss_certificate(c, &mut work.repair, &bounds, 1.0 / t) {
             return Ok((self.local_solve(c, work, d, None, false)?, None));
         }
         let loss = self.local_solve(c, work, d, Some(t), false)?;

@@ -439,6 +439,11 @@ impl<'m> StressLp<'m> {
         (u, y)
     }
 
+    /// Position of stage `s` in its component, suppliers first (topological order).
+    pub(crate) fn topo_rank(&self, s: StageIx) -> u32 {
+        self.local[s.index()]
+    }
+
     /// What source `a` ships per time unit in the plan (its buyer's planned rate pushed down its share).
     pub(crate) fn planned_flow(&self, a: SourceIx) -> f64 {
         let m = self.model;
@@ -890,7 +895,7 @@ impl<'a, 'm> WarmLp<'a, 'm> {
         WarmLp {
             lp,
             comps: (0..lp.comp_stages.len()).map(|_| None).collect(),
-            local: LocalWork::new(lp.model.stages.len()),
+            local: LocalWork::new(lp.model.stages.len(), lp.model.sources.len()),
         }
     }
 

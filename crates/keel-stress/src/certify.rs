@@ -1,0 +1,402 @@
+//! A no-loss certificate for one disruption: a feasible point of the per-unit-time stress LP that loses no
+//! demand, found by rationing shortfalls downstream, without an LP solve.
+//!
+//! **What it computes.** Whether the loss LP at `θ = 1/t` (docs/methods/stress-lp.md) has an optimum of 0,
+//! proven by exhibiting a feasible point with no lost demand; `false` means "not proven", and the caller solves
+//! the LP. A yes at `θ` also holds at every larger `θ` (more stock per time unit), so a yes at `1/horizon`
+//! proves both PI = 0 and TTS >= horizon.
+//!
+//! **Method.** Start from the undisrupted plan `x0` of [`crate::local`] (feasible, all demand met, with spare
+//! output) and apply the disruption's bounds. Visit stages suppliers first (topological order); at each:
+//! 1. Inputs: a multi-sourced input group that receives less than it needs moves the difference to its other
+//!    sources, as far as their suppliers' spare output (slack) and lane bounds allow; what is still missing
+//!    cuts the stage's production.
+//! 2. Output: a balance row in deficit (production plus stock `inventory·θ` below what its buyers draw and its
+//!    demand) rations its buyers' draws in proportion to them; each rationed buyer is visited in turn. A
+//!    deficit that reaches a platform's own demand is lost demand: no certificate.
+//!
+//! Draws of single-sourced groups are `qty·u` in the LP; a buyer that cuts production keeps the old draw in
+//! the books here, so the tracked slack of every row is at most its true slack, and the point is feasible
+//! whenever every tracked slack is >= 0. Demand is served first, so no loss is ever accepted.
+//!
+//! # Complexity
+//! O((stages visited + their arcs) · log(stages visited)): only the part of the network the disruption reaches.
+
+use crate::local::{bound_of, Bounds};
+use crate::lp::StressLp;
+use keel_model::StageIx;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Relative tolerance on balances: round-off in the rationing arithmetic, far below the LP's own.
+const TOL: f64 = 1e-12;
+/// Tiers below a buyer that may give up spare output for it.
+const FREE_DEPTH: u32 = 3;
+
+/// Per-thread scratch: the point being repaired, where it differs from `x0`.
+#[derive(Debug)]
+pub(crate) struct Repair {
+    /// Production per stage, NaN where it is still `x0`'s.
+    u: Vec<f64>,
+    /// Slack of each balance row, NaN where not computed yet.
+    slack: Vec<f64>,
+    /// Flow per source, NaN where it is still `x0`'s.
+    y: Vec<f64>,
+    touched_stages: Vec<StageIx>,
+    touched_sources: Vec<usize>,
+    queued: Vec<bool>,
+    heap: BinaryHeap<Reverse<(u32, u32)>>,
+}
+
+impl Repair {
+    pub(crate) fn new(stages: usize, sources: usize) -> Self {
+        Repair {
+            u: vec![f64::NAN; stages],
+            slack: vec![f64::NAN; stages],
+            y: vec![f64::NAN; sources],
+            touched_stages: Vec::new(),
+            touched_sources: Vec::new(),
+            queued: vec![false; stages],
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    fn reset(&mut self) {
+        for s in self.touched_stages.drain(..) {
+            self.u[s.index()] = f64::NAN;
+            self.slack[s.index()] = f64::NAN;
+            self.queued[s.index()] = false;
+        }
+        for a in self.touched_sources.drain(..) {
+            self.y[a] = f64::NAN;
+        }
+        self.heap.clear();
+    }
+}
+
+impl StressLp<'_> {
+    /// Whether a feasible point of component `c`'s loss LP at `θ` under `bounds` loses no demand (see the
+    /// module docs). `false` means only that rationing did not find one.
+    pub(crate) fn no_loss_certificate(
+        &self,
+        c: u32,
+        rp: &mut Repair,
+        bounds: &Bounds,
+        theta: f64,
+    ) -> bool {
+        let ok = self.ration(c, rp, bounds, theta);
+        rp.reset();
+        ok
+    }
+
+    fn ration(&self, c: u32, rp: &mut Repair, bounds: &Bounds, theta: f64) -> bool {
+        let m = self.model();
+        let cx = Ctx { lp: self, c, theta };
+        for &(s, ub) in &bounds.u {
+            cx.touch(rp, s);
+            let k = s.index();
+            if rp.u[k] > ub {
+                rp.slack[k] -= rp.u[k] - ub;
+                rp.u[k] = ub;
+            }
+            cx.push(rp, s);
+        }
+        for &(a, ub) in &bounds.y {
+            if cx.flow(rp, a) > ub {
+                let sup = m.sources[a].supplier;
+                cx.touch(rp, sup);
+                rp.slack[sup.index()] += rp.y[a] - ub;
+                rp.y[a] = ub;
+                cx.push(rp, m.groups[m.sources[a].group.index()].stage);
+            }
+        }
+        while let Some(Reverse((_, k))) = rp.heap.pop() {
+            let k = k as usize;
+            let s = StageIx::new(k);
+            cx.touch(rp, s);
+            // Inputs: what each group receives caps production; multi-sourced groups first move a shortfall to
+            // their other sources' spare output, freeing it where needed from those sources' other buyers.
+            let mut cap = rp.u[k];
+            for g in m.groups_of(s) {
+                let qty = m.groups[g.index()].qty;
+                let need = qty * cap;
+                let mut have: f64 = m.sources_of(g).map(|a| cx.flow(rp, a.index())).sum();
+                if m.sources_of(g).len() > 1 && have < need * (1.0 - TOL) {
+                    for a in m.sources_of(g) {
+                        let short = need - have;
+                        if short <= 0.0 {
+                            break;
+                        }
+                        let sup = m.sources[a.index()].supplier;
+                        if self.comp[sup.index()] != c {
+                            continue;
+                        }
+                        cx.touch(rp, sup);
+                        let room = bound_of(&bounds.y, a.index()) - rp.y[a.index()];
+                        let want = short.min(room);
+                        if rp.slack[sup.index()] < want {
+                            cx.free_up(
+                                rp,
+                                sup,
+                                want - rp.slack[sup.index()].max(0.0),
+                                a.index(),
+                                FREE_DEPTH,
+                            );
+                        }
+                        let more = want.min(rp.slack[sup.index()]);
+                        if more > 0.0 {
+                            rp.y[a.index()] += more;
+                            rp.slack[sup.index()] -= more;
+                            have += more;
+                        }
+                    }
+                }
+                if have < need {
+                    cap = cap.min(have / qty);
+                }
+            }
+            let cap = cap.max(0.0);
+            if cap < rp.u[k] {
+                rp.slack[k] -= rp.u[k] - cap;
+                rp.u[k] = cap;
+            }
+            // Output: a deficit takes what buyers can give up from their own spare, then rations the rest of
+            // their draws in proportion; it may never reach the stage's own demand.
+            let tol = TOL * self.x0_u[k].max(1.0);
+            if -rp.slack[k] <= tol {
+                continue;
+            }
+            cx.free_up(rp, s, -rp.slack[k], usize::MAX, FREE_DEPTH);
+            let deficit = -rp.slack[k];
+            if deficit <= tol {
+                continue;
+            }
+            let mut drawn = 0.0;
+            for &a in m.buyers_of(s) {
+                if self.comp[m.buyer(a).index()] == c {
+                    drawn += cx.flow(rp, a.index());
+                }
+            }
+            if drawn < deficit {
+                return false;
+            }
+            let keep = 1.0 - deficit / drawn;
+            for &a in m.buyers_of(s) {
+                let b = m.buyer(a);
+                if self.comp[b.index()] == c && rp.y[a.index()] > 0.0 {
+                    rp.y[a.index()] *= keep;
+                    cx.push(rp, b);
+                }
+            }
+            rp.slack[k] = 0.0;
+        }
+        true
+    }
+}
+
+/// The rationing pass of one disruption: component `c` at `θ`.
+struct Ctx<'a, 'm> {
+    lp: &'a StressLp<'m>,
+    c: u32,
+    theta: f64,
+}
+
+impl Ctx<'_, '_> {
+    /// Materialises stage `s`'s production and balance slack at `x0`, once.
+    fn touch(&self, rp: &mut Repair, s: StageIx) {
+        let k = s.index();
+        if !rp.slack[k].is_nan() {
+            return;
+        }
+        let (lp, m) = (self.lp, self.lp.model());
+        rp.touched_stages.push(s);
+        rp.u[k] = lp.x0_u[k];
+        let mut slack = lp.x0_u[k] + m.stages[k].inventory * self.theta;
+        if let Some(d) = m.demand_of(s) {
+            slack -= d.demand;
+        }
+        for &a in m.buyers_of(s) {
+            if lp.comp[m.buyer(a).index()] == self.c {
+                slack -= lp.x0_y[a.index()];
+            }
+        }
+        rp.slack[k] = slack;
+    }
+
+    /// Flow of source `a`, materialised at `x0` once.
+    fn flow(&self, rp: &mut Repair, a: usize) -> f64 {
+        if rp.y[a].is_nan() {
+            rp.touched_sources.push(a);
+            rp.y[a] = self.lp.x0_y[a];
+        }
+        rp.y[a]
+    }
+
+    /// Queues `s` (suppliers first). Queued stages are touched, so that `reset` clears their flags even
+    /// after an early `false`.
+    fn push(&self, rp: &mut Repair, s: StageIx) {
+        self.touch(rp, s);
+        if !rp.queued[s.index()] {
+            rp.queued[s.index()] = true;
+            rp.heap
+                .push(Reverse((self.lp.topo_rank(s), s.index() as u32)));
+        }
+    }
+
+    /// Raises the slack of stage `i` by up to `want` by cutting what its buyers (other than source `skip`)
+    /// draw beyond their needs, then their production by at most their own slack: no buyer goes into deficit.
+    fn free_up(&self, rp: &mut Repair, i: StageIx, want: f64, skip: usize, depth: u32) {
+        let m = self.lp.model();
+        let mut got = 0.0;
+        for &a in m.buyers_of(i) {
+            if got >= want {
+                break;
+            }
+            let b = m.buyer(a);
+            if a.index() == skip || self.lp.comp[b.index()] != self.c {
+                continue;
+            }
+            self.touch(rp, b);
+            let y = self.flow(rp, a.index());
+            if y <= 0.0 {
+                continue;
+            }
+            let g = m.sources[a.index()].group;
+            let qty = m.groups[g.index()].qty;
+            let have: f64 = m.sources_of(g).map(|x| self.flow(rp, x.index())).sum();
+            let excess = (have - qty * rp.u[b.index()]).clamp(0.0, y);
+            // A buyer short of spare frees some from its own buyers first (a few tiers down).
+            let short = (want - got - excess) / qty - rp.slack[b.index()];
+            if depth > 0 && qty > 0.0 && short > 0.0 {
+                self.free_up(rp, b, short, usize::MAX, depth - 1);
+            }
+            let by_cut = (qty * rp.slack[b.index()]).clamp(0.0, y - excess);
+            let take = (want - got).min(excess + by_cut);
+            if take <= 0.0 {
+                continue;
+            }
+            if take > excess {
+                let du = (take - excess) / qty;
+                rp.u[b.index()] -= du;
+                rp.slack[b.index()] -= du;
+            }
+            rp.y[a.index()] -= take;
+            rp.slack[i.index()] += take;
+            got += take;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lp::Disruption;
+    use crate::sweep::{element_cases, Duration};
+    use keel_model::{Model, TextModel};
+
+    /// Platform P (demand 50 per period, no stock) takes one part from S1 or S2 (half each in the plan); S1
+    /// makes at most 100 per period, S2 at most `s2_cap`.
+    fn two_sources(s2_cap: f64) -> Model {
+        TextModel::new("CAN", &[])
+            .table("countries", "code,name,blocs\nCAN,Canada,NATO\n")
+            .table("firms", "id,name,country,parent_country\nF,F,CAN,\n")
+            .table("sites", "id,firm,country,lat,lon,name\nX,F,CAN,,,\n")
+            .table(
+                "items",
+                "id,name,kind,export_control,capability\npart,Part,component,,\np,P,platform,,\n",
+            )
+            .table(
+                "stages",
+                &format!(
+                    "id,item,site,value_added,capacity,lead_time,inventory,ttr\n\
+                     S1,part,X,1,100,0,0,2\nS2,part,X,1,{s2_cap},0,0,2\nP,p,X,1,,0,0,\n"
+                ),
+            )
+            .table(
+                "inputs",
+                "stage,input_item,qty,supplier,share,lane\nP,part,1,S1,0.5,\nP,part,1,S2,0.5,\n",
+            )
+            .table("demand", "stage,demand,loss_per_unit\nP,50,10\n")
+            .build()
+            .expect("valid model")
+            .model
+    }
+
+    fn certify(lp: &StressLp<'_>, d: &Disruption, theta: f64) -> bool {
+        let m = lp.model();
+        let mut rp = Repair::new(m.stages.len(), m.sources.len());
+        let yes = lp.no_loss_certificate(0, &mut rp, &lp.disruption_bounds(0, d), theta);
+        // The scratch is back to x0 whatever the answer.
+        assert!(rp
+            .u
+            .iter()
+            .chain(&rp.slack)
+            .chain(&rp.y)
+            .all(|x| x.is_nan()));
+        assert!(!rp.queued.iter().any(|&q| q));
+        yes
+    }
+
+    #[test]
+    fn a_second_source_with_room_is_a_certificate_and_one_without_is_not() {
+        let s1 = |m: &Model| Disruption {
+            stages: vec![(m.stage_ix("S1").unwrap(), 0.0)],
+            lanes: vec![],
+        };
+        // S2 can make 100 >= 50: P moves its whole need to S2, which frees it from its own spare.
+        let roomy = two_sources(100.0);
+        let lp = StressLp::new(&roomy, 365.0).unwrap();
+        assert!(lp.plan_fits(0));
+        assert!(certify(&lp, &s1(&roomy), 1.0 / 365.0));
+        assert_eq!(lp.impact(&s1(&roomy), 2.0, false).unwrap().pi, 0.0);
+        // S2 can make 40 < 50: 10 per period is lost whatever the plan; no certificate, and the LP agrees.
+        let tight = two_sources(40.0);
+        let lp = StressLp::new(&tight, 365.0).unwrap();
+        assert!(lp.plan_fits(0));
+        assert!(!certify(&lp, &s1(&tight), 1.0 / 365.0));
+        assert!((lp.impact(&s1(&tight), 2.0, false).unwrap().pi - 10.0 * 10.0 * 2.0).abs() < 1e-6);
+    }
+
+    /// Every certificate on generated networks is checked against the whole LP built and solved from scratch:
+    /// no loss over `1/θ`, and TTS at least `1/θ`.
+    #[test]
+    fn certificates_agree_with_the_cold_whole_lp() {
+        let (mut yes, mut no) = (0, 0);
+        for seed in [3, 8] {
+            let model = keel_io::generate::generate(&keel_io::generate::GenOptions {
+                stages: 200,
+                seed,
+                ..Default::default()
+            })
+            .build()
+            .unwrap()
+            .model;
+            let lp = StressLp::new(&model, 365.0).unwrap();
+            assert_eq!(lp.components(), 1);
+            assert!(lp.plan_fits(0));
+            for case in element_cases(&model, "stage", Duration::Ttr { fallback: 30.0 }).unwrap() {
+                for t in [20.0, 365.0] {
+                    if !certify(&lp, &case.disruption, 1.0 / t) {
+                        no += 1;
+                        continue;
+                    }
+                    yes += 1;
+                    let cold = lp.impact(&case.disruption, t, false).unwrap();
+                    assert_eq!(
+                        cold.pi, 0.0,
+                        "{} over {t}: certified, but the LP loses",
+                        case.name
+                    );
+                    assert!(
+                        cold.tts.value >= t * (1.0 - 1e-9),
+                        "{} over {t}: certified, but TTS {:?}",
+                        case.name,
+                        cold.tts
+                    );
+                }
+            }
+        }
+        // Not vacuous either way.
+        assert!(yes > 50 && no > 50, "{yes} certified, {no} not");
+    }
+}
