@@ -44,6 +44,8 @@ pub(crate) struct Repair {
     y: Vec<f64>,
     touched_stages: Vec<StageIx>,
     touched_sources: Vec<usize>,
+    /// Stages whose production the last pass cut: where a disruption's effects show, to seed LP regions.
+    cut: Vec<StageIx>,
     queued: Vec<bool>,
     heap: BinaryHeap<Reverse<(u32, u32)>>,
 }
@@ -56,9 +58,15 @@ impl Repair {
             y: vec![f64::NAN; sources],
             touched_stages: Vec::new(),
             touched_sources: Vec::new(),
+            cut: Vec::new(),
             queued: vec![false; stages],
             heap: BinaryHeap::new(),
         }
+    }
+
+    /// Stages whose production the last [`StressLp::no_loss_certificate`] pass cut.
+    pub(crate) fn cut(&self) -> &[StageIx] {
+        &self.cut
     }
 
     fn reset(&mut self) {
@@ -85,12 +93,19 @@ impl StressLp<'_> {
         theta: f64,
     ) -> bool {
         let ok = self.ration(c, rp, bounds, theta);
+        rp.cut.clear();
+        for &s in &rp.touched_stages {
+            if rp.u[s.index()] < self.x0_u[s.index()] {
+                rp.cut.push(s);
+            }
+        }
         rp.reset();
         ok
     }
 
     fn ration(&self, c: u32, rp: &mut Repair, bounds: &Bounds, theta: f64) -> bool {
         let m = self.model();
+        let mut ok = true;
         let cx = Ctx { lp: self, c, theta };
         for &(s, ub) in &bounds.u {
             cx.touch(rp, s);
@@ -177,10 +192,12 @@ impl StressLp<'_> {
                     drawn += cx.flow(rp, a.index());
                 }
             }
+            // Demand would be lost: no certificate, but the pass goes on (as if that demand were written off)
+            // so that `cut` shows how far the disruption reaches.
             if drawn < deficit {
-                return false;
+                ok = false;
             }
-            let keep = 1.0 - deficit / drawn;
+            let keep = (1.0 - deficit / drawn).max(0.0);
             for &a in m.buyers_of(s) {
                 let b = m.buyer(a);
                 if self.comp[b.index()] == c && rp.y[a.index()] > 0.0 {
@@ -190,7 +207,7 @@ impl StressLp<'_> {
             }
             rp.slack[k] = 0.0;
         }
-        true
+        ok
     }
 }
 

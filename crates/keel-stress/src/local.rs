@@ -90,6 +90,15 @@ impl LocalWork {
         true
     }
 
+    /// Restarts the region from the stages whose production the last certificate pass cut.
+    fn seed_cut(&mut self) {
+        self.clear();
+        for k in 0..self.repair.cut().len() {
+            let s = self.repair.cut()[k];
+            self.add(s);
+        }
+    }
+
     fn clear(&mut self) {
         for &s in &self.region {
             self.pos[s.index()] = NONE;
@@ -178,12 +187,30 @@ impl StressLp<'_> {
     /// no loss over `t` means TTS >= t (feasibility is monotone in `t`), which settles TTS at once when
     /// `t` reaches the horizon and otherwise leaves a TTS LP that is feasible on the loss LP's region, so
     /// no phase one is needed; its exact-penalty prices also grow regions more directly than phase one.
+    /// Before any LP, the no-loss certificate of `certify.rs` may settle the scenario, or show where the
+    /// loss LP's region should start.
     pub(crate) fn local_pair(
         &self,
         c: u32,
         work: &mut LocalWork,
         d: &Disruption,
         t: f64,
+    ) -> Result<(f64, Option<f64>), StressError> {
+        match self.local_pair_seeded(c, work, d, t, true) {
+            Ok(pair) => Ok(pair),
+            // HiGHS sometimes stops (status Unknown) on a loss LP started on a large region in one go; grown
+            // from the disrupted stages it usually does not, and the whole-component LP is far dearer.
+            Err(_) => self.local_pair_seeded(c, work, d, t, false),
+        }
+    }
+
+    fn local_pair_seeded(
+        &self,
+        c: u32,
+        work: &mut LocalWork,
+        d: &Disruption,
+        t: f64,
+        seed_cut: bool,
     ) -> Result<(f64, Option<f64>), StressError> {
         if t <= 0.0 {
             return Ok((self.local_solve(c, work, d, None, false)?, None));
@@ -196,15 +223,22 @@ impl StressLp<'_> {
             return Ok((h, None));
         }
         if t < h && self.no_loss_certificate(c, &mut work.repair, &bounds, 1.0 / t) {
+            // TTS is below the horizon. Its LP starts from the disrupted stages: measured, a start from the
+            // cut of the pass over the horizon was slower (10.8 s against 11.9 s on the sweep).
             return Ok((self.local_solve(c, work, d, None, false)?, None));
         }
-        let loss = self.local_solve(c, work, d, Some(t), false)?;
+        // The last pass, at 1/t, failed but shows where production drops: the loss LP's region starts there
+        // (measured: 13.5 s -> 9.6 s on the 1,700-stage sweep, from fewer growth rounds).
+        if seed_cut {
+            work.seed_cut();
+        }
+        let loss = self.local_solve(c, work, d, Some(t), seed_cut)?;
         if loss > 0.0 {
             let tts = self.local_solve(c, work, d, None, true)?;
             return Ok((tts, Some(loss)));
         }
-        if t >= self.horizon() {
-            return Ok((self.horizon(), None));
+        if t >= h {
+            return Ok((h, None));
         }
         Ok((self.local_solve(c, work, d, None, true)?, None))
     }
