@@ -32,6 +32,9 @@ use std::collections::BinaryHeap;
 const TOL: f64 = 1e-12;
 /// Tiers below a buyer that may give up spare output for it.
 const FREE_DEPTH: u32 = 3;
+/// Buyers the freeing of spare may visit in one pass: a bound on its work whatever the fan-out (past it, the
+/// pass goes on without freeing; only the chance of a certificate drops).
+const FREE_BUDGET: u32 = 100_000;
 
 /// Per-thread scratch: the point being repaired, where it differs from `x0`.
 #[derive(Debug)]
@@ -48,6 +51,8 @@ pub(crate) struct Repair {
     cut: Vec<StageIx>,
     queued: Vec<bool>,
     heap: BinaryHeap<Reverse<(u32, u32)>>,
+    /// Buyer visits left to [`Ctx::free_up`] in this pass.
+    budget: u32,
 }
 
 impl Repair {
@@ -61,6 +66,7 @@ impl Repair {
             cut: Vec::new(),
             queued: vec![false; stages],
             heap: BinaryHeap::new(),
+            budget: 0,
         }
     }
 
@@ -106,6 +112,7 @@ impl StressLp<'_> {
     fn ration(&self, c: u32, rp: &mut Repair, bounds: &Bounds, theta: f64) -> bool {
         let m = self.model();
         let mut ok = true;
+        rp.budget = FREE_BUDGET;
         let cx = Ctx { lp: self, c, theta };
         for &(s, ub) in &bounds.u {
             cx.touch(rp, s);
@@ -266,9 +273,10 @@ impl Ctx<'_, '_> {
         let m = self.lp.model();
         let mut got = 0.0;
         for &a in m.buyers_of(i) {
-            if got >= want {
+            if got >= want || rp.budget == 0 {
                 break;
             }
+            rp.budget -= 1;
             let b = m.buyer(a);
             if a.index() == skip || self.lp.comp[b.index()] != self.c {
                 continue;
