@@ -223,7 +223,7 @@ impl StressLp<'_> {
             return Ok((h, None));
         }
         if t < h && self.no_loss_certificate(c, &mut work.repair, &bounds, 1.0 / t) {
-            // TTS is below the horizon. Its LP starts from the disrupted stages: measured, a start from the
+            // TTS may be below the horizon. Its LP starts from the disrupted stages: measured, a start from the
             // cut of the pass over the horizon was slower (10.8 s against 11.9 s on the sweep).
             return Ok((self.local_solve(c, work, d, None, false)?, None));
         }

@@ -31,11 +31,20 @@
 //! ships exactly its plan whatever its stock, so skipping it is exact. If the undisrupted model cannot meet its
 //! own plan (some stage's capacity is below its requirement), every stage is computed every step.
 //!
+//! Shipments persist: what lands on a source stays its arrival at every later step until another shipment
+//! lands, and a stage sends a shipment only when it differs from its last one on that source. A stage whose
+//! arrivals and output are the same as at the step before *coasts*: every later step repeats that one except
+//! that its stock and the buffers of inputs it does not use up change by the same amount each step. It is not
+//! computed again until an arrival or its orders change, or until two steps before a falling stock or buffer
+//! could change its output (a wake-up is scheduled then); it then first adds the skipped steps' changes. Most
+//! of a long outage is spent in such steady states (on the generated 10,000-stage network with 1% firm
+//! failures, coasting skips 43% of the stage-steps).
+//!
 //! # Complexity
 //! Setup O(stages + arcs). A run: at each change of the active event set, O(arcs) over the stages whose orders
 //! change (local: disrupted stages, their buyers and suppliers, the alternatives and theirs); per step, O(arcs)
-//! over the stages that differ from plan and can still matter, plus O(stages / 64) for the scan; memory
-//! O(stages + arcs + max delay x stages / 64 + shipments off plan in transit) per scratch.
+//! over the stages that differ from plan, can still matter and do not coast, plus O(stages / 64) for the scan;
+//! memory O(stages + arcs + max delay x stages / 64 + shipments in transit) per scratch.
 
 use keel_model::{GroupIx, LaneIx, Model, Scenario, SourceIx, StageIx};
 use serde::Serialize;
@@ -490,9 +499,16 @@ impl<'m> Simulator<'m> {
                     target: self.base_target[s],
                     ship_plan: true,
                     touched: false,
+                    last_step: u32::MAX,
+                    replanned: false,
+                    coasting: false,
+                    made: 0.0,
+                    dinv: 0.0,
+                    off_out: false,
                 })
                 .collect(),
             buf: vec![0.0; m.groups.len()],
+            dbuf: vec![0.0; m.groups.len()],
             arr: self.base_order.clone(),
             due: vec![Vec::new(); self.slots],
             order: self.base_order.clone(),
@@ -508,6 +524,11 @@ impl<'m> Simulator<'m> {
             seeds: vec![0; self.words],
             pending: vec![0; self.words * self.slots],
             pending_count: 0,
+            awake: vec![0; self.words],
+            awake_count: 0,
+            last: self.base_order.clone(),
+            moved: vec![false; m.sources.len()],
+            moved_list: Vec::new(),
             touched_list: Vec::new(),
             fac_stages: Vec::new(),
             fac_lanes: Vec::new(),
@@ -646,7 +667,7 @@ impl<'m> Simulator<'m> {
                 self.epoch(t, events, sc);
                 bi += 1;
             }
-            if bi == bounds.len() && sc.dirty_count == 0 && sc.pending_count == 0 {
+            if bi == bounds.len() && sc.awake_count == 0 && sc.pending_count == 0 {
                 break;
             }
             self.step(t, sc, sink);
@@ -751,6 +772,12 @@ impl<'m> Simulator<'m> {
                 x.req = req;
                 x.target = target;
                 x.ship_plan = ship_plan;
+                // Computed at least once more: its shipments (which persist) must follow the new orders.
+                x.replanned = true;
+                if sc.awake[w] >> b & 1 == 0 {
+                    sc.awake[w] |= 1u64 << b;
+                    sc.awake_count += 1;
+                }
                 let was = sc.odirty[w] >> b & 1 == 1;
                 if dirty || !self.skip {
                     if !was {
@@ -775,12 +802,22 @@ impl<'m> Simulator<'m> {
         }
         let cur = slot * self.words;
         for w in 0..self.words {
-            let mut bits = sc.odirty[w] | sc.pending[cur + w];
+            let mut bits = sc.awake[w] | sc.pending[cur + w];
             while bits != 0 {
                 let b = bits.trailing_zeros();
                 let r = w * 64 + b as usize;
-                if t < self.live[r] as usize {
-                    self.flow(self.by_rank[r], t, sc, sink);
+                let fresh = sc.pending[cur + w] >> b & 1 == 1;
+                let fixed =
+                    t >= self.live[r] as usize || self.flow(self.by_rank[r], t, fresh, sc, sink);
+                let bit = 1u64 << b;
+                if fixed {
+                    if sc.awake[w] & bit != 0 {
+                        sc.awake[w] &= !bit;
+                        sc.awake_count -= 1;
+                    }
+                } else if sc.awake[w] & bit == 0 {
+                    sc.awake[w] |= bit;
+                    sc.awake_count += 1;
                 }
                 bits &= bits - 1;
                 // Same-step shipments (delay 0) mark later ranks of this word.
@@ -792,14 +829,21 @@ impl<'m> Simulator<'m> {
             sc.pending_count -= sc.pending[cur + w].count_ones() as usize;
             sc.pending[cur + w] = 0;
         }
-        for &(k, _) in &sc.due[slot] {
-            sc.arr[k as usize] = self.base_order[k as usize];
-        }
         sc.due[slot].clear();
     }
 
-    /// Receives, produces and ships for one stage at step `t`.
-    fn flow(&self, s: StageIx, t: usize, sc: &mut Scratch, sink: &mut dyn Sink) {
+    /// Receives, produces and ships for one stage at step `t` (`fresh`: an arrival changed, or a wake-up).
+    /// Returns whether the stage now coasts (see the module docs): same arrivals and output as at the step
+    /// before, its stock and buffers changing by the same amount each step, none falling far enough to change
+    /// its output before the wake-up it schedules.
+    fn flow(
+        &self,
+        s: StageIx,
+        t: usize,
+        fresh: bool,
+        sc: &mut Scratch,
+        sink: &mut dyn Sink,
+    ) -> bool {
         let si = s.index();
         let row = &self.rows[si];
         let x = &mut sc.st[si];
@@ -807,14 +851,43 @@ impl<'m> Simulator<'m> {
             x.touched = true;
             sc.touched_list.push(s.0);
         }
-        let (target, req, inv, ship_plan) = (x.target, x.req, x.inv, x.ship_plan);
         let groups = &self.grows[row.g0 as usize..row.g1 as usize];
         let bufs = &mut sc.buf[row.g0 as usize..row.g1 as usize];
+        if x.coasting {
+            // The steps it rested through, each adding the same to its buffers and stock (its output was the
+            // same).
+            let rested = (t - x.last_step as usize - 1) as f64;
+            for (b, d) in bufs
+                .iter_mut()
+                .zip(&sc.dbuf[row.g0 as usize..row.g1 as usize])
+            {
+                *b += d * rested;
+            }
+            x.inv = (x.inv + x.dinv * rested).max(0.0);
+            x.coasting = false;
+        }
+        let (target, req, inv, ship_plan, off_out) =
+            (x.target, x.req, x.inv, x.ship_plan, x.off_out);
+        let mut fixed =
+            self.skip && !fresh && !x.replanned && x.last_step.wrapping_add(1) as usize == t;
+        let made_before = x.made;
+        x.last_step = t as u32;
+        x.replanned = false;
+        let mut old = [0.0f64; 8];
+        if bufs.len() <= old.len() {
+            old[..bufs.len()].copy_from_slice(bufs);
+        } else {
+            fixed = false;
+        }
         let mut made = target;
-        for (g, b) in groups.iter().zip(bufs.iter_mut()) {
+        let mut gots = [0.0f64; 8];
+        for (k, (g, b)) in groups.iter().zip(bufs.iter_mut()).enumerate() {
             let mut got = 0.0;
             for &a in &sc.arr[g.k0 as usize..g.k1 as usize] {
                 got += a;
+            }
+            if k < gots.len() {
+                gots[k] = got;
             }
             *b += got;
             // A plain comparison, not `f64::min` (whose NaN handling costs three more instructions in the
@@ -828,26 +901,85 @@ impl<'m> Simulator<'m> {
             made = target;
         }
         let made = made.max(0.0);
-        for (g, b) in groups.iter().zip(bufs.iter_mut()) {
+        // Steps it may rest before a buffer it draws down could cut its output (two short of the exact count).
+        let mut rest = f64::INFINITY;
+        for (k, (g, b)) in groups.iter().zip(bufs.iter_mut()).enumerate() {
             let left = *b - g.qty * made;
             *b = if left > 0.0 { left } else { 0.0 };
+            if k < old.len() && *b < old[k] {
+                rest = rest.min(((*b + gots[k] - g.qty * made) / (old[k] - *b)).floor());
+            }
         }
+        fixed &= made == made_before;
         let avail = made + inv;
         let ratio = if req > avail && req > 0.0 {
             avail / req
         } else {
             1.0
         };
-        let shipped = if ratio == 1.0 && ship_plan {
-            // Every flow at plan (the sum `ship` would make): nothing to record or mark.
-            row.base_ship
+        let (shipped, off) = if ratio == 1.0 && ship_plan && !off_out {
+            // Every flow at plan (the sum `ship` would make), as the last shipments were: nothing to send.
+            (row.base_ship, false)
         } else {
+            // A platform short this step records it every step: it does not rest.
+            fixed &= row.demand_row == NONE || ratio == 1.0;
             self.ship(row, t, ratio, sc, sink)
         };
-        sc.st[si].inv = (avail - shipped).max(0.0);
+        let inv_after = (avail - shipped).max(0.0);
+        let x = &mut sc.st[si];
+        x.inv = inv_after;
+        x.off_out = off;
+        x.made = made;
+        // Same arrivals and output as the step before: every later step repeats this one, except that the
+        // buffers of inputs it does not use up grow by the same amount each step, and so does its stock (or it
+        // falls) while it fills every order. It rests (coasts) until an arrival or its orders change, or until
+        // two steps before its stock could no longer fill its orders, and catches up its buffers and stock then.
+        let dinv = inv_after - inv;
+        let mut fixed = fixed && (dinv == 0.0 || ratio == 1.0);
+        if dinv < 0.0 {
+            // ... and before its stock could no longer fill every order.
+            rest = rest.min(((inv_after + made - req) / -dinv).floor());
+        }
+        // Anything but +inf (no limit) bounds the rest; NaN or too short a rest means no rest.
+        if fixed && rest != f64::INFINITY {
+            let k = if rest.is_nan() {
+                0.0
+            } else {
+                rest.min(self.slots as f64 - 1.0)
+            };
+            if k >= 2.0 {
+                let at = t + k as usize;
+                if at < self.horizon {
+                    let r = self.rank[si];
+                    let p = (at % self.slots) * self.words + r as usize / 64;
+                    let bit = 1u64 << (r % 64);
+                    if sc.pending[p] & bit == 0 {
+                        sc.pending[p] |= bit;
+                        sc.pending_count += 1;
+                    }
+                }
+            } else {
+                fixed = false;
+            }
+        }
+        let x = &mut sc.st[si];
+        if fixed {
+            x.coasting = true;
+            x.dinv = dinv;
+            let bufs = &sc.buf[row.g0 as usize..row.g1 as usize];
+            for ((d, b), o) in sc.dbuf[row.g0 as usize..row.g1 as usize]
+                .iter_mut()
+                .zip(bufs)
+                .zip(old)
+            {
+                *d = b - o;
+            }
+        }
+        fixed
     }
 
-    /// Ships a fraction `ratio` of every order a stage holds (and of its demand); returns the total.
+    /// Ships a fraction `ratio` of every order a stage holds (and of its demand); returns the total, and
+    /// whether a shipment on an arc that still matters is off plan.
     fn ship(
         &self,
         row: &StageRow,
@@ -855,9 +987,10 @@ impl<'m> Simulator<'m> {
         ratio: f64,
         sc: &mut Scratch,
         sink: &mut dyn Sink,
-    ) -> f64 {
+    ) -> (f64, bool) {
         let h = self.horizon;
         let mut shipped = 0.0;
+        let mut off = false;
         for a in &self.arcs[row.s0 as usize..row.s1 as usize] {
             let k = a.k as usize;
             let lf = if a.lane == NONE {
@@ -867,17 +1000,25 @@ impl<'m> Simulator<'m> {
             };
             let x = sc.order[k] * ratio * lf;
             shipped += x;
-            // Nobody reads an arrival after the buyer stops mattering (and `live <= H`).
-            if t >= a.stop as usize || x == a.base {
+            // Nobody reads an arrival after the buyer stops mattering (and `live <= H`). A shipment equal to
+            // the last one changes nothing: arrivals persist until the next shipment lands.
+            if t >= a.stop as usize {
                 continue;
             }
-            let at = t + a.delay as usize;
-            let slot = at % self.slots;
-            if a.delay == 0 {
-                sc.arr[k] = x;
-            }
-            sc.due[slot].push((a.k, x));
-            if (x - a.base).abs() > EPS * a.base.max(1.0) {
+            if x != sc.last[k] {
+                if !sc.moved[k] {
+                    sc.moved[k] = true;
+                    sc.moved_list.push(a.k);
+                }
+                sc.last[k] = x;
+                let at = t + a.delay as usize;
+                let slot = at % self.slots;
+                if a.delay == 0 {
+                    sc.arr[k] = x;
+                } else {
+                    sc.due[slot].push((a.k, x));
+                }
+                // The buyer is computed when it lands, whatever it is asleep on.
                 let p = slot * self.words + a.rank as usize / 64;
                 let bit = 1u64 << (a.rank % 64);
                 if sc.pending[p] & bit == 0 {
@@ -885,6 +1026,7 @@ impl<'m> Simulator<'m> {
                     sc.pending_count += 1;
                 }
             }
+            off |= x != a.base;
         }
         if row.demand_row != NONE {
             let r = row.demand_row as usize;
@@ -897,7 +1039,7 @@ impl<'m> Simulator<'m> {
                 sink.short(r, at, short);
             }
         }
-        shipped
+        (shipped, off)
     }
 
     /// Puts every touched piece of state back to the steady state.
@@ -906,6 +1048,11 @@ impl<'m> Simulator<'m> {
         for &s in &sc.touched_list {
             let st = StageIx(s);
             sc.st[s as usize].touched = false;
+            sc.st[s as usize].last_step = u32::MAX;
+            sc.st[s as usize].replanned = false;
+            sc.st[s as usize].coasting = false;
+            sc.st[s as usize].made = 0.0;
+            sc.st[s as usize].off_out = false;
             sc.st[s as usize].inv = m.stages[s as usize].inventory;
             for g in m.groups_of(st) {
                 sc.buf[g.index()] = 0.0;
@@ -913,10 +1060,22 @@ impl<'m> Simulator<'m> {
         }
         sc.touched_list.clear();
         for due in &mut sc.due {
-            for &(k, _) in due.iter() {
-                sc.arr[k as usize] = self.base_order[k as usize];
-            }
             due.clear();
+        }
+        for &k in &sc.moved_list {
+            let k = k as usize;
+            sc.arr[k] = self.base_order[k];
+            sc.last[k] = self.base_order[k];
+            sc.moved[k] = false;
+        }
+        sc.moved_list.clear();
+        if sc.awake_count != 0 {
+            sc.awake.fill(0);
+            sc.awake_count = 0;
+        }
+        // Re-planned stages that were never computed.
+        for &s in &sc.odirty_list {
+            sc.st[s as usize].replanned = false;
         }
         for &s in &sc.odirty_list {
             let st = StageIx(s);
@@ -1031,9 +1190,11 @@ impl<'m> Simulator<'m> {
 pub struct Scratch {
     st: Vec<StageState>,
     buf: Vec<f64>,
-    /// What arrives this step on each source (plan unless listed in the current due list).
+    /// Per group: what a coasting stage's buffer gains per step.
+    dbuf: Vec<f64>,
+    /// What arrives each step on each source: the last shipment that landed on it (plan until one does).
     arr: Vec<f64>,
-    /// Per arrival slot (`step % slots`): the sources whose shipment arriving then differs from plan.
+    /// Per arrival slot (`step % slots`): the shipments landing then (each differs from the one before it).
     due: Vec<Vec<(u32, f64)>>,
     order: Vec<f64>,
     sfac: Vec<f64>,
@@ -1050,6 +1211,14 @@ pub struct Scratch {
     seeds: Vec<u64>,
     pending: Vec<u64>,
     pending_count: usize,
+    /// By rank: stages computed at the next step whatever arrives (not coasting), and how many.
+    awake: Vec<u64>,
+    awake_count: usize,
+    /// Per source: the last shipment sent (what arrives once it lands, and after, until the next one);
+    /// sources whose last shipment left the plan at some point (for the reset).
+    last: Vec<f64>,
+    moved: Vec<bool>,
+    moved_list: Vec<u32>,
     touched_list: Vec<u32>,
     fac_stages: Vec<u32>,
     fac_lanes: Vec<u32>,
@@ -1099,6 +1268,18 @@ struct StageState {
     target: f64,
     ship_plan: bool,
     touched: bool,
+    /// Step the stage was last computed at (`u32::MAX`: never).
+    last_step: u32,
+    /// Re-planned since it was last computed.
+    replanned: bool,
+    /// Resting since `last_step`: every skipped step adds `dbuf` to its buffers and `dinv` to its stock.
+    coasting: bool,
+    /// Output of the last computed step.
+    made: f64,
+    /// While coasting: what its stock gains per step.
+    dinv: f64,
+    /// Some shipment it sent last, on an arc that still matters, is off plan.
+    off_out: bool,
 }
 
 struct Recorder {

@@ -356,3 +356,45 @@ fn rerouted_orders_expedite_one_tier() {
         assert!((a - b).abs() < 1e-12, "t={t}: {a} vs {b}");
     }
 }
+
+/// A long outage behind a long pipeline, where stages coast (see `simulate.rs`): M -> C -> P as in `chain`,
+/// but M's lead time is 30 steps, C holds 80 units of stock, P none; M stops at t=0 for 40 steps.
+/// - t=0..=29: C still receives the 10/step M shipped before the outage: everything at plan.
+/// - t=30..=37: C receives nothing and ships 10/step from stock (80 -> 0). It coasts from t=31 with its stock
+///   falling by 10 a step, and must wake in time by itself (it schedules t=36): at t=38 it has nothing.
+/// - t=38..=69: C ships nothing; P is short 10 each step (32 steps, 320 units, loss 32,000).
+/// - t=70: M's first shipment after the outage (sent at t=40) lands at C: P is served again.
+///
+/// Waking three steps later than scheduled would miss t=38's shortfall (nothing else wakes C then: the
+/// outage ends at t=40); the exhaustive computation, which never coasts, agrees.
+#[test]
+fn coasting_stock_drawdown_by_hand() {
+    let m = build(&[
+        ("items", "id,name,kind\nm,M,material\nc,C,component\np,P,platform\n"),
+        (
+            "stages",
+            "id,item,site,value_added,capacity,lead_time,inventory,ttr\n\
+             M,m,s1,1,20,30,0,\nC,c,s1,1,15,0,80,\nP,p,s1,1,,0,0,\n",
+        ),
+        ("inputs", "stage,input_item,qty,supplier,share,lane\nC,m,1,M,,\nP,c,1,C,,\n"),
+        ("demand", "stage,demand,loss_per_unit\nP,10,100\n"),
+        (
+            "scenarios",
+            "scenario,target_kind,target,capacity_factor,start,duration,probability\nout,stage,M,0,0,40,\n",
+        ),
+    ]);
+    let mut want = vec![0.0; 80];
+    for x in &mut want[38..70] {
+        *x = 10.0;
+    }
+    for sim in [
+        Simulator::new(&m, 80).unwrap(),
+        Simulator::new(&m, 80).unwrap().exhaustive(),
+    ] {
+        let r = sim.simulate_scenario("out").unwrap();
+        assert_eq!(r.platforms[0].shortfall, want);
+        assert_eq!(r.first_shortfall, Some(38));
+        assert_eq!(r.recovery, Some(70));
+        assert_eq!(r.total_loss, 32_000.0);
+    }
+}
