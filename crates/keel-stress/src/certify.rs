@@ -9,11 +9,15 @@
 //! **Method.** Start from the undisrupted plan `x0` of [`crate::local`] (feasible, all demand met, with spare
 //! output) and apply the disruption's bounds. Visit stages suppliers first (topological order); at each:
 //! 1. Inputs: a multi-sourced input group that receives less than it needs moves the difference to its other
-//!    sources, as far as their suppliers' spare output (slack) and lane bounds allow; what is still missing
-//!    cuts the stage's production.
+//!    sources, as far as their suppliers' spare output (slack) and lane bounds allow, freeing spare where
+//!    needed from those suppliers' other buyers (as in 2); what is still missing, rechecked over every group
+//!    once the freeing is done, cuts the stage's production.
 //! 2. Output: a balance row in deficit (production plus stock `inventory·θ` below what its buyers draw and its
-//!    demand) rations its buyers' draws in proportion to them; each rationed buyer is visited in turn. A
-//!    deficit that reaches a platform's own demand is lost demand: no certificate.
+//!    demand) first takes what its buyers can give up without a deficit of their own (flow beyond their need,
+//!    then production down to their slack, freed in turn from their buyers, three tiers down at most), then
+//!    rations the rest of its buyers' draws in proportion; each rationed buyer is visited in turn. A deficit
+//!    that reaches a platform's own demand is lost demand: no certificate (the pass still goes on, to record
+//!    in `cut` how far the disruption reaches).
 //!
 //! Draws of single-sourced groups are `qty·u` in the LP; a buyer that cuts production keeps the old draw in
 //! the books here, so the tracked slack of every row is at most its true slack, and the point is feasible
@@ -217,13 +221,7 @@ impl StressLp<'_> {
             // their draws in proportion; it may never reach the stage's own demand.
             // Round-off on the scale of the row's own flows (not of the stage's output, which may be mostly
             // reserve far above them).
-            let flows = m.demand_of(s).map_or(0.0, |d| d.demand)
-                + m.buyers_of(s)
-                    .iter()
-                    .filter(|&&a| self.comp[m.buyer(a).index()] == c)
-                    .map(|&a| self.x0_y[a.index()])
-                    .sum::<f64>();
-            let tol = TOL * flows.max(1.0);
+            let tol = TOL * cx.owed_at_x0(s).max(1.0);
             if -rp.slack[k] <= tol {
                 continue;
             }
@@ -274,16 +272,19 @@ impl Ctx<'_, '_> {
         let (lp, m) = (self.lp, self.lp.model());
         rp.touched_stages.push(s);
         rp.u[k] = lp.x0_u[k];
-        let mut slack = lp.x0_u[k] + m.stages[k].inventory * self.theta;
-        if let Some(d) = m.demand_of(s) {
-            slack -= d.demand;
-        }
-        for &a in m.buyers_of(s) {
-            if lp.comp[m.buyer(a).index()] == self.c {
-                slack -= lp.x0_y[a.index()];
-            }
-        }
-        rp.slack[k] = slack;
+        rp.slack[k] = lp.x0_u[k] + m.stages[k].inventory * self.theta - self.owed_at_x0(s);
+    }
+
+    /// What stage `s`'s balance row owes at `x0`: its demand and its buyers' draws in the component.
+    fn owed_at_x0(&self, s: StageIx) -> f64 {
+        let (lp, m) = (self.lp, self.lp.model());
+        let draws: f64 = m
+            .buyers_of(s)
+            .iter()
+            .filter(|&&a| lp.comp[m.buyer(a).index()] == self.c)
+            .map(|&a| lp.x0_y[a.index()])
+            .sum();
+        m.demand_of(s).map_or(0.0, |d| d.demand) + draws
     }
 
     /// Flow of source `a`, materialised at `x0` once.

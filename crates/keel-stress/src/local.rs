@@ -196,22 +196,6 @@ impl StressLp<'_> {
         d: &Disruption,
         t: f64,
     ) -> Result<(f64, Option<f64>), StressError> {
-        match self.local_pair_seeded(c, work, d, t, true) {
-            Ok(pair) => Ok(pair),
-            // HiGHS sometimes stops (status Unknown) on a loss LP started on a large region in one go; grown
-            // from the disrupted stages it usually does not, and the whole-component LP is far dearer.
-            Err(_) => self.local_pair_seeded(c, work, d, t, false),
-        }
-    }
-
-    fn local_pair_seeded(
-        &self,
-        c: u32,
-        work: &mut LocalWork,
-        d: &Disruption,
-        t: f64,
-        seed_cut: bool,
-    ) -> Result<(f64, Option<f64>), StressError> {
         if t <= 0.0 {
             return Ok((self.local_solve(c, work, d, None, false)?, None));
         }
@@ -229,16 +213,32 @@ impl StressLp<'_> {
         }
         // The last pass, at 1/t, failed but shows where production drops: the loss LP's region starts there
         // (measured: 13.5 s -> 9.6 s on the 1,700-stage sweep, from fewer growth rounds).
-        if seed_cut {
-            work.seed_cut();
+        work.seed_cut();
+        match self.loss_then_tts(c, work, d, t, true) {
+            Ok(pair) => Ok(pair),
+            // HiGHS sometimes stops (status Unknown) on a loss LP started on a large region in one go; grown
+            // from the disrupted stages it usually does not, and the whole-component LP is far dearer.
+            Err(_) => self.loss_then_tts(c, work, d, t, false),
         }
-        let loss = self.local_solve(c, work, d, Some(t), seed_cut)?;
+    }
+
+    /// The loss LP over `t` (from the current region if `reuse`, else from the disrupted stages), then TTS on
+    /// the region it ended with unless no loss over `t >= horizon` settles it.
+    fn loss_then_tts(
+        &self,
+        c: u32,
+        work: &mut LocalWork,
+        d: &Disruption,
+        t: f64,
+        reuse: bool,
+    ) -> Result<(f64, Option<f64>), StressError> {
+        let loss = self.local_solve(c, work, d, Some(t), reuse)?;
         if loss > 0.0 {
             let tts = self.local_solve(c, work, d, None, true)?;
             return Ok((tts, Some(loss)));
         }
-        if t >= h {
-            return Ok((h, None));
+        if t >= self.horizon() {
+            return Ok((self.horizon(), None));
         }
         Ok((self.local_solve(c, work, d, None, true)?, None))
     }

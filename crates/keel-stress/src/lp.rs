@@ -383,14 +383,12 @@ impl<'m> StressLp<'m> {
         // Offering nearly everything upward (measured: 0.95 beat 0.5 and 1.0 on the generated networks) keeps
         // reserves at every tier; what buyers cannot use stays where it is.
         let offer_share = 0.95;
-        let n = m.stages.len();
         let mut u = self.rate.clone();
         let mut y: Vec<f64> = (0..m.sources.len())
             .map(|a| self.planned_flow(SourceIx::new(a)))
             .collect();
         // Offer of each source's supplier to it.
         let mut offer = vec![0.0; m.sources.len()];
-        let mut extra = vec![0.0; n];
         for &s in m.topo_order() {
             let k = s.index();
             if self.comp[k] == NONE || !self.plan_fits[self.comp[k] as usize] {
@@ -409,7 +407,6 @@ impl<'m> StressLp<'m> {
             if e.is_nan() || e < 0.0 {
                 e = 0.0;
             }
-            extra[k] = e;
             u[k] = self.rate[k] + e;
             for g in m.groups_of(s) {
                 let avail: f64 = m.sources_of(g).map(|a| offer[a.index()]).sum();
@@ -792,10 +789,9 @@ impl<'m> StressLp<'m> {
             pb.add_column(0.0, 0.0..=upper, fac);
         }
         let sense = match fixed_t {
-            Some(_) => {
+            Some(t) => {
                 // l columns: lost demand, weighted by loss per unit, at most the demand itself (more would be
                 // output a platform that also supplies others ships without making it).
-                let t = fixed_t.expect("loss mode");
                 for (k, &s) in stages.iter().enumerate() {
                     let dm = demand_in_scope(s);
                     if dm > 0.0 {

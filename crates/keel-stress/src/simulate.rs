@@ -500,7 +500,6 @@ impl<'m> Simulator<'m> {
                     req: self.base_req[s],
                     target: self.base_target[s],
                     ship_plan: true,
-                    touched: false,
                     last_step: u32::MAX,
                     replanned: false,
                     coasting: false,
@@ -849,8 +848,7 @@ impl<'m> Simulator<'m> {
         let si = s.index();
         let row = &self.rows[si];
         let x = &mut sc.st[si];
-        if !x.touched {
-            x.touched = true;
+        if x.last_step == u32::MAX {
             sc.touched_list.push(s.0);
         }
         let groups = &self.grows[row.g0 as usize..row.g1 as usize];
@@ -1050,7 +1048,6 @@ impl<'m> Simulator<'m> {
         let m = self.model;
         for &s in &sc.touched_list {
             let st = StageIx(s);
-            sc.st[s as usize].touched = false;
             sc.st[s as usize].last_step = u32::MAX;
             sc.st[s as usize].replanned = false;
             sc.st[s as usize].coasting = false;
@@ -1076,10 +1073,6 @@ impl<'m> Simulator<'m> {
             sc.awake.fill(0);
             sc.awake_count = 0;
         }
-        // Re-planned stages that were never computed.
-        for &s in &sc.odirty_list {
-            sc.st[s as usize].replanned = false;
-        }
         for &s in &sc.odirty_list {
             let st = StageIx(s);
             sc.odirty[self.rank[s as usize] as usize / 64] = 0;
@@ -1087,6 +1080,8 @@ impl<'m> Simulator<'m> {
             x.req = self.base_req[s as usize];
             x.target = self.base_target[s as usize];
             x.ship_plan = true;
+            // Re-planned, perhaps never computed.
+            x.replanned = false;
             for g in m.groups_of(st) {
                 for k in m.sources_of(g) {
                     sc.order[k.index()] = self.base_order[k.index()];
@@ -1263,15 +1258,14 @@ struct Arc {
 }
 
 /// The per-stage state of a run: stock, held orders, target, whether it ships its plan when it can fill its
-/// orders, whether the run touched it.
+/// orders, and what coasting needs (when it was last computed, its output, how its stock moves).
 #[derive(Debug, Clone, Copy)]
 struct StageState {
     inv: f64,
     req: f64,
     target: f64,
     ship_plan: bool,
-    touched: bool,
-    /// Step the stage was last computed at (`u32::MAX`: never).
+    /// Step the stage was last computed at in this run (`u32::MAX`: never, so not yet in `touched_list`).
     last_step: u32,
     /// Re-planned since it was last computed.
     replanned: bool,

@@ -477,6 +477,48 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
 }
 
+/// Sweeps `cases` and checks every PI (less the undisrupted loss if `baseline`) and TTS against the dense
+/// simplex on the whole network.
+fn sweep_matches_dense(
+    m: &Model,
+    lp: &StressLp<'_>,
+    cases: &[keel_stress::Case],
+    horizon: f64,
+    baseline: bool,
+) -> Result<(), TestCaseError> {
+    let rows = keel_stress::sweep(lp, cases, false, &|_| {}).unwrap();
+    let none = vec![false; m.stages.len()];
+    for c in cases {
+        let got = rows.iter().find(|r| r.name == c.name).unwrap();
+        let mut pi = whole_lp(m, &c.disruption, Some(c.t), &none, horizon);
+        if baseline {
+            let base = whole_lp(m, &Disruption::default(), Some(c.t), &none, horizon);
+            pi = (pi - base).max(0.0);
+        }
+        prop_assert!(
+            close(got.impact.pi, pi),
+            "{}: PI {} vs dense {}",
+            c.name,
+            got.impact.pi,
+            pi
+        );
+        let req = coupled(m, &c.disruption);
+        let tts = if req.iter().any(|&x| x) {
+            whole_lp(m, &c.disruption, None, &req, horizon)
+        } else {
+            horizon
+        };
+        prop_assert!(
+            close(got.impact.tts.value, tts),
+            "{}: TTS {:?} vs dense {}",
+            c.name,
+            got.impact.tts,
+            tts
+        );
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
@@ -518,18 +560,7 @@ proptest! {
                 t: [1.0, 2.5, 7.0, 60.0][k % 4],
             })
             .collect();
-        let rows = keel_stress::sweep(&lp, &cases, false, &|_| {}).unwrap();
-        let none = vec![false; m.stages.len()];
-        for c in &cases {
-            let got = rows.iter().find(|r| r.name == c.name).unwrap();
-            let loss = whole_lp(&m, &c.disruption, Some(c.t), &none, horizon);
-            let base = whole_lp(&m, &Disruption::default(), Some(c.t), &none, horizon);
-            let pi = (loss - base).max(0.0);
-            prop_assert!(close(got.impact.pi, pi), "{}: PI {} vs dense {}", c.name, got.impact.pi, pi);
-            let req = coupled(&m, &c.disruption);
-            let tts = if req.iter().any(|&x| x) { whole_lp(&m, &c.disruption, None, &req, horizon) } else { horizon };
-            prop_assert!(close(got.impact.tts.value, tts), "{}: TTS {:?} vs dense {}", c.name, got.impact.tts, tts);
-        }
+        sweep_matches_dense(&m, &lp, &cases, horizon, true)?;
     }
 }
 
@@ -557,15 +588,7 @@ proptest! {
                 keel_stress::Case { name: format!("c{k:02}"), disruption, t: [1.0, 2.5, 7.0, 60.0][k % 4] }
             })
             .collect();
-        let rows = keel_stress::sweep(&lp, &cases, false, &|_| {}).unwrap();
-        let none = vec![false; m.stages.len()];
-        for c in &cases {
-            let got = rows.iter().find(|r| r.name == c.name).unwrap();
-            let pi = whole_lp(&m, &c.disruption, Some(c.t), &none, horizon);
-            prop_assert!(close(got.impact.pi, pi), "{}: PI {} vs dense {}", c.name, got.impact.pi, pi);
-            let req = coupled(&m, &c.disruption);
-            let tts = if req.iter().any(|&x| x) { whole_lp(&m, &c.disruption, None, &req, horizon) } else { horizon };
-            prop_assert!(close(got.impact.tts.value, tts), "{}: TTS {:?} vs dense {}", c.name, got.impact.tts, tts);
-        }
+        // The plan fits, so the undisrupted loss is 0: no baseline to subtract.
+        sweep_matches_dense(&m, &lp, &cases, horizon, false)?;
     }
 }
