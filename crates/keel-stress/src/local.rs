@@ -15,8 +15,11 @@
 //! outside is 0, so every reduced cost outside is `-sum of dual x coefficient`, which is consistent with any
 //! `x0` exactly when it is 0; hence the restricted optimum is optimal for the whole LP when **every row with a
 //! nonzero dual has all its variables in the region**. If one does not, the stage owning it and its buyers (and
-//! theirs) join the region and the LP is re-solved from its last basis. A restricted optimum at the objective's
-//! lower bound (no loss; TTS at the horizon) is optimal whatever the duals.
+//! theirs) join the region and the LP is re-solved from its last basis; so do suppliers outside the region whose
+//! balance row is tight, when the region grows anyway (they are usually priced one round later, which costs a
+//! round per tier upstream). Which stages join never affects the answer, only the number of rounds. A
+//! restricted optimum at the objective's lower bound (no loss; TTS at the horizon) is optimal whatever the
+//! duals.
 //!
 //! The region starts as the disrupted stages (and buyers on closed lanes). The loss LP is always feasible: a
 //! supplying row's shortfall is priced above any value its dual can take (exact penalty). It goes first
@@ -66,6 +69,10 @@ pub(crate) struct LocalWork {
     region: Vec<StageIx>,
     /// Balance rows of the restricted LP: owner stage and HiGHS row index.
     rows: Vec<(StageIx, u32)>,
+    /// Upper bound of each of `rows`.
+    upper: Vec<f64>,
+    /// Suppliers outside the region whose balance row is tight (scratch of one growth round).
+    tight: Vec<StageIx>,
     /// Scratch of the no-loss certificate.
     repair: Repair,
 }
@@ -78,6 +85,8 @@ impl LocalWork {
             row: vec![NONE; stages],
             region: Vec::new(),
             rows: Vec::new(),
+            upper: Vec::new(),
+            tight: Vec::new(),
         }
     }
 
@@ -112,6 +121,7 @@ impl LocalWork {
             self.row[s.index()] = NONE;
         }
         self.rows.clear();
+        self.upper.clear();
     }
 }
 
@@ -359,12 +369,22 @@ impl StressLp<'_> {
                 .fold(0.0_f64, |a, &(_, r)| a.max(duals[r as usize].abs()));
             let tol = DUAL_TOL * big;
             let before = work.region.len();
+            let values = sol.rows();
+            work.tight.clear();
             for k in 0..work.rows.len() {
                 if done {
                     break;
                 }
                 let (i, r) = work.rows[k];
                 if duals[r as usize].abs() <= tol {
+                    // A supplier outside the region whose output is all taken: the next round would likely
+                    // price it, and then its suppliers one round later; it joins now if the region grows anyway.
+                    let up = work.upper[k];
+                    if work.pos[i.index()] == NONE
+                        && values[r as usize] >= up - 1e-9 * up.abs().max(1.0)
+                    {
+                        work.tight.push(i);
+                    }
                     continue;
                 }
                 // Every variable of this row must be free: the stage's own production and what each buyer in
@@ -383,6 +403,12 @@ impl StressLp<'_> {
                             }
                         }
                     }
+                }
+            }
+            if !done && work.region.len() > before {
+                for k in 0..work.tight.len() {
+                    let i = work.tight[k];
+                    work.add(i);
                 }
             }
             if done || work.region.len() == before {
@@ -444,6 +470,7 @@ impl StressLp<'_> {
             let st = &m.stages[i.index()];
             let stock = tau_fixed.map_or(0.0, |tau| st.inventory * tau);
             let demand = m.demand_of(i).map_or(0.0, |x| x.demand);
+            work.upper.push(-demand - activity + stock);
             rows.push(-demand - activity + stock);
             if let (Some(tau), true) = (lp.tau, st.inventory > 0.0) {
                 rows.entry(tau, -st.inventory);
