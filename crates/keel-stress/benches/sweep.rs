@@ -1,9 +1,12 @@
 //! Times the single-stage stress sweep (PI and TTS of every stage) on generated networks.
 //!
 //! `cargo bench -p keel-stress --bench sweep [-- SIZES...]` (default sizes: 1700; `KEEL_BENCH_REPS` repetitions,
-//! default 3; `KEEL_BENCH_SAMPLE=K` sweeps only every (n/K)-th stage) prints the median. Models come from `keel_io::generate` (seed 42); each is also written as a Keel
-//! CSV folder, with Keel's results in `keel_results.csv`, under
-//! `target/stress-bench/n<SIZE>/` so that `bench/peers/stress_linprog.py` can run the same sweep.
+//! default 3; `KEEL_BENCH_SAMPLE=K` sweeps only every (n/K)-th stage) prints the median.
+//! `KEEL_BENCH_ONLY=FILE` keeps only the stage ids listed in FILE; `KEEL_BENCH_EACH=FILE` also times every
+//! scenario on its own, one after another, into FILE (stage, seconds, PI, TTS).
+//! Models come from `keel_io::generate` (seed 42); each is also written as a Keel CSV folder, with Keel's
+//! results in `keel_results.csv`, under `target/stress-bench/n<SIZE>/` (or `KEEL_BENCH_DIR/n<SIZE>/`) so that
+//! `bench/peers/stress_linprog.py` can run the same sweep.
 
 use keel_io::generate::{generate, GenOptions};
 use keel_model::Model;
@@ -13,9 +16,13 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 fn write_dir(model: &Model, n: usize) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../target/stress-bench")
-        .join(format!("n{n}"));
+    // KEEL_BENCH_DIR: another parent folder, so that two builds can run side by side (the fairest comparison on
+    // a machine whose speed drifts: both see the same drift).
+    let parent = std::env::var_os("KEEL_BENCH_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/stress-bench"),
+        PathBuf::from,
+    );
+    let dir = parent.join(format!("n{n}"));
     keel_io::save(model, &dir).expect("writable target dir");
     dir
 }
@@ -59,8 +66,37 @@ fn main() {
                 let step = cases.len().div_ceil(k);
                 cases = cases.into_iter().step_by(step).collect();
             }
+            if let Ok(path) = std::env::var("KEEL_BENCH_ONLY") {
+                // Stage ids, one per line (e.g. the costliest scenarios found with KEEL_BENCH_EACH).
+                let only: std::collections::BTreeSet<String> = std::fs::read_to_string(&path)
+                    .expect("KEEL_BENCH_ONLY names a readable file")
+                    .lines()
+                    .map(|l| format!("stage {}", l.trim()))
+                    .collect();
+                cases.retain(|c| only.contains(&c.name));
+            }
+            // Time spent on KEEL_BENCH_EACH, left out of the sweep's time.
+            let t_each = Instant::now();
+            if let Ok(path) = std::env::var("KEEL_BENCH_EACH") {
+                // Times every scenario on its own, one after another, to find where a sweep spends its time.
+                let mut out = String::from("stage,secs,pi,tts\n");
+                for c in &cases {
+                    let t1 = Instant::now();
+                    let r = sweep(&lp, std::slice::from_ref(c), false, &|_| {}).unwrap();
+                    let secs = t1.elapsed().as_secs_f64();
+                    let id = c.name.trim_start_matches("stage ");
+                    writeln!(
+                        out,
+                        "{id},{secs:.6},{:?},{:?}",
+                        r[0].impact.pi, r[0].impact.tts.value
+                    )
+                    .unwrap();
+                }
+                std::fs::write(&path, out).unwrap();
+            }
+            let each = t_each.elapsed().as_secs_f64();
             let rows = sweep(&lp, &cases, false, &|_| {}).unwrap();
-            times.push(t0.elapsed().as_secs_f64());
+            times.push(t0.elapsed().as_secs_f64() - each);
             checksum = rows.iter().map(|r| r.impact.pi).sum::<f64>();
             results.truncate("stage,pi,tts\n".len());
             for r in &rows {
