@@ -16,13 +16,3 @@ if ((${#need[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-# One Chromium launch before the tests start, so that any one-off start-up cost of a fresh install is paid
-# outside the render test's time limit (once, on a fresh machine, that test's launch stalled past 120 s; it
-# could not be reproduced, see .config/nextest.toml).
-if [[ "${1:-}" == "--browser" ]] && command -v chromium >/dev/null 2>&1; then
-  warm=$(mktemp -d)
-  timeout 300 chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-dev-shm-usage \
-    --user-data-dir="$warm/profile" --screenshot="$warm/blank.png" --window-size=200,200 about:blank \
-    >/dev/null 2>&1 || true
-  rm -rf "$warm"
-fi
