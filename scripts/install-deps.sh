@@ -4,7 +4,11 @@
 set -euo pipefail
 need=()
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
-ls /usr/lib/x86_64-linux-gnu/libclang*.so* /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || need+=(libclang1-14)
+# libclang itself (libclang.so / libclang-N.so), not libclang-cpp, which some images carry without it.
+# compgen succeeds if any of the patterns matches (ls would fail on whichever one does not).
+compgen -G '/usr/lib/x86_64-linux-gnu/libclang.so*' >/dev/null || compgen -G '/usr/lib/x86_64-linux-gnu/libclang-[0-9]*.so*' >/dev/null \
+  || compgen -G '/usr/lib/llvm-*/lib/libclang.so*' >/dev/null || compgen -G '/usr/lib/llvm-*/lib/libclang-[0-9]*.so*' >/dev/null \
+  || need+=(libclang1-14)
 command -v c++ >/dev/null 2>&1 || need+=(g++)
 if [[ "${1:-}" == "--browser" ]]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
