@@ -1,7 +1,8 @@
 //! Times the single-stage stress sweep (PI and TTS of every stage) on generated networks.
 //!
 //! `cargo bench -p keel-stress --bench sweep [-- SIZES...]` (default sizes: 1700; `KEEL_BENCH_REPS` repetitions,
-//! default 3; `KEEL_BENCH_SAMPLE=K` sweeps only every (n/K)-th stage) prints the median.
+//! default 3; `KEEL_BENCH_SAMPLE=K` sweeps only every (n/K)-th stage) prints the median, and for each run the
+//! sweep's CPU time and how busy its threads were.
 //! `KEEL_BENCH_ONLY=FILE` keeps only the stage ids listed in FILE; `KEEL_BENCH_EACH=FILE` also times every
 //! scenario on its own, one after another, into FILE (stage, seconds, PI, TTS).
 //! Models come from `keel_io::generate` (seed 42); each is also written as a Keel CSV folder, with Keel's
@@ -25,6 +26,18 @@ fn write_dir(model: &Model, n: usize) -> PathBuf {
     let dir = parent.join(format!("n{n}"));
     keel_io::save(model, &dir).expect("writable target dir");
     dir
+}
+
+/// CPU time of this process so far (user + system, from /proc/self/stat), if the platform has it: with the wall
+/// time it shows how busy the threads were (a sweep whose last scenarios run on one core leaves the other idle).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are the 12th
+    // and 13th, in clock ticks (100 per second on Linux).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }
 
 fn main() {
@@ -96,7 +109,17 @@ fn main() {
                 std::fs::write(&path, out).unwrap();
             }
             let each = t_each.elapsed().as_secs_f64();
+            let (w0, c0) = (Instant::now(), cpu_seconds());
             let rows = sweep(&lp, &cases, false, &|_| {}).unwrap();
+            let (wall, cpu) = (w0.elapsed().as_secs_f64(), cpu_seconds());
+            if let (Some(c0), Some(c1)) = (c0, cpu) {
+                let threads = rayon::current_num_threads() as f64;
+                eprintln!(
+                    "  sweep alone: {wall:.3} s wall, {:.1} s CPU ({:.1}% of {threads} threads busy)",
+                    c1 - c0,
+                    100.0 * (c1 - c0) / (wall * threads)
+                );
+            }
             times.push(t0.elapsed().as_secs_f64() - each);
             checksum = rows.iter().map(|r| r.impact.pi).sum::<f64>();
             results.truncate("stage,pi,tts\n".len());

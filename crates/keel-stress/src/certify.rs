@@ -277,14 +277,8 @@ impl Ctx<'_, '_> {
 
     /// What stage `s`'s balance row owes at `x0`: its demand and its buyers' draws in the component.
     fn owed_at_x0(&self, s: StageIx) -> f64 {
-        let (lp, m) = (self.lp, self.lp.model());
-        let draws: f64 = m
-            .buyers_of(s)
-            .iter()
-            .filter(|&&a| lp.comp[m.buyer(a).index()] == self.c)
-            .map(|&a| lp.x0_y[a.index()])
-            .sum();
-        m.demand_of(s).map_or(0.0, |d| d.demand) + draws
+        let m = self.lp.model();
+        m.demand_of(s).map_or(0.0, |d| d.demand) + self.lp.x0_drawn[s.index()]
     }
 
     /// Flow of source `a`, materialised at `x0` once.

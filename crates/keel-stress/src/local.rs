@@ -461,12 +461,7 @@ impl StressLp<'_> {
             work.row[i.index()] = r as u32;
             work.rows.push((i, r as u32));
             // Activity of `sum ȳ - ū` at x0 (stock and lost demand are 0 there).
-            let mut activity = -self.x0_u[i.index()];
-            for &a in m.buyers_of(i) {
-                if self.comp[m.buyer(a).index()] == c {
-                    activity += self.x0_draw(a);
-                }
-            }
+            let activity = self.x0_net[i.index()];
             let st = &m.stages[i.index()];
             let stock = tau_fixed.map_or(0.0, |tau| st.inventory * tau);
             let demand = m.demand_of(i).map_or(0.0, |x| x.demand);

@@ -171,6 +171,13 @@ pub struct StressLp<'m> {
     /// undisrupted plan that meets all demand and keeps spare output (reserve) at stages that have capacity.
     pub(crate) x0_u: Vec<f64>,
     pub(crate) x0_y: Vec<f64>,
+    /// Per stage: what its buyers in its component draw from it at `x0` (summed once: a region's balance
+    /// rows and the certificate need it for every stage they touch, and raw-material stages have thousands of
+    /// buyers).
+    pub(crate) x0_drawn: Vec<f64>,
+    /// Per stage: `x0_drawn - x0_u`, the activity of its balance row at `x0` (summed from `-x0_u` in buyer
+    /// order, as the restricted LP always has, so its right-hand sides keep every digit).
+    pub(crate) x0_net: Vec<f64>,
     comp_stages: Vec<Vec<StageIx>>,
     /// Position of each stage within its component's LP.
     local: Vec<u32>,
@@ -308,6 +315,8 @@ impl<'m> StressLp<'m> {
             penalty: Vec::new(),
             x0_u: Vec::new(),
             x0_y: Vec::new(),
+            x0_drawn: Vec::new(),
+            x0_net: Vec::new(),
             baseline_tts: Vec::new(),
             baseline_loss: Mutex::new(BTreeMap::new()),
             lane_sources,
@@ -348,6 +357,19 @@ impl<'m> StressLp<'m> {
             })
             .collect();
         (lp.x0_u, lp.x0_y) = lp.reserve_plan();
+        (lp.x0_drawn, lp.x0_net) = (0..n)
+            .map(|i| {
+                let c = lp.comp[i];
+                let (mut drawn, mut net) = (0.0, -lp.x0_u[i]);
+                for &a in model.buyers_of(StageIx::new(i)) {
+                    if c != NONE && lp.comp[model.buyer(a).index()] == c {
+                        drawn += lp.x0_y[a.index()];
+                        net += lp.x0_y[a.index()];
+                    }
+                }
+                (drawn, net)
+            })
+            .unzip();
         let none = Disruption::default();
         let base: Result<Vec<f64>, StressError> = (0..lp.comp_stages.len())
             .map(|c| {
@@ -864,6 +886,8 @@ impl<'m> StressLp<'m> {
 pub struct WarmLp<'a, 'm> {
     lp: &'a StressLp<'m>,
     comps: Vec<Option<WarmComp>>,
+    /// Components whose slot in `comps` has been filled (so that forgetting them is O(those)).
+    built: Vec<u32>,
     local: LocalWork,
 }
 
@@ -891,7 +915,18 @@ impl<'a, 'm> WarmLp<'a, 'm> {
         WarmLp {
             lp,
             comps: (0..lp.comp_stages.len()).map(|_| None).collect(),
+            built: Vec::new(),
             local: LocalWork::new(lp.model.stages.len(), lp.model.sources.len()),
+        }
+    }
+
+    /// Drops the whole-component models built so far (rebuilt on next use, from the shared undisrupted basis).
+    /// HiGHS keeps state beyond the basis from one solve to the next, so a sweep that hands scenarios to
+    /// threads in an order set by timing calls this after each scenario: a rare fallback to a whole-component
+    /// model then gives the same digits whichever scenarios came before it.
+    pub(crate) fn forget_whole_models(&mut self) {
+        for c in self.built.drain(..) {
+            self.comps[c as usize] = None;
         }
     }
 
@@ -904,6 +939,7 @@ impl<'a, 'm> WarmLp<'a, 'm> {
     ) -> Result<Impact, StressError> {
         let lp = self.lp;
         let comps = &mut self.comps;
+        let built = &mut self.built;
         let local = &mut self.local;
         // Components whose plan fits are solved on regions; on numerical trouble there, or for the others,
         // the warm whole-component LPs decide.
@@ -915,6 +951,7 @@ impl<'a, 'm> WarmLp<'a, 'm> {
         lp.impact_with(d, t, platform_tts, &mut pair, &mut |c, goal| {
             let slot = &mut comps[c as usize];
             if slot.is_none() {
+                built.push(c);
                 *slot = Some(WarmComp {
                     loss: lp.warm_model(c, true)?,
                     survive: lp.warm_model(c, false)?,

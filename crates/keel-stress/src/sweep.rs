@@ -8,8 +8,10 @@
 //! chokepoints, stages without `ttr`); for a named scenario, its longest event `duration`.
 //!
 //! # Complexity
-//! One impact per scenario, in a fixed number of chunks run in parallel (rayon); each chunk re-solves its
-//! components' LPs warm ([`WarmLp`]). Results keep the input order before ranking, so output is deterministic.
+//! One impact per scenario, run in parallel (rayon): scenarios solved on regions (`local`) are handed out one
+//! by one, since each is independent of the others; sweeps on warm whole-component LPs ([`WarmLp`]) run in a
+//! fixed number of chunks, each re-solving its models warm. Results keep the input order before ranking, so
+//! output is deterministic.
 //! Ranking is O(k log k).
 
 use crate::lp::{Disruption, Impact, StressError, StressLp, Tts, WarmLp};
@@ -154,10 +156,10 @@ pub fn scenario_cases(model: &Model, duration: Duration) -> Result<Vec<Case>, St
         .collect()
 }
 
-/// Chunks of a sweep; each builds its own warm LPs (the cold solve of each component is shared by all chunks).
+/// Chunks of a sweep on warm whole-component LPs; each builds its own (the cold solve of each component is
+/// shared by all chunks).
 const CHUNKS: usize = 8;
 const MIN_CHUNK: usize = 16;
-const LOCAL_CHUNKS: usize = 256;
 
 /// Solves every case in parallel and ranks them: REI (= PI) descending, then TTS ascending, then name.
 /// `progress` is called with the number of cases finished so far (from worker threads).
@@ -168,30 +170,43 @@ pub fn sweep(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Vec<SweepRow>, StressError> {
     let done = AtomicUsize::new(0);
-    // A fixed number of chunks (not one per thread) keeps each chunk's sequence of solves, hence every last
-    // digit, independent of the machine; each chunk builds its LPs once and re-solves them warm.
-    // Region-restricted solves share nothing between scenarios, so their chunks can be small (even load
-    // across threads); warm whole-component LPs are built once per chunk, so theirs stay few.
-    let chunks = if lp.local_components() == lp.components() {
-        LOCAL_CHUNKS
-    } else {
-        CHUNKS
+    let solve = |warm: &mut WarmLp<'_, '_>, c: &Case| {
+        let r = warm.impact(&c.disruption, c.t, platform_tts);
+        progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+        r
     };
-    let chunk = cases.len().div_ceil(chunks).max(MIN_CHUNK);
-    let impacts: Vec<Vec<Impact>> = cases
-        .par_chunks(chunk)
-        .map(|part| {
-            let mut warm = WarmLp::new(lp);
-            part.iter()
-                .map(|c| {
-                    let r = warm.impact(&c.disruption, c.t, platform_tts);
-                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+    let impacts: Vec<Impact> = if lp.local_components() == lp.components() {
+        // Region-restricted solves share nothing between scenarios (each builds its own LP from the same plan),
+        // so a scenario's result does not depend on which thread solves it or after what. Scheduling them one
+        // by one (work stealing down to single scenarios) keeps both cores busy to the end: a few scenarios
+        // take seconds where most take milliseconds, and fixed chunks left one core idle for the last of them.
+        // Each split of the work (a few per thread, and one per steal) gets its own scratch space.
+        cases
+            .par_iter()
+            .map_init(
+                || WarmLp::new(lp),
+                |warm, c| {
+                    let r = solve(warm, c);
+                    warm.forget_whole_models();
                     r
-                })
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .collect::<Result<_, _>>()?;
-    let impacts: Vec<Impact> = impacts.into_iter().flatten().collect();
+                },
+            )
+            .collect::<Result<_, _>>()?
+    } else {
+        // Warm whole-component LPs carry a basis from one solve to the next; a fixed number of chunks (not one
+        // per thread) keeps each chunk's sequence of solves, hence every last digit, independent of the machine.
+        let chunk = cases.len().div_ceil(CHUNKS).max(MIN_CHUNK);
+        let impacts: Vec<Vec<Impact>> = cases
+            .par_chunks(chunk)
+            .map(|part| {
+                let mut warm = WarmLp::new(lp);
+                part.iter()
+                    .map(|c| solve(&mut warm, c))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .collect::<Result<_, _>>()?;
+        impacts.into_iter().flatten().collect()
+    };
     let max_pi = impacts.iter().map(|i| i.pi).fold(0.0, f64::max);
     let mut rows: Vec<SweepRow> = cases
         .iter()
