@@ -103,6 +103,8 @@ fn main() {
                     let t1 = Instant::now();
                     let r = warm.impact(&c.disruption, c.t, false).unwrap();
                     let secs = t1.elapsed().as_secs_f64();
+                    // As a sweep does: a whole-component fallback model must not carry over.
+                    warm.forget_whole_models();
                     let id = c.name.trim_start_matches("stage ");
                     writeln!(out, "{id},{secs:.6},{:?},{:?}", r.pi, r.tts.value).unwrap();
                 }

@@ -264,6 +264,22 @@ impl StressLp<'_> {
         fixed_t: Option<f64>,
         reuse: bool,
     ) -> Result<f64, StressError> {
+        let result = self.local_solve_in(c, work, d, fixed_t, reuse);
+        // After any failure the region is cleared, so the next scenario never inherits it.
+        if result.is_err() {
+            work.clear();
+        }
+        result
+    }
+
+    fn local_solve_in(
+        &self,
+        c: u32,
+        work: &mut LocalWork,
+        d: &Disruption,
+        fixed_t: Option<f64>,
+        reuse: bool,
+    ) -> Result<f64, StressError> {
         if fixed_t.is_some_and(|t| t <= 0.0) {
             return Ok(0.0);
         }
@@ -280,7 +296,7 @@ impl StressLp<'_> {
         for &(a, _) in &bounds.y {
             work.add(m.groups[m.sources[a].group.index()].stage);
         }
-        let result = match fixed_t {
+        match fixed_t {
             Some(t) => self
                 .grow_and_solve(c, work, &bounds, Goal::Loss(t))
                 .map(|v| v.expect("the loss LP with elastic rows is feasible") * t),
@@ -312,11 +328,7 @@ impl StressLp<'_> {
                     }
                 }
             },
-        };
-        if result.is_err() {
-            work.clear();
         }
-        result
     }
 
     /// Solves the restricted LP, growing the region until its duals are closed. `None` if it is infeasible.

@@ -190,6 +190,12 @@ pub struct StressLp<'m> {
     /// Undisrupted optimal basis of each component's reusable loss (`true`) and survive LP, shared by every
     /// [`WarmLp`] so that only the first one solves it from scratch, and every one starts from the same basis.
     warm_bases: Mutex<BTreeMap<(u32, bool), Option<Basis>>>,
+    /// Tests only: the region solver declines every scenario whose first disrupted stage's index is a multiple
+    /// of this, so that the whole-component fallback runs inside region sweeps; and how often it did.
+    #[cfg(test)]
+    pub(crate) decline_every: Option<usize>,
+    #[cfg(test)]
+    pub(crate) declined: std::sync::atomic::AtomicUsize,
 }
 
 /// What the LP optimises.
@@ -321,6 +327,10 @@ impl<'m> StressLp<'m> {
             baseline_loss: Mutex::new(BTreeMap::new()),
             lane_sources,
             warm_bases: Mutex::new(BTreeMap::new()),
+            #[cfg(test)]
+            decline_every: None,
+            #[cfg(test)]
+            declined: std::sync::atomic::AtomicUsize::new(0),
         };
         // Baseline TTS up to twice the longest duration in the model, so that most scenarios need no
         // baseline loss LP (baseline loss is 0 for t up to the baseline TTS).
@@ -924,7 +934,7 @@ impl<'a, 'm> WarmLp<'a, 'm> {
     /// HiGHS keeps state beyond the basis from one solve to the next, so a sweep that hands scenarios to
     /// threads in an order set by timing calls this after each scenario: a rare fallback to a whole-component
     /// model then gives the same digits whichever scenarios came before it.
-    pub(crate) fn forget_whole_models(&mut self) {
+    pub fn forget_whole_models(&mut self) {
         for c in self.built.drain(..) {
             self.comps[c as usize] = None;
         }
@@ -944,6 +954,14 @@ impl<'a, 'm> WarmLp<'a, 'm> {
         // Components whose plan fits are solved on regions; on numerical trouble there, or for the others,
         // the warm whole-component LPs decide.
         let mut pair = |c: u32, t: f64| {
+            #[cfg(test)]
+            if let (Some(k), Some(&(s, _))) = (lp.decline_every, d.stages.first()) {
+                if s.index() % k == 0 {
+                    lp.declined
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    return None;
+                }
+            }
             lp.plan_fits(c)
                 .then(|| lp.local_pair(c, local, d, t).ok())
                 .flatten()

@@ -56,7 +56,7 @@ fn sweep_is_bitwise_identical_across_thread_counts_and_runs() {
 /// if a scenario's result does not depend on what the same scratch space solved before: solved again in reverse
 /// order on one [`keel_stress::WarmLp`], every scenario must give the sweep's bits.
 #[test]
-fn each_scenario_alone_gives_the_sweeps_bits() {
+fn reverse_order_on_one_scratch_gives_the_sweeps_bits() {
     let model = generated(9);
     let lp = StressLp::new(&model, 365.0).unwrap();
     assert_eq!(lp.local_components(), lp.components(), "a region sweep");
