@@ -182,7 +182,7 @@ pub fn sweep(
         // split a part once it has started) one core sat idle while the other finished its part.
         let next = AtomicUsize::new(0);
         let failed = AtomicBool::new(false);
-        let solved: Vec<Vec<(usize, Result<Impact, StressError>)>> = rayon::broadcast(|_| {
+        let mut solved: Vec<(usize, Result<Impact, StressError>)> = rayon::broadcast(|_| {
             let mut warm = WarmLp::new(lp);
             let mut out = Vec::new();
             while !failed.load(Ordering::Relaxed) {
@@ -194,26 +194,17 @@ pub fn sweep(
                 out.push((k, r));
             }
             out
-        });
-        let mut slots: Vec<Option<Result<Impact, StressError>>> =
-            (0..cases.len()).map(|_| None).collect();
-        for (k, r) in solved.into_iter().flatten() {
-            slots[k] = Some(r);
-        }
-        // On failure, the error of the first failed scenario in input order (others may not have run).
-        if let Some(k) = slots.iter().position(|r| matches!(r, Some(Err(_)))) {
-            return Err(slots
-                .swap_remove(k)
-                .expect("present")
-                .expect_err("an error"));
-        }
-        slots
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+        // The counter hands out 0, 1, 2, ... and every index handed out is solved, so in input order the results
+        // are all the cases or, once a failure stops the threads, a prefix whose first error is returned.
+        solved.sort_unstable_by_key(|&(k, _)| k);
+        solved
             .into_iter()
-            .map(|r| {
-                r.expect("every scenario solved when none failed")
-                    .expect("no error")
-            })
-            .collect()
+            .map(|(_, r)| r)
+            .collect::<Result<_, _>>()?
     } else {
         // Warm whole-component LPs carry a basis from one solve to the next; a fixed number of chunks (not one
         // per thread) keeps each chunk's sequence of solves, hence every last digit, independent of the machine.
