@@ -4,7 +4,8 @@
 //! default 3; `KEEL_BENCH_SAMPLE=K` sweeps only every (n/K)-th stage) prints the median, and for each run the
 //! sweep's CPU time and how busy its threads were.
 //! `KEEL_BENCH_ONLY=FILE` keeps only the stage ids listed in FILE; `KEEL_BENCH_EACH=FILE` also times every
-//! scenario on its own, one after another, into FILE (stage, seconds, PI, TTS).
+//! scenario on its own, one after another, into FILE (stage, seconds, PI, TTS); `KEEL_BENCH_COLD=1` also
+//! solves every scenario by the cold whole LP and prints how far the sweep's PI and TTS are from it.
 //! Models come from `keel_io::generate` (seed 42); each is also written as a Keel CSV folder, with Keel's
 //! results in `keel_results.csv`, under `target/stress-bench/n<SIZE>/` (or `KEEL_BENCH_DIR/n<SIZE>/`) so that
 //! `bench/peers/stress_linprog.py` can run the same sweep.
@@ -140,6 +141,31 @@ fn main() {
             );
         }
         std::fs::write(dir.join("keel_results.csv"), &results).unwrap();
+        if std::env::var_os("KEEL_BENCH_COLD").is_some() {
+            // The same scenarios by the cold path (the whole LP built and solved from scratch in its original
+            // form), to check the region solver at sizes the tests do not reach (minutes per scenario at
+            // 17,000 stages: use it with KEEL_BENCH_ONLY).
+            let lp = StressLp::new(&model, 365.0).unwrap();
+            let cases = element_cases(&model, "stage", Duration::Ttr { fallback: 30.0 }).unwrap();
+            let rel = |a: f64, b: f64| (a - b).abs() / a.abs().max(b.abs()).max(1e-300);
+            for line in results.lines().skip(1) {
+                let mut f = line.split(',');
+                let (id, pi, tts) = (f.next().unwrap(), f.next().unwrap(), f.next().unwrap());
+                let (pi, tts): (f64, f64) = (pi.parse().unwrap(), tts.parse().unwrap());
+                let case = cases
+                    .iter()
+                    .find(|c| c.name == format!("stage {id}"))
+                    .unwrap();
+                let cold = lp.impact(&case.disruption, case.t, false).unwrap();
+                eprintln!(
+                    "  cold {id}: PI {:?} (sweep {pi:?}, rel {:.1e}), TTS {:?} (sweep {tts:?}, rel {:.1e})",
+                    cold.pi,
+                    rel(cold.pi, pi),
+                    cold.tts.value,
+                    rel(cold.tts.value, tts)
+                );
+            }
+        }
         times.sort_by(f64::total_cmp);
         println!(
             "stress sweep n={} stages={} arcs={} components={lps} threads={}: median {:.3} s over {reps} runs (sum PI {checksum:.6e}); model in {}",
