@@ -39,7 +39,7 @@
 
 use crate::basis::{add_cols, add_rows};
 use crate::certify::Repair;
-use crate::lp::{Disruption, StressError, StressLp};
+use crate::lp::{Disruption, StressError, StressLp, TTS_DUAL_TOL};
 use highs::{ColProblem, HighsModelStatus, Sense};
 use highs_sys::HighsInt;
 use keel_model::StageIx;
@@ -354,12 +354,9 @@ impl StressLp<'_> {
         // the same either way (12% less CPU on a sample of the 17,000-stage sweep; Dantzig pricing did as well
         // as Devex). The primal simplex of the growth rounds keeps its default.
         model.set_option("simplex_dual_edge_weight_strategy", 1);
-        // TTS needs a tighter dual feasibility tolerance than HiGHS's 1e-7: with flows of up to 10^6 a day and
-        // stocks of up to 2e7 units, reduced costs within 1e-7 left `τ` up to 1.6e-4 off at 17,000 stages
-        // (345.3149 days where loss LPs at fixed t put the root at 345.3708). With 1e-9, both TTS values
-        // checked that way agree to 1e-7, at no measured cost (60.7 s against 61.6 s on a sample).
+        // See `TTS_DUAL_TOL` (no measured cost here: 60.7 s against 61.6 s on a sample of the 17,000-stage sweep).
         if goal == Goal::Survive {
-            model.set_option("dual_feasibility_tolerance", 1e-9);
+            model.set_option("dual_feasibility_tolerance", TTS_DUAL_TOL);
         }
         let mut lp = Restricted {
             built: 0,
