@@ -228,9 +228,6 @@ impl StressLp<'_> {
             }
             cx.free_up(rp, s, -rp.slack[k], usize::MAX, FREE_DEPTH);
             let mut deficit = -rp.slack[k];
-            if deficit <= tol {
-                continue;
-            }
             // Buyers that can take the cut elsewhere go first: a multi-sourced group whose other sources have
             // spare output and lane room moves the cut to them when its stage is visited, whereas a cut in
             // proportion also falls on single-sourced buyers, whose production then drops and carries the
