@@ -69,7 +69,7 @@ fn main() {
         let mut checksum = 0.0;
         let mut results = String::from("stage,pi,tts\n");
         let mut lps = 0;
-        for _ in 0..reps {
+        for rep in 0..reps {
             let t0 = Instant::now();
             let lp = StressLp::new(&model, 365.0).unwrap();
             let setup = t0.elapsed().as_secs_f64();
@@ -139,33 +139,29 @@ fn main() {
                 rows[0].name,
                 rows[0].impact.pi
             );
-        }
-        std::fs::write(dir.join("keel_results.csv"), &results).unwrap();
-        if std::env::var_os("KEEL_BENCH_COLD").is_some() {
-            // The same scenarios by the cold path (the whole LP built and solved from scratch in its original
-            // form), to check the region solver at sizes the tests do not reach (minutes per scenario at
-            // 17,000 stages: use it with KEEL_BENCH_ONLY).
-            let lp = StressLp::new(&model, 365.0).unwrap();
-            let cases = element_cases(&model, "stage", Duration::Ttr { fallback: 30.0 }).unwrap();
-            let rel = |a: f64, b: f64| (a - b).abs() / a.abs().max(b.abs()).max(1e-300);
-            for line in results.lines().skip(1) {
-                let mut f = line.split(',');
-                let (id, pi, tts) = (f.next().unwrap(), f.next().unwrap(), f.next().unwrap());
-                let (pi, tts): (f64, f64) = (pi.parse().unwrap(), tts.parse().unwrap());
-                let case = cases
-                    .iter()
-                    .find(|c| c.name == format!("stage {id}"))
-                    .unwrap();
-                let cold = lp.impact(&case.disruption, case.t, false).unwrap();
-                eprintln!(
-                    "  cold {id}: PI {:?} (sweep {pi:?}, rel {:.1e}), TTS {:?} (sweep {tts:?}, rel {:.1e})",
-                    cold.pi,
-                    rel(cold.pi, pi),
-                    cold.tts.value,
-                    rel(cold.tts.value, tts)
-                );
+            if rep + 1 == reps && std::env::var_os("KEEL_BENCH_COLD").is_some() {
+                // The same scenarios by the cold path (the whole LP built and solved from scratch in its
+                // original form), to check the region solver at sizes the tests do not reach (tens of seconds
+                // per scenario at 17,000 stages: use it with KEEL_BENCH_ONLY).
+                let rel = |a: f64, b: f64| (a - b).abs() / a.abs().max(b.abs()).max(1e-300);
+                let by_name: std::collections::HashMap<&str, _> =
+                    cases.iter().map(|c| (c.name.as_str(), c)).collect();
+                for r in &rows {
+                    let case = by_name[r.name.as_str()];
+                    let cold = lp.impact(&case.disruption, case.t, false).unwrap();
+                    let (pi, tts) = (r.impact.pi, r.impact.tts.value);
+                    eprintln!(
+                        "  cold {}: PI {:?} (sweep {pi:?}, rel {:.1e}), TTS {:?} (sweep {tts:?}, rel {:.1e})",
+                        r.name,
+                        cold.pi,
+                        rel(cold.pi, pi),
+                        cold.tts.value,
+                        rel(cold.tts.value, tts)
+                    );
+                }
             }
         }
+        std::fs::write(dir.join("keel_results.csv"), &results).unwrap();
         times.sort_by(f64::total_cmp);
         println!(
             "stress sweep n={} stages={} arcs={} components={lps} threads={}: median {:.3} s over {reps} runs (sum PI {checksum:.6e}); model in {}",
