@@ -4,6 +4,7 @@
 //! Exit codes: 0 success, 1 a failed analysis, 2 bad input or usage.
 
 mod cmd;
+mod data;
 mod output;
 
 use clap::{Parser, Subcommand};

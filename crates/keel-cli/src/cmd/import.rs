@@ -1,7 +1,7 @@
 //! `keel import`: converts published supply-chain data sets into Keel models.
 
 use keel_io::willems::import_willems;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Import a published supply-chain data set as a Keel model.
@@ -25,23 +25,10 @@ pub struct WillemsArgs {
     /// Where to write the model: a folder, or a path ending in .xlsx for a workbook.
     pub out: PathBuf,
     /// The willems2008 data folder (holding chains/NN_SD.csv and chains/NN_LL.csv)
-    /// [default: ../shared/data/willems2008, else the one next to the Keel source tree].
+    /// [default: $KEEL_DATA/willems2008, else shared/data/willems2008 beside the current folder or the
+    /// executable, or above them].
     #[arg(long)]
     pub data: Option<PathBuf>,
-}
-
-/// The default data folder: relative to the current directory, else relative to this source tree.
-fn default_data() -> PathBuf {
-    let here = PathBuf::from("../shared/data/willems2008");
-    if here.is_dir() {
-        return here;
-    }
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/willems2008");
-    if repo.is_dir() {
-        repo
-    } else {
-        here
-    }
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -51,7 +38,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
 }
 
 fn willems(a: &WillemsArgs) -> anyhow::Result<ExitCode> {
-    let dir = a.data.clone().unwrap_or_else(default_data);
+    let dir = crate::data::locate("willems2008", a.data.as_deref())?;
     // Missing or malformed data and a wrong chain number are the user's input: exit 2.
     let mem = import_willems(&dir, a.chain).map_err(|e| crate::BadInput(e.to_string()))?;
     let loaded = mem.build().map_err(|inv| {

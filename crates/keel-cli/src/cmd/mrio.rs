@@ -14,9 +14,11 @@ pub struct Args {
     /// Sector code, e.g. c15 (transport equipment).
     #[arg(long, default_value = "c15")]
     pub sector: String,
-    /// Folder with the WIOD files (row_labels.txt, wiot2011_Z.csv, wiot2011_Y.csv, wiot2011_x.csv).
-    #[arg(long, default_value = "../shared/data/wiod2013")]
-    pub data: PathBuf,
+    /// Folder with the WIOD files (row_labels.txt, wiot2011_Z.csv, wiot2011_Y.csv, wiot2011_x.csv)
+    /// [default: $KEEL_DATA/wiod2013, else shared/data/wiod2013 beside the current folder or the executable, or
+    /// above them].
+    #[arg(long)]
+    pub data: Option<PathBuf>,
     /// How many origin countries to list (all in JSON).
     #[arg(long, default_value_t = 15)]
     pub top: usize,
@@ -25,7 +27,8 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let iot = keel_mrio::read_wiod(&args.data).map_err(|e| crate::BadInput(e.to_string()))?;
+    let dir = crate::data::locate("wiod2013", args.data.as_deref())?;
+    let iot = keel_mrio::read_wiod(&dir).map_err(|e| crate::BadInput(e.to_string()))?;
     let r = keel_mrio::value_added_origin(&iot, &args.economy, &args.sector)
         .map_err(|e| crate::BadInput(e.to_string()))?;
     let mut t = output::Table::new(
