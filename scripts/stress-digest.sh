@@ -74,7 +74,7 @@ for n in 26 38; do
     # --each stage and --each firm/country is the whole chain at once (country shown as the extreme case).
     # JSON, not the CSV format: its PI is rounded to the unit, and many PIs here are exact half units whose last bits
     # (hence the printed unit) vary between runs. The CSV below is the same rows at full precision.
-    run "w$n-stress-stage.json" "$K" stress "$M" --each stage --format json
+    run "w$n-stress-stage.json" "$K" stress "$M" --each stage --top 0 --format json
     {
         echo "rank,scenario,REI,PI,TTS,t,platforms hit"
         jq -r '.rows | to_entries[] | .value as $r
@@ -83,7 +83,7 @@ for n in 26 38; do
                   ($r.platforms_hit | length)]
                | map(tostring) | join(",")' "$OUT/w$n-stress-stage.json"
     } > "$OUT/w$n-stress-stage.csv"
-    run "w$n-stress-country.txt" "$K" stress "$M" --each country
+    run "w$n-stress-country.txt" "$K" stress "$M" --each country --top 0
     # How many stages share each (PI to 0.01 unit, platforms hit) level, largest PI first.
     awk -F, 'NR > 1 { printf "%.2f,%d\n", $4, $7 }' "$OUT/w$n-stress-stage.csv" \
         | sort -t, -k1,1 -rn | uniq -c > "$OUT/w$n-stress-levels.txt"
@@ -124,14 +124,14 @@ run canada-check.txt "$K" check "$C"
 awk -F, 'NR > 1 && $1 ~ /^plt-/ { print $1, "lead_time", $6, "inventory", $7 }' "$C/stages.csv" \
     > "$OUT/canada-platforms.txt"
 for kind in stage site firm country lane chokepoint; do
-    run "canada-stress-$kind.txt" "$K" stress "$C" --each "$kind"
+    run "canada-stress-$kind.txt" "$K" stress "$C" --each "$kind" --top 0
 done
-run canada-stress-scenarios.txt "$K" stress "$C" --scenarios --per-platform
+run canada-stress-scenarios.txt "$K" stress "$C" --scenarios --per-platform --top 0
 for s in $(awk -F, 'NR > 1 { print $1 }' "$C/scenarios.csv" | awk '!seen[$0]++'); do
     run "canada-simulate-$s.txt" "$K" simulate "$C" --scenario "$s" --horizon "$HORIZON"
     run "canada-simulate-$s-long.txt" "$K" simulate "$C" --scenario "$s" --horizon "$LONG"
 done
-run canada-montecarlo.txt "$K" montecarlo "$C" --runs 1000 --seed 1 --horizon 365
+run canada-montecarlo.txt "$K" montecarlo "$C" --runs 1000 --seed 1 --horizon 365 --top 10
 
 echo "end: $(uptime)" >> "$TIMES"
 echo "outputs in $OUT; times in $TIMES"

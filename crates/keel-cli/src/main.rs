@@ -16,6 +16,9 @@ use std::process::ExitCode;
 #[derive(Parser, Debug)]
 #[command(name = "keel", version, about, long_about = None, propagate_version = true)]
 struct Cli {
+    /// No progress bars and no notes on standard error (with `check`: no warnings either).
+    #[arg(short, long, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -65,10 +68,10 @@ pub fn load_model(path: &Path) -> anyhow::Result<Model> {
         Ok(l) => {
             let n = l.warnings.len();
             if n > 0 {
-                eprintln!(
+                output::note(&format!(
                     "{}: {n} warning(s) (run `keel check` to see them)",
                     path.display()
-                );
+                ));
             }
             Ok(l.model)
         }
@@ -87,6 +90,7 @@ pub fn load_model(path: &Path) -> anyhow::Result<Model> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    output::set_quiet(cli.quiet);
     let result = match &cli.command {
         Command::Check(a) => cmd::check::run(a),
         Command::Convert(a) => cmd::convert::run(a),

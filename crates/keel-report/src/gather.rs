@@ -3,34 +3,30 @@
 //! Per platform `P` (a demand stage): the look-through exposure of its value added by country and by tier
 //! ([`keel_see::exposure`]), its export-control see-through for every declared regime ([`keel_see::controls`]),
 //! the concentration of every (stage, input item) group upstream of it ([`keel_see::concentration`], restricted
-//! to the stages that carry flow to `P`, i.e. `x_i > 0` in [`keel_see::exposure::requirements`]), and its single
-//! points of failure among stages, firms, countries, lanes and chokepoints
-//! ([`keel_see::criticality::single_points_of_failure`]).
+//! by [`keel_see::upstream`], flagged by [`keel_see::flagged`]: the rules `keel concentration` uses), and its
+//! single points of failure among every kind of element ([`keel_see::criticality::single_points_of_failure`],
+//! as `keel criticality` lists them, so the two counts agree).
 //!
 //! # Complexity
 //! That of the analyses (see each), plus O(sum over platforms of the groups upstream of each) to filter the
 //! concentration rows.
 
 use keel_model::{GroupIx, Model, RegimeIx, StageIx};
-use keel_see::concentration::{self, Band, GroupConcentration};
+use keel_see::concentration::{self, GroupConcentration};
 use keel_see::controls::{self, PlatformControl};
 use keel_see::criticality::{self, ElementKind, PlatformSpofs};
 use keel_see::exposure::{self, ExposureOptions, PlatformExposure};
 
-/// The kinds of element whose loss the report tests, as the issue asks: stage, firm, country, lane, chokepoint.
-pub const SPOF_KINDS: [ElementKind; 5] = [
-    ElementKind::Stage,
-    ElementKind::Firm,
-    ElementKind::Country,
-    ElementKind::Lane,
-    ElementKind::Chokepoint,
-];
+/// The kinds of element whose loss the report tests: all of them, as `keel criticality` does by default.
+pub const SPOF_KINDS: [ElementKind; 7] = ElementKind::ALL;
 
 /// One upstream (stage, input item) group of a platform, with its concentration.
 #[derive(Debug)]
 pub struct UpstreamGroup {
     pub group: GroupIx,
     pub conc: GroupConcentration,
+    /// Flagged by [`keel_see::flagged`].
+    pub flagged: bool,
 }
 
 impl UpstreamGroup {
@@ -47,10 +43,6 @@ impl UpstreamGroup {
         .filter(|f| **f)
         .count()
     }
-    /// Whether the row is worth showing: a flag raised, or highly concentrated by firm.
-    pub fn notable(&self) -> bool {
-        self.flag_count() > 0 || self.conc.measures.band_firm == Band::High
-    }
 }
 
 /// Everything one platform's section shows.
@@ -60,7 +52,7 @@ pub struct PlatformData {
     pub exposure: PlatformExposure,
     /// One per declared regime, in declaration order.
     pub controls: Vec<PlatformControl>,
-    /// Upstream groups, most flags first, then highest firm HHI, then model order.
+    /// Upstream groups, flagged first, then most flags, then highest firm HHI, then model order.
     pub groups: Vec<UpstreamGroup>,
     pub spofs: PlatformSpofs,
 }
@@ -79,27 +71,27 @@ pub fn gather(m: &Model) -> Vec<PlatformData> {
     );
     let ctl = controls::controls(m, &platforms, &regimes);
     let conc = concentration::concentration(m);
-    let reqs = exposure::requirements(m, &platforms);
+    let flagged = keel_see::flagged::flagged_groups(&conc);
+    let upstream = keel_see::upstream::upstream_groups(m, &platforms);
     let spofs = criticality::single_points_of_failure(m, &SPOF_KINDS);
 
     let mut out = Vec::with_capacity(platforms.len());
     for (k, &p) in platforms.iter().enumerate() {
-        let req = &reqs[k];
-        let mut groups: Vec<UpstreamGroup> = req
-            .stages
+        let mut groups: Vec<UpstreamGroup> = upstream[k]
             .iter()
-            .flat_map(|&s| m.groups_of(s))
-            .filter_map(|g| {
+            .filter_map(|&g| {
                 // `concentration` lists groups in model order, one per group.
                 conc.groups.get(g.index()).map(|c| UpstreamGroup {
                     group: g,
                     conc: c.clone(),
+                    flagged: flagged[g.index()],
                 })
             })
             .collect();
         groups.sort_by(|a, b| {
-            b.flag_count()
-                .cmp(&a.flag_count())
+            b.flagged
+                .cmp(&a.flagged)
+                .then(b.flag_count().cmp(&a.flag_count()))
                 .then(
                     b.conc
                         .measures

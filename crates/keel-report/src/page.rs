@@ -227,7 +227,7 @@ fn overview(h: &mut String, ctx: &Ctx, data: &[PlatformData]) {
             .filter(|c| c.controlled)
             .map(|c| esc(&c.regime))
             .collect();
-        let flagged = p.groups.iter().filter(|g| g.notable()).count();
+        let flagged = p.groups.iter().filter(|g| g.flagged).count();
         let spofs = if p.spofs.buildable {
             p.spofs.spofs.len().to_string()
         } else {
@@ -560,11 +560,13 @@ fn concentration(h: &mut String, ctx: &Ctx, opts: &ReportOptions, groups: &[Upst
         "<p>Of the {} this platform's supply chain buys, <b>{sole}</b> come from a single firm, \
          <b>{one_country}</b> from a single country, <b>{one_lane}</b> over a single transport lane or chokepoint, \
          and <b>{outside}</b> only from outside {} and its blocs; <b>{high}</b> are highly concentrated by firm \
-         (HHI above 1,800).</p>\n",
+         (HHI above 1,800). Flagged: highly concentrated and no other firm in the model makes the item, or every \
+         supplier is outside {} and its blocs (the rule of <code>keel concentration --flagged</code>).</p>\n",
         count(n, "input (one item bought by one stage)", "inputs (an item bought by a stage)"),
+        esc(ctx.home_name),
         esc(ctx.home_name)
     ));
-    let notable: Vec<&UpstreamGroup> = groups.iter().filter(|g| g.notable()).collect();
+    let notable: Vec<&UpstreamGroup> = groups.iter().filter(|g| g.flagged).collect();
     if notable.is_empty() {
         h.push_str("<p class=\"good\">No input is flagged.</p>\n");
         return;
@@ -618,17 +620,19 @@ fn spofs(h: &mut String, ctx: &Ctx, opts: &ReportOptions, p: &PlatformData) {
     }
     if p.spofs.spofs.is_empty() {
         h.push_str(
-            "<p class=\"good\">None: every factory, firm, country, lane and chokepoint can be lost alone and \
-             the platform can still be built from alternative suppliers.</p>\n",
+            "<p class=\"good\">None: every production stage, site, firm, country, bloc, lane and chokepoint can \
+             be lost alone and the platform can still be built from alternative suppliers.</p>\n",
         );
         return;
     }
     // Broadest kinds first: a reader cares most about a country or a strait before a single factory.
-    const KINDS: [(&str, &str, &str); 5] = [
+    const KINDS: [(&str, &str, &str); 7] = [
+        ("bloc", "bloc", "blocs"),
         ("country", "country", "countries"),
         ("chokepoint", "chokepoint", "chokepoints"),
         ("lane", "transport lane", "transport lanes"),
         ("firm", "firm", "firms"),
+        ("site", "site", "sites"),
         ("stage", "production stage", "production stages"),
     ];
     let of_kind = |k: &'static str| p.spofs.spofs.iter().filter(move |t| t.kind() == k);
@@ -677,6 +681,24 @@ fn spof_row(ctx: &Ctx, t: Target) -> String {
             let c = &m.countries[firm.country.index()].name;
             ("firm", firm.name.clone(), format!("based in {c}"))
         }
+        Target::Site(x) => {
+            let site = &m.sites[x.index()];
+            (
+                "site",
+                site.name.clone().unwrap_or_else(|| site.id.clone()),
+                format!(
+                    "{} in {} (site {})",
+                    m.firms[site.firm.index()].name,
+                    ctx.country_name(&m.countries[site.country.index()].code),
+                    site.id
+                ),
+            )
+        }
+        Target::Bloc(b) => (
+            "bloc",
+            m.blocs[b.index()].clone(),
+            "every member country lost at once".to_string(),
+        ),
         Target::Country(c) => (
             "country",
             m.countries[c.index()].name.clone(),
@@ -747,7 +769,8 @@ fn methods(h: &mut String) {
          <li><b>Single points of failure</b> (Keel method <i>criticality</i>, docs/methods/criticality.md): an \
          element is a single point of failure when removing it alone leaves the platform with some input that \
          no surviving supplier can deliver (AND over inputs, OR over suppliers, suppliers with a planned share of \
-         0 counted as alternatives). Computed exactly for every stage, firm, country, lane and chokepoint.</li>\n\
+         0 counted as alternatives). Computed exactly for every stage, site, firm, country, bloc, lane and \
+         chokepoint, as <code>keel criticality</code> lists them.</li>\n\
          </ul>\n</section>\n",
         esc(BANDS)
     ));

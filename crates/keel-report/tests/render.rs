@@ -89,8 +89,8 @@ fn example_report_is_deterministic() {
 /// added 20, item ITAR-controlled) over lane L1 through the chokepoint "Panama Canal".
 /// Value per unit: 60 + 2 x 20 = 100, so CAN 60.0%, USA 40.0%, tier 0 60.0%, tier 1 40.0%.
 /// The part is sole-sourced, single-country, single-lane, and USA shares NATO with CAN, so not outside.
-/// Single points of failure among stage, firm, country, lane, chokepoint: both stages, both firms, both
-/// countries, lane L1 and the chokepoint = 8.
+/// Single points of failure among every kind: both stages, both sites, both firms, both countries, the NATO
+/// bloc, lane L1 and the chokepoint = 11.
 fn tiny() -> keel_model::Model {
     TextModel::new("CAN", &[("ITAR", "USA")])
         .table("countries", "code,name,blocs\nCAN,Canada,NATO\nUSA,United States,NATO\n")
@@ -143,11 +143,11 @@ fn tiny_model_numbers() {
     assert!(html.contains("<span class=\"flag\">single lane: L1</span>"));
     assert!(!html.contains("<span class=\"flag\">outside home blocs</span>"));
     assert!(html.contains("10,000 <span class=\"band high\">high</span>"));
-    // SPOFs: 8 elements (see `tiny`).
-    assert_eq!(html.matches("<tr><td><span class=\"kind ").count(), 8);
-    assert!(
-        html.contains("2 countries, 1 chokepoint, 1 transport lane, 2 firms, 2 production stages")
-    );
+    // SPOFs: 11 elements (see `tiny`), as `keel criticality` counts them.
+    assert_eq!(html.matches("<tr><td><span class=\"kind ").count(), 11);
+    assert!(html.contains(
+        "1 bloc, 2 countries, 1 chokepoint, 1 transport lane, 2 firms, 2 sites, 2 production stages"
+    ));
     assert!(html.contains("Eagle Parts (USA) to Maple Works (CAN) by sea, through Panama Canal"));
 }
 

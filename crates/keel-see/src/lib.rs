@@ -19,19 +19,24 @@ pub mod controls;
 pub mod criticality;
 pub mod embodied;
 pub mod exposure;
+pub mod flagged;
 mod layout;
+pub mod rank;
+pub mod suggest;
 pub mod tiers;
+pub mod upstream;
 
 use keel_model::{Model, StageIx};
 
 /// What can go wrong when asking a "see" question of a model.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SeeError {
-    /// A platform (stage id or item id) the model does not have.
-    #[error("unknown platform `{0}`: give a stage id or the item id of a demand stage")]
-    UnknownPlatform(String),
+    /// A platform (stage id or item id) the model does not have; the second field lists the platforms it has,
+    /// after a did-you-mean when one is close.
+    #[error("unknown platform `{0}`{1}")]
+    UnknownPlatform(String, String),
     /// An export-control regime not declared in `[export_regimes]`.
-    #[error("unknown export-control regime `{0}`: declared regimes are {1}")]
+    #[error("unknown export-control regime `{0}`{1}")]
     UnknownRegime(String, String),
 }
 
@@ -50,7 +55,23 @@ pub fn resolve_platforms(model: &Model, wanted: Option<&str>) -> Result<Vec<Stag
         .filter(|s| model.items[model.stages[s.index()].item.index()].id == w)
         .collect();
     if by_item.is_empty() {
-        Err(SeeError::UnknownPlatform(w.to_string()))
+        let mut items: Vec<&str> = model
+            .demand_stages()
+            .map(|s| {
+                model.items[model.stages[s.index()].item.index()]
+                    .id
+                    .as_str()
+            })
+            .collect();
+        items.dedup();
+        Err(SeeError::UnknownPlatform(
+            w.to_string(),
+            format!(
+                "{}; give a stage id or the item id of a platform: {}",
+                suggest::did_you_mean(w, items.iter().copied()),
+                suggest::list(items.iter().copied(), 30)
+            ),
+        ))
     } else {
         Ok(by_item)
     }
@@ -69,11 +90,11 @@ pub fn resolve_regimes(
             let known: Vec<&str> = model.regimes.iter().map(|r| r.code.as_str()).collect();
             SeeError::UnknownRegime(
                 w.to_string(),
-                if known.is_empty() {
-                    "none".into()
-                } else {
-                    known.join(", ")
-                },
+                format!(
+                    "{}; declared regimes are {}",
+                    suggest::did_you_mean(w, known.iter().copied()),
+                    suggest::list(known.iter().copied(), 30)
+                ),
             )
         }),
     }

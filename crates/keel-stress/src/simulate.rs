@@ -107,6 +107,8 @@ pub struct RunEvent {
 /// Receives each shortfall: demand row, step, units short (only when above tolerance).
 pub trait Sink {
     fn short(&mut self, demand_row: usize, step: usize, units: f64);
+    /// Step `t` is done (a progress hook; a run may end before the horizon once nothing changes).
+    fn step_done(&mut self, _t: usize) {}
 }
 
 /// The per-model structures of the simulation, built once and shared (read-only) by every run.
@@ -672,6 +674,7 @@ impl<'m> Simulator<'m> {
                 break;
             }
             self.step(t, sc, sink);
+            sink.step_done(t);
         }
         sc.bounds = bounds;
         self.reset(sc);
@@ -1108,21 +1111,40 @@ impl<'m> Simulator<'m> {
 
     /// Simulates scenario `name` as written in `scenarios.csv`, recording every platform's series.
     pub fn simulate_scenario(&self, name: &str) -> Result<SimResult, SimError> {
+        self.simulate_scenario_with_progress(name, &|_| {})
+    }
+
+    /// [`Self::simulate_scenario`], calling `progress(t)` after each step `t` (for a progress bar).
+    pub fn simulate_scenario_with_progress(
+        &self,
+        name: &str,
+        progress: &dyn Fn(usize),
+    ) -> Result<SimResult, SimError> {
         let ix = self
             .model
             .scenarios
             .iter()
             .position(|s| s.name == name)
             .ok_or_else(|| SimError::UnknownScenario(name.to_string()))?;
-        Ok(self.simulate(&self.scenario_events(ix, None)))
+        Ok(self.simulate_with_progress(&self.scenario_events(ix, None), progress))
     }
 
     /// Simulates a set of events, recording every platform's series.
     pub fn simulate(&self, events: &[RunEvent]) -> SimResult {
+        self.simulate_with_progress(events, &|_| {})
+    }
+
+    /// [`Self::simulate`], calling `progress(t)` after each step `t`.
+    pub fn simulate_with_progress(
+        &self,
+        events: &[RunEvent],
+        progress: &dyn Fn(usize),
+    ) -> SimResult {
         let m = self.model;
         let h = self.horizon;
         let mut rec = Recorder {
             short: vec![vec![0.0; h]; m.demands.len()],
+            progress,
         };
         let mut sc = self.scratch();
         self.run(events, &mut sc, &mut rec);
@@ -1279,13 +1301,17 @@ struct StageState {
     off_out: bool,
 }
 
-struct Recorder {
+struct Recorder<'p> {
     short: Vec<Vec<f64>>,
+    progress: &'p dyn Fn(usize),
 }
 
-impl Sink for Recorder {
+impl Sink for Recorder<'_> {
     fn short(&mut self, row: usize, step: usize, units: f64) {
         self.short[row][step] += units;
+    }
+    fn step_done(&mut self, t: usize) {
+        (self.progress)(t + 1);
     }
 }
 

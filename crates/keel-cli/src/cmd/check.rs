@@ -1,36 +1,32 @@
 //! `keel check`: load, validate and summarise a model.
 
-use crate::output::{self, Format};
+use crate::output::{self, Cell, Format, OutputArgs};
 use keel_model::Severity;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Load and validate a model, report every problem with its location, and print a summary.
+///
+/// With the global --quiet, warnings are not printed.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Model folder (model.toml + CSV files) or .xlsx workbook.
     pub model: PathBuf,
-    /// Output format of the summary.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
-    /// Do not print warnings.
-    #[arg(long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let loaded = match keel_io::load(&args.model) {
         Ok(l) => l,
         Err(keel_io::IoError::Invalid(inv)) => {
-            if args.format == Format::Json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&serde_json::json!({
-                        "valid": false, "errors": inv.error_count(), "diagnostics": inv.diagnostics
-                    }))?
-                );
+            if args.out.format == Format::Json {
+                let json = serde_json::json!({
+                    "valid": false, "errors": inv.error_count(), "diagnostics": inv.diagnostics
+                });
+                output::emit(&args.out, &[], "", &json)?;
             } else {
-                crate::print_diagnostics(&inv.diagnostics, args.quiet);
+                crate::print_diagnostics(&inv.diagnostics, output::quiet());
             }
             eprintln!(
                 "{}: {} error(s); the model was not loaded",
@@ -43,7 +39,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     };
     let m = &loaded.model;
     let s = m.summary();
-    if args.format != Format::Json && !args.quiet {
+    if args.out.format != Format::Json && !output::quiet() {
         crate::print_diagnostics(&loaded.warnings, false);
     }
     let warnings = loaded
@@ -52,10 +48,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .filter(|d| d.severity == Severity::Warning)
         .count();
     let mut t = output::Table::new(
+        "summary",
         format!("{}: valid ({} warning(s))", args.model.display(), warnings),
         &["measure", "value"],
     );
-    let mut kv = |k: &str, v: String| t.row(vec![k.to_string(), v]);
+    let mut kv = |k: &str, v: String| t.row(vec![Cell::from(k), Cell::from(v)]);
     kv("name", s.name.clone());
     kv("home country", s.home_country.clone());
     kv("countries", s.countries.to_string());
@@ -85,10 +82,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     kv("tiers (longest input chain)", s.tiers.to_string());
     kv(
         "stage inputs with a single supplier",
-        output::fmt_pct(s.single_supplier_share),
+        keel_present::pct(s.single_supplier_share),
     );
     kv("scenarios", s.scenarios.to_string());
     let json = serde_json::json!({ "valid": true, "warnings": loaded.warnings, "summary": s });
-    output::print(args.format, &t, &json)?;
+    output::emit(&args.out, &[t], "summary", &json)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,8 @@
 //! `keel concentration`: Herfindahl-Hirschman concentration of supply, with structural flags.
 
-use crate::output::{self, Format};
+use crate::output::{self, Cell, OutputArgs};
 use keel_see::concentration::{concentration, Measures};
+use keel_see::flagged::{flagged_groups, flagged_items};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -16,9 +17,13 @@ pub enum Level {
     Both,
 }
 
-/// How concentrated the supply of every stage input and every item is (HHI by firm and by country, 0-10,000),
-/// with flags for sole source, single country, single lane or chokepoint, and supply entirely outside the home
-/// country's blocs.
+/// Supply concentration (HHI by firm and country) of every stage input and item, with flags.
+///
+/// How concentrated the supply of every stage input and every item is (HHI by firm and by country, 0-10,000).
+/// Flags: sole source, single country, single lane or chokepoint, and supply entirely outside the home country's
+/// blocs. A row is "flagged" (--flagged) when it is highly concentrated (firm HHI above 1,800, US DOJ/FTC) and
+/// cannot be re-sourced: no other firm in the model makes the item, or every supplier is outside the home
+/// country's blocs (docs/methods/concentration.md).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Model folder (model.toml + CSV files) or .xlsx workbook.
@@ -26,117 +31,177 @@ pub struct Args {
     /// Which level to print.
     #[arg(long, value_enum, default_value = "both")]
     pub level: Level,
-    /// Print only rows with at least one flag set or a highly concentrated firm HHI.
+    /// Print only flagged rows: highly concentrated, and no alternative producer in the model or every
+    /// supplier outside the home blocs.
     #[arg(long)]
     pub flagged: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    /// Only the inputs upstream of this platform (a stage id, or the item id of demand stages).
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// Rows shown per table, flagged first, then most concentrated (0 = all).
+    #[arg(long, default_value_t = output::TOP)]
+    pub top: usize,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
-fn flags(x: &Measures) -> String {
-    let mut f = Vec::new();
-    if x.sole_source {
-        f.push("sole source".to_string());
-    }
-    if x.single_country {
-        f.push("single country".into());
-    }
-    if let Some(l) = &x.common_lane {
-        f.push(format!("single lane ({l})"));
-    }
-    if x.outside_home_blocs {
-        f.push("outside home blocs".into());
-    }
-    f.join("; ")
-}
-
-fn keep(x: &Measures, flagged: bool) -> bool {
-    !flagged
-        || x.sole_source
-        || x.single_country
-        || x.single_lane
-        || x.outside_home_blocs
-        || x.band_firm == keel_see::concentration::Band::High
-}
-
-fn cells(x: &Measures) -> Vec<String> {
-    vec![
-        x.suppliers.to_string(),
-        x.firms.to_string(),
-        x.countries.to_string(),
-        format!("{:.0}", x.hhi_firm),
-        x.band_firm.as_str().into(),
-        format!("{:.0}", x.hhi_country),
-        x.band_country.as_str().into(),
-        flags(x),
-    ]
-}
-
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let m = crate::load_model(&args.model)?;
-    let c = concentration(&m);
-    let tail = [
+fn header(first: &[&'static str]) -> Vec<&'static str> {
+    let mut h = first.to_vec();
+    h.extend([
         "suppliers",
         "firms",
         "countries",
         "HHI firm",
-        "band",
+        "band firm",
         "HHI country",
-        "band",
-        "flags",
-    ];
+        "band country",
+        "sole source",
+        "single country",
+        "single lane",
+        "common lane",
+        "outside home blocs",
+        "flagged",
+    ]);
+    h
+}
+
+fn cells(x: &Measures, flagged: bool) -> Vec<Cell> {
+    vec![
+        Cell::from(x.suppliers),
+        Cell::from(x.firms),
+        Cell::from(x.countries),
+        Cell::Num(x.hhi_firm),
+        Cell::from(x.band_firm.as_str()),
+        Cell::Num(x.hhi_country),
+        Cell::from(x.band_country.as_str()),
+        Cell::Bool(x.sole_source),
+        Cell::Bool(x.single_country),
+        Cell::Bool(x.single_lane),
+        Cell::from(x.common_lane.clone()),
+        Cell::Bool(x.outside_home_blocs),
+        Cell::Bool(flagged),
+    ]
+}
+
+/// Flagged rows first, then the highest firm HHI.
+fn ranked(a: (&Measures, bool), b: (&Measures, bool)) -> std::cmp::Ordering {
+    b.1.cmp(&a.1).then(b.0.hhi_firm.total_cmp(&a.0.hhi_firm))
+}
+
+fn title(what: &str, shown: usize, total: usize, flagged: bool, bands: &str) -> String {
+    format!(
+        "{what}: {}{} rows{}. {bands}",
+        if shown < total {
+            format!("{shown} of ")
+        } else {
+            String::new()
+        },
+        total,
+        if flagged { " flagged" } else { "" },
+    )
+}
+
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let m = crate::load_model(&args.model)?;
+    // Every group by default; with --platform, the groups upstream of it (the rule the report uses).
+    let upstream: Option<Vec<bool>> = match &args.platform {
+        None => None,
+        Some(p) => {
+            let platforms = keel_see::resolve_platforms(&m, Some(p))
+                .map_err(|e| crate::BadInput(e.to_string()))?;
+            let mut on = vec![false; m.groups.len()];
+            for g in keel_see::upstream::upstream_groups(&m, &platforms).concat() {
+                on[g.index()] = true;
+            }
+            Some(on)
+        }
+    };
+    let c = concentration(&m);
+    let (gflag, iflag) = (flagged_groups(&c), flagged_items(&c));
     let mut tables = Vec::new();
+    let (mut json_groups, mut json_items) = (Vec::new(), Vec::new());
+    let mut items_bought = std::collections::HashSet::new();
+    let mut gs: Vec<usize> = (0..c.groups.len())
+        .filter(|&k| upstream.as_ref().is_none_or(|on| on[k]))
+        .inspect(|&k| {
+            items_bought.insert(c.groups[k].item.as_str());
+        })
+        .filter(|&k| !args.flagged || gflag[k])
+        .collect();
     if args.level != Level::Item {
-        let mut hs = vec!["stage", "input item"];
-        hs.extend(tail);
-        let mut t = output::Table::new(format!("Stage inputs, by planned share. {}", c.bands), &hs);
-        let mut gs: Vec<_> = c
-            .groups
-            .iter()
-            .filter(|g| keep(&g.measures, args.flagged))
-            .collect();
-        gs.sort_by(|a, b| {
-            b.measures
-                .hhi_firm
-                .total_cmp(&a.measures.hhi_firm)
-                .then_with(|| (&a.stage, &a.item).cmp(&(&b.stage, &b.item)))
+        gs.sort_by(|&a, &b| {
+            ranked(
+                (&c.groups[a].measures, gflag[a]),
+                (&c.groups[b].measures, gflag[b]),
+            )
+            .then(a.cmp(&b))
         });
-        for g in gs {
-            let mut r = vec![g.stage.clone(), g.item.clone()];
-            r.extend(cells(&g.measures));
+        let n = output::shown(gs.len(), args.top);
+        let mut t = output::Table::new(
+            "groups",
+            title(
+                "Stage inputs, by planned share",
+                n,
+                gs.len(),
+                args.flagged,
+                c.bands,
+            ),
+            &header(&["stage", "input item"]),
+        );
+        for &k in &gs[..n] {
+            let g = &c.groups[k];
+            json_groups.push(with_flag(serde_json::to_value(g)?, gflag[k]));
+            let mut r = vec![Cell::from(&g.stage), Cell::from(&g.item)];
+            r.extend(cells(&g.measures, gflag[k]));
             t.row(r);
         }
         tables.push(t);
     }
     if args.level != Level::Group {
-        let mut hs = vec!["item", "unlimited"];
-        hs.extend(tail);
-        let mut t = output::Table::new(
-            format!(
-                "Items across the model, by capacity (unlimited producers share equally). {}",
-                c.bands
-            ),
-            &hs,
-        );
-        let mut is: Vec<_> = c
-            .items
-            .iter()
-            .filter(|i| keep(&i.measures, args.flagged))
+        let mut is: Vec<usize> = (0..c.items.len())
+            .filter(|&k| upstream.is_none() || items_bought.contains(c.items[k].item.as_str()))
+            .filter(|&k| !args.flagged || iflag[k])
             .collect();
-        is.sort_by(|a, b| {
-            b.measures
-                .hhi_firm
-                .total_cmp(&a.measures.hhi_firm)
-                .then_with(|| a.item.cmp(&b.item))
+        is.sort_by(|&a, &b| {
+            ranked(
+                (&c.items[a].measures, iflag[a]),
+                (&c.items[b].measures, iflag[b]),
+            )
+            .then(a.cmp(&b))
         });
-        for i in is {
-            let mut r = vec![i.item.clone(), i.unlimited.to_string()];
-            r.extend(cells(&i.measures));
+        let n = output::shown(is.len(), args.top);
+        let mut t = output::Table::new(
+            "items",
+            title(
+                "Items across the model, by capacity (unlimited producers share equally)",
+                n,
+                is.len(),
+                args.flagged,
+                c.bands,
+            ),
+            &header(&["item", "unlimited"]),
+        );
+        for &k in &is[..n] {
+            let i = &c.items[k];
+            json_items.push(with_flag(serde_json::to_value(i)?, iflag[k]));
+            let mut r = vec![Cell::from(&i.item), Cell::from(i.unlimited)];
+            r.extend(cells(&i.measures, iflag[k]));
             t.row(r);
         }
         tables.push(t);
     }
-    output::print_all(args.format, &tables, &serde_json::to_value(&c)?)?;
+    let main = tables[0].name;
+    let json = serde_json::json!({
+        "bands": c.bands,
+        "home_country": c.home_country,
+        "groups": json_groups,
+        "items": json_items,
+    });
+    output::emit(&args.out, &tables, main, &json)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn with_flag(mut row: serde_json::Value, flagged: bool) -> serde_json::Value {
+    row["flagged"] = flagged.into();
+    row
 }

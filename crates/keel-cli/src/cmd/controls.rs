@@ -1,9 +1,11 @@
 //! `keel controls`: export-control see-through per platform, and whether a regime-free build exists.
 
-use crate::output::{self, Format};
+use crate::output::{self, Cell, OutputArgs};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Export-control see-through of each platform, and whether a regime-free build exists.
+///
 /// Which platforms an export-control regime reaches (an item carrying it, or any planned supplier that is
 /// reached), through which items and along which input path, and whether each platform could be built free of
 /// the regime with the alternative suppliers already in the model.
@@ -17,60 +19,84 @@ pub struct Args {
     /// One platform: a stage id, or the item id of demand stages (default: every demand stage).
     #[arg(long)]
     pub platform: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let m = crate::load_model(&args.model)?;
     let res = keel_see::controls::controls_of(&m, args.platform.as_deref(), args.regime.as_deref())
         .map_err(|e| crate::BadInput(e.to_string()))?;
-    let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
     let mut summary = output::Table::new(
-        "Export-control see-through (controlled: the platform contains an item carrying the regime through planned suppliers)",
-        &["platform", "regime", "controlled", "controlled items", "regime-free build", "input items with no regime-free source"],
+        "platforms",
+        "Export-control see-through (controlled: the platform contains an item carrying the regime through planned \
+         suppliers; a regime-free build is impossible when the platform's own item carries it)",
+        &[
+            "platform",
+            "regime",
+            "controlled",
+            "controlled items",
+            "platform item controlled",
+            "regime-free build",
+            "inputs with no regime-free source",
+        ],
     );
     let mut via = output::Table::new(
+        "via",
         "Why: shortest planned input path from the platform to each controlled item",
         &["platform", "regime", "item", "category", "path"],
     );
+    let mut blocked = output::Table::new(
+        "blocked",
+        "Input items of the platform with no regime-free source",
+        &["platform", "regime", "input item"],
+    );
     let mut frontier = output::Table::new(
+        "frontier",
         "Where the regime cannot be avoided: stage needing a controlled item that has no regime-free source",
         &["platform", "regime", "stage", "controlled input item"],
     );
     for c in &res {
         summary.row(vec![
-            c.platform.clone(),
-            c.regime.clone(),
-            yes(c.controlled),
-            c.via.len().to_string(),
-            if c.item_controlled {
-                "no (platform item itself controlled)".into()
-            } else {
-                yes(c.regime_free_possible)
-            },
-            c.blocked_inputs.join("; "),
+            Cell::from(&c.platform),
+            Cell::from(&c.regime),
+            Cell::Bool(c.controlled),
+            Cell::from(c.via.len()),
+            Cell::Bool(c.item_controlled),
+            Cell::Bool(c.regime_free_possible),
+            Cell::from(c.blocked_inputs.len()),
         ]);
         for v in &c.via {
             via.row(vec![
-                c.platform.clone(),
-                c.regime.clone(),
-                v.item.clone(),
-                v.category.clone().unwrap_or_default(),
-                v.path.join(" <- "),
+                Cell::from(&c.platform),
+                Cell::from(&c.regime),
+                Cell::from(&v.item),
+                Cell::from(v.category.clone()),
+                Cell::from(v.path.join(" <- ")),
+            ]);
+        }
+        for b in &c.blocked_inputs {
+            blocked.row(vec![
+                Cell::from(&c.platform),
+                Cell::from(&c.regime),
+                Cell::from(b),
             ]);
         }
         for f in &c.frontier {
             frontier.row(vec![
-                c.platform.clone(),
-                c.regime.clone(),
-                f.stage.clone(),
-                f.item.clone(),
+                Cell::from(&c.platform),
+                Cell::from(&c.regime),
+                Cell::from(&f.stage),
+                Cell::from(&f.item),
             ]);
         }
     }
     let json = serde_json::json!({ "platforms": res });
-    output::print_all(args.format, &[summary, via, frontier], &json)?;
+    output::emit(
+        &args.out,
+        &[summary, via, blocked, frontier],
+        "platforms",
+        &json,
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,8 @@
 //! `keel criticality`: single points of failure of each platform, and minimal pairs of countries and firms.
 
-use crate::output::{self, Format};
-use keel_model::{Model, Target};
+use crate::output::{self, Cell, OutputArgs};
+use keel_model::Target;
+use keel_present::{target_country, target_id};
 use keel_see::criticality::{
     single_points_of_failure, spof_pairs, ElementKind, PlatformPairs, DEFAULT_PAIR_WORK,
 };
@@ -34,8 +35,11 @@ impl From<Kind> for ElementKind {
     }
 }
 
-/// List every single point of failure (SPOF) of each platform: each stage, site, firm, country, bloc, lane or
-/// chokepoint whose loss alone leaves the platform impossible to build. A platform can be built when every
+/// Single points of failure of each platform, ranked by the value they stop.
+///
+/// A single point of failure (SPOF) is a stage, site, firm, country, bloc, lane or chokepoint whose loss alone
+/// leaves a platform impossible to build. Elements are ranked by what is at stake: the sum, over the platforms
+/// each one stops, of demand x loss_per_unit (value lost per time unit). A platform can be built when every
 /// input item has at least one surviving supplier (over a surviving lane) that can itself be built; suppliers
 /// with a planned share of 0 count as alternatives. With --pairs, also the minimal pairs of countries and of
 /// firms whose joint loss stops a platform (neither being a SPOF alone).
@@ -55,9 +59,11 @@ pub struct Args {
     /// Cap on the pair search (candidates x upstream input rows); beyond it the search is refused.
     #[arg(long, default_value_t = DEFAULT_PAIR_WORK)]
     pub max_pair_work: u64,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    /// Elements shown (and SPOFs per platform), highest stake first (0 = all).
+    #[arg(long, default_value_t = output::TOP)]
+    pub top: usize,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -72,10 +78,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         k.dedup();
         k
     };
-    let spofs: Vec<_> = single_points_of_failure(&m, &kinds)
-        .into_iter()
-        .filter(|p| wanted.contains(&p.stage))
-        .collect();
+    let spofs = single_points_of_failure(&m, &kinds);
     let (country_pairs, firm_pairs) = if args.pairs {
         let keep = |v: Vec<PlatformPairs>| -> Vec<PlatformPairs> {
             v.into_iter()
@@ -90,46 +93,114 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         (Vec::new(), Vec::new())
     };
 
-    let stage_id = |s: keel_model::StageIx| m.stages[s.index()].id.clone();
+    // Ranked over every platform, so an element that also stops other platforms ranks higher.
+    let ranked = keel_see::rank::rank_spofs(&m, &spofs);
+    let spofs: Vec<_> = spofs
+        .into_iter()
+        .filter(|p| wanted.contains(&p.stage))
+        .collect();
+    let ranked: Vec<_> = ranked
+        .into_iter()
+        .filter(|r| r.platforms.iter().any(|p| wanted.contains(p)))
+        .collect();
+    let rank_of: std::collections::HashMap<Target, usize> = ranked
+        .iter()
+        .enumerate()
+        .map(|(k, r)| (r.element, k + 1))
+        .collect();
+    let stage_id = |s: keel_model::StageIx| m.stages[s.index()].id.as_str();
+    let id = |t: Target| target_id(&m, t);
+    let per_time = format!("{} per {}", m.meta.currency, m.meta.time_unit);
+    let shown = output::shown(ranked.len(), args.top);
+    let mut elements = output::Table::new(
+        "ranked",
+        format!(
+            "Single points of failure ({}), ranked by value at stake: demand x loss per unit of the platforms \
+             each stops, in {per_time}{}",
+            kind_list(&kinds),
+            if shown < ranked.len() {
+                format!("; top {shown} of {} (--top 0 for all)", ranked.len())
+            } else {
+                String::new()
+            }
+        ),
+        &[
+            "rank",
+            "kind",
+            "element",
+            "country",
+            "platforms stopped",
+            "value at stake",
+        ],
+    );
+    for (k, r) in ranked[..shown].iter().enumerate() {
+        elements.row(vec![
+            Cell::from(k + 1),
+            Cell::from(r.element.kind()),
+            Cell::from(id(r.element)),
+            Cell::from(target_country(&m, r.element)),
+            Cell::from(r.platforms.len()),
+            Cell::Num(r.stake),
+        ]);
+    }
     let mut summary = output::Table::new(
+        "platforms",
         format!(
             "Single points of failure per platform ({})",
             kind_list(&kinds)
         ),
-        &["platform", "buildable", "SPOFs"],
+        &["platform", "buildable", "SPOFs", "value at stake"],
     );
     let mut list = output::Table::new(
-        "Single points of failure",
-        &["platform", "kind", "element", "country"],
+        "spofs",
+        format!(
+            "Single points of failure of each platform, highest-ranked first{}",
+            if args.top > 0 {
+                format!(" (at most {} per platform)", args.top)
+            } else {
+                String::new()
+            }
+        ),
+        &["platform", "rank", "kind", "element", "country"],
     );
+    // Each platform's SPOFs in rank order.
+    let by_rank = |p: &keel_see::criticality::PlatformSpofs| -> Vec<(usize, Target)> {
+        let mut v: Vec<(usize, Target)> = p.spofs.iter().map(|&t| (rank_of[&t], t)).collect();
+        v.sort_unstable_by_key(|x| x.0);
+        v.truncate(output::shown(v.len(), args.top));
+        v
+    };
     for p in &spofs {
         summary.row(vec![
-            stage_id(p.stage),
-            if p.buildable { "yes" } else { "no" }.into(),
-            p.spofs.len().to_string(),
+            Cell::from(stage_id(p.stage)),
+            Cell::Bool(p.buildable),
+            Cell::from(p.spofs.len()),
+            Cell::Num(keel_see::rank::platform_stake(&m, p.stage)),
         ]);
-        for &t in &p.spofs {
+        for (rank, t) in by_rank(p) {
             list.row(vec![
-                stage_id(p.stage),
-                t.kind().into(),
-                element_id(&m, t),
-                country_of(&m, t),
+                Cell::from(stage_id(p.stage)),
+                Cell::from(rank),
+                Cell::from(t.kind()),
+                Cell::from(id(t)),
+                Cell::from(target_country(&m, t)),
             ]);
         }
     }
-    let mut tables = vec![summary, list];
+    let mut tables = vec![summary, elements, list];
     if args.pairs {
         let mut pt = output::Table::new(
+            "pairs",
             "Minimal pairs of countries and of firms whose joint loss stops a platform",
             &["platform", "kind", "first", "second"],
         );
         for (c, f) in country_pairs.iter().zip(&firm_pairs) {
             for &(a, b) in c.pairs.iter().chain(&f.pairs) {
                 pt.row(vec![
-                    stage_id(c.stage),
-                    a.kind().into(),
-                    element_id(&m, a),
-                    element_id(&m, b),
+                    Cell::from(stage_id(c.stage)),
+                    Cell::from(a.kind()),
+                    Cell::from(id(a)),
+                    Cell::from(id(b)),
                 ]);
             }
         }
@@ -142,7 +213,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             .map(|p| {
                 p.pairs
                     .iter()
-                    .map(|&(a, b)| serde_json::json!([element_id(&m, a), element_id(&m, b)]))
+                    .map(|&(a, b)| serde_json::json!([id(a), id(b)]))
                     .collect::<Vec<_>>()
             })
             .into()
@@ -150,13 +221,26 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let json = serde_json::json!({
         "model": m.meta.name,
         "kinds": kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+        "stake_unit": per_time,
+        "ranked": ranked[..shown].iter().enumerate().map(|(k, r)| serde_json::json!({
+            "rank": k + 1,
+            "kind": r.element.kind(),
+            "id": id(r.element),
+            "country": target_country(&m, r.element),
+            "platforms": r.platforms.iter().map(|&p| stage_id(p)).collect::<Vec<_>>(),
+            "stake": r.stake,
+        })).collect::<Vec<_>>(),
+        "ranked_total": ranked.len(),
         "platforms": spofs.iter().map(|p| {
             let mut o = serde_json::json!({
                 "stage": stage_id(p.stage),
                 "buildable": p.buildable,
-                "spofs": p.spofs.iter().map(|&t| serde_json::json!({
+                "stake": keel_see::rank::platform_stake(&m, p.stage),
+                "spofs_total": p.spofs.len(),
+                "spofs": by_rank(p).into_iter().map(|(rank, t)| serde_json::json!({
+                    "rank": rank,
                     "kind": t.kind(),
-                    "id": element_id(&m, t),
+                    "id": id(t),
                 })).collect::<Vec<_>>(),
             });
             if args.pairs {
@@ -166,7 +250,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             o
         }).collect::<Vec<_>>(),
     });
-    output::print_all(args.format, &tables, &json)?;
+    output::emit(&args.out, &tables, "ranked", &json)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -176,23 +260,4 @@ fn kind_list(kinds: &[ElementKind]) -> String {
         .map(|k| k.as_str())
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The element's id without the kind prefix of `Model::target_name`.
-fn element_id(m: &Model, t: Target) -> String {
-    let name = m.target_name(t);
-    name.split_once(' ')
-        .map_or(name.clone(), |(_, id)| id.to_string())
-}
-
-/// The country an element sits in, where it has one.
-fn country_of(m: &Model, t: Target) -> String {
-    let c = match t {
-        Target::Stage(s) => Some(m.stage_country(s)),
-        Target::Site(x) => Some(m.sites[x.index()].country),
-        Target::Firm(f) => Some(m.firms[f.index()].country),
-        _ => None,
-    };
-    c.map(|c| m.countries[c.index()].code.clone())
-        .unwrap_or_default()
 }

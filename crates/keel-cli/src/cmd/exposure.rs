@@ -1,6 +1,6 @@
 //! `keel exposure`: look-through origin of the value added embodied in each platform.
 
-use crate::output::{self, Format};
+use crate::output::{self, Cell, OutputArgs};
 use keel_see::exposure::{self, ExposureOptions, GroupBy};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,6 +20,8 @@ pub enum By {
     Tier,
 }
 
+/// Look-through origin of each platform's value added, by country, bloc, firm, parent or tier.
+///
 /// Where the value added embodied in one unit of each platform is created (firm-level Leontief / TiVA
 /// look-through over every tier), and the home country's (sovereign) share of it.
 #[derive(clap::Args, Debug)]
@@ -32,9 +34,11 @@ pub struct Args {
     /// Breakdown to print.
     #[arg(long, value_enum, default_value = "country")]
     pub by: By,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    /// Rows shown per platform, largest first (0 = all).
+    #[arg(long, default_value_t = output::TOP)]
+    pub top: usize,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -58,6 +62,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     );
 
     let mut summary = output::Table::new(
+        "platforms",
         format!(
             "Value added embodied per unit of platform ({}), home country {}",
             m.meta.currency,
@@ -65,6 +70,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         ),
         &[
             "platform",
+            "item",
             "value added",
             "upstream stages",
             "home share",
@@ -73,59 +79,53 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     );
     for e in &res {
         summary.row(vec![
-            e.platform.clone(),
-            output::fmt_num(e.value_added),
-            e.upstream_stages.to_string(),
-            output::fmt_pct(e.home_share),
-            output::fmt_pct(e.home_controlled_share),
+            Cell::from(&e.platform),
+            Cell::from(&e.item),
+            Cell::Num(e.value_added),
+            Cell::from(e.upstream_stages),
+            Cell::Share(e.home_share),
+            Cell::Share(e.home_controlled_share),
         ]);
     }
-    let what = match group_by {
-        GroupBy::Country => "country",
-        GroupBy::Bloc => "bloc (a stage counts toward every bloc of its country: shares can sum to more than 100%)",
-        GroupBy::Firm => "firm",
-        GroupBy::Parent => "country of ultimate control",
-        GroupBy::Tier => "tier (0 = the platform's own value added)",
+    let (what, key) = match group_by {
+        GroupBy::Country => ("country", "country"),
+        GroupBy::Bloc => ("bloc (a stage counts toward every bloc of its country: shares can sum to more than 100%)", "bloc"),
+        GroupBy::Firm => ("firm", "firm"),
+        GroupBy::Parent => ("country of ultimate control", "parent country"),
+        GroupBy::Tier => ("tier (0 = the platform's own value added)", "tier"),
     };
     let mut detail = output::Table::new(
-        format!("Share of value added by {what}"),
-        &["platform", "group", "value added", "share"],
+        "shares",
+        format!(
+            "Share of value added by {what}{}",
+            if args.top == 0 {
+                String::new()
+            } else {
+                format!(" (largest {} per platform; --top 0 for all)", args.top)
+            }
+        ),
+        &["platform", key, "value added", "share"],
     );
     for e in &res {
-        let rows: Vec<(String, f64, f64)> = match group_by {
-            GroupBy::Country => e
-                .by_country
-                .iter()
-                .map(|s| (s.key.clone(), s.value, s.share))
-                .collect(),
-            GroupBy::Bloc => e
-                .by_bloc
-                .iter()
-                .map(|s| (s.key.clone(), s.value, s.share))
-                .collect(),
-            GroupBy::Firm => e
-                .by_firm
-                .iter()
-                .map(|s| (s.key.clone(), s.value, s.share))
-                .collect(),
-            GroupBy::Parent => e
-                .by_parent
-                .iter()
-                .map(|s| (s.key.clone(), s.value, s.share))
-                .collect(),
+        let rows: Vec<(Cell, f64, f64)> = match group_by {
+            GroupBy::Country => shares(&e.by_country),
+            GroupBy::Bloc => shares(&e.by_bloc),
+            GroupBy::Firm => shares(&e.by_firm),
+            GroupBy::Parent => shares(&e.by_parent),
             GroupBy::Tier => e
                 .by_tier
                 .iter()
                 .flatten()
-                .map(|t| (t.tier.to_string(), t.value, t.share))
+                .map(|t| (Cell::from(t.tier as usize), t.value, t.share))
                 .collect(),
         };
-        for (k, v, s) in rows {
+        let n = output::shown(rows.len(), args.top);
+        for (k, v, s) in rows.into_iter().take(n) {
             detail.row(vec![
-                e.platform.clone(),
+                Cell::from(&e.platform),
                 k,
-                output::fmt_num(v),
-                output::fmt_pct(s),
+                Cell::Num(v),
+                Cell::Share(s),
             ]);
         }
     }
@@ -134,6 +134,12 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         "note": "shares of the value added embodied in one unit of each platform; bloc shares can sum to more than 1",
         "platforms": res,
     });
-    output::print_all(args.format, &[summary, detail], &json)?;
+    output::emit(&args.out, &[summary, detail], "shares", &json)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn shares(v: &[exposure::Share]) -> Vec<(Cell, f64, f64)> {
+    v.iter()
+        .map(|s| (Cell::from(&s.key), s.value, s.share))
+        .collect()
 }

@@ -4,8 +4,10 @@ use keel_io::generate::{generate, GenOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Make a synthetic DIB model (platforms, 6-10 tiers, real countries, blocs and chokepoints; fictional firms).
-/// The same options always give the same files.
+/// Make a reproducible synthetic DIB model of any size (real countries and chokepoints, fictional firms).
+///
+/// Platforms over 6-10 tiers, with real countries, blocs and chokepoints and fictional firms. The same options
+/// always give the same files.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Where to write the model: a folder, or a path ending in .xlsx for a workbook.

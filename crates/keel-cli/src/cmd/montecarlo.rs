@@ -3,10 +3,9 @@
 //! percentile, CVaR(95%), and the elements most frequent in the worst 5% of runs. See
 //! docs/methods/simulation.md.
 
-use keel_stress::fmt_num;
+use crate::output::{self, Cell, OutputArgs};
 use keel_stress::montecarlo::{monte_carlo, BaseRate, DurationDist, McOptions, RateKind, Stats};
 use keel_stress::simulate::{SimError, Simulator};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -17,6 +16,11 @@ pub enum Dist {
     Lognormal,
 }
 
+/// Samples disruptions, simulates each run and summarises the losses per platform.
+///
+/// Scenarios are drawn by their probability (and optional per-firm, site or lane failure rates); each run is
+/// simulated and the losses summarised: mean with standard error, median, 95th percentile, CVaR(95%), and the
+/// elements most frequent in the worst 5% of runs.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Model folder (or workbook).
@@ -55,24 +59,23 @@ pub struct Args {
     #[arg(long, default_value_t = 1.0)]
     pub duration_sigma: f64,
     /// Show the N most frequent elements of the worst runs (0 = all).
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = output::TOP)]
     pub top: usize,
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: crate::output::Format,
+    /// Only this platform's rows (a stage id, or the item id of demand stages); the run is the same.
+    #[arg(long)]
+    pub platform: Option<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
-fn cells(s: &Stats) -> Vec<String> {
-    vec![
-        format!("{} ± {}", fmt_num(s.mean), fmt_num(s.se)),
-        fmt_num(s.median),
-        fmt_num(s.p95),
-        fmt_num(s.cvar95),
-    ]
+fn cells(s: &Stats) -> [Cell; 5] {
+    [s.mean, s.se, s.median, s.p95, s.cvar95].map(Cell::Num)
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let model = crate::load_model(&args.model)?;
     let bad = |e: SimError| anyhow::Error::from(crate::BadInput(e.to_string()));
+    let keep = crate::cmd::platform_filter(&model, args.platform.as_deref())?;
     let sim = Simulator::new(&model, args.horizon).map_err(bad)?;
     let base_rates = [
         (RateKind::Firm, args.firm_rate),
@@ -103,27 +106,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             },
         },
     };
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let pb = indicatif::ProgressBar::new(args.runs as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} montecarlo {bar:40} {pos}/{len} runs, {elapsed} (eta {eta})",
-        ) {
-            pb.set_style(style);
-        }
-        pb
-    });
-    let progress = |n: usize| {
-        if let Some(pb) = &bar {
-            pb.set_position(n as u64);
-        }
-    };
-    let r = monte_carlo(&sim, &opts, &progress).map_err(bad)?;
-    if let Some(pb) = &bar {
-        pb.finish_and_clear();
-    }
-    let mut t = crate::output::Table::new(
+    let bar = output::Progress::new(args.runs, "montecarlo", "runs");
+    let r = monte_carlo(&sim, &opts, &|n| bar.set(n)).map_err(bad)?;
+    bar.finish();
+    let mut total = output::Table::new(
+        "total",
         format!(
-            "Monte Carlo: {} runs x {} steps, seed {}; {} runs with a loss{}",
+            "Monte Carlo: {} runs x {} steps, seed {}; {} runs with a loss{}\n{}",
             r.runs,
             r.horizon,
             r.seed,
@@ -132,37 +121,65 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 ""
             } else {
                 " (the undisrupted model already falls short: included)"
-            }
+            },
+            crate::cmd::simulate::LP_VS_SIM
         ),
         &[
-            "platform",
-            "loss mean ± se",
+            "runs",
+            "steps",
+            "seed",
+            "runs with loss",
+            "loss mean",
+            "loss se",
             "loss median",
             "loss p95",
             "loss CVaR95",
-            "steps short mean ± se",
-            "median",
-            "p95",
-            "CVaR95",
+        ],
+    );
+    let mut row = vec![
+        Cell::from(r.runs),
+        Cell::from(r.horizon),
+        Cell::Int(i64::try_from(r.seed).unwrap_or(i64::MAX)),
+        Cell::from(r.runs_with_loss),
+    ];
+    row.extend(cells(&r.total_loss));
+    total.row(row);
+    let mut t = output::Table::new(
+        "platforms",
+        "Loss per platform over the runs (mean with its standard error)",
+        &[
+            "platform",
+            "loss mean",
+            "loss se",
+            "loss median",
+            "loss p95",
+            "loss CVaR95",
+            "steps short mean",
+            "steps short se",
+            "steps short median",
+            "steps short p95",
+            "steps short CVaR95",
             "runs short",
         ],
     );
-    for p in &r.platforms {
-        let mut row = vec![p.stage.clone()];
+    for p in r.platforms.iter().filter(|p| keep(&p.stage)) {
+        let mut row = vec![Cell::from(&p.stage)];
         row.extend(cells(&p.loss));
         row.extend(cells(&p.steps_short));
-        row.push(p.runs_short.to_string());
+        row.push(Cell::from(p.runs_short));
         t.row(row);
     }
-    let mut total = vec!["(all platforms)".to_string()];
-    total.extend(cells(&r.total_loss));
-    total.extend(["", "", "", ""].map(String::from));
-    total.push(r.runs_with_loss.to_string());
-    t.row(total);
-    let mut d = crate::output::Table::new(
+    let shown = output::shown(r.drivers.len(), args.top);
+    let mut d = output::Table::new(
+        "drivers",
         format!(
-            "Elements most frequent in the worst {} runs (worst 5% by total loss)",
-            r.worst_runs
+            "Elements most frequent in the worst {} runs (worst 5% by total loss){}",
+            r.worst_runs,
+            if shown < r.drivers.len() {
+                format!("; top {shown} of {}", r.drivers.len())
+            } else {
+                String::new()
+            }
         ),
         &[
             "element",
@@ -171,20 +188,15 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             "share of all runs",
         ],
     );
-    let shown = if args.top == 0 {
-        r.drivers.len()
-    } else {
-        args.top.min(r.drivers.len())
-    };
     for x in &r.drivers[..shown] {
         d.row(vec![
-            x.element.clone(),
-            x.in_worst.to_string(),
-            format!("{:.1}%", 100.0 * x.worst_share),
-            format!("{:.1}%", 100.0 * x.run_share),
+            Cell::from(&x.element),
+            Cell::from(x.in_worst),
+            Cell::Share(x.worst_share),
+            Cell::Share(x.run_share),
         ]);
     }
     let json = serde_json::to_value(&r)?;
-    crate::output::print_all(args.format, &[t, d], &json)?;
+    output::emit(&args.out, &[total, t, d], "platforms", &json)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,11 +1,13 @@
 //! `keel mrio`: origin of the value added in an economy-sector's final output (World Input-Output Table).
 
-use crate::output::{self, Format};
+use crate::output::{self, Cell, OutputArgs};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Economy-level look-through: where the value added in one sector's final output comes from, by country,
-/// computed as v ∘ (I - A)^-1 y on the WIOD 2013 release (2011 table) with a sparse iterative solve.
+/// Economy-level look-through of one sector's final output, by origin country (WIOD).
+///
+/// Where the value added in one sector's final output comes from, by country, computed as v ∘ (I - A)^-1 y on
+/// the WIOD 2013 release (2011 table) with a sparse iterative solve.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Economy code, e.g. CAN.
@@ -19,11 +21,11 @@ pub struct Args {
     /// above them].
     #[arg(long)]
     pub data: Option<PathBuf>,
-    /// How many origin countries to list (all in JSON).
-    #[arg(long, default_value_t = 15)]
+    /// How many origin countries to list, largest first (0 = all; all in JSON).
+    #[arg(long, default_value_t = output::TOP)]
     pub top: usize,
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -32,22 +34,27 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let r = keel_mrio::value_added_origin(&iot, &args.economy, &args.sector)
         .map_err(|e| crate::BadInput(e.to_string()))?;
     let mut t = output::Table::new(
+        "origins",
         format!(
-            "Value added in final output of {} {}: {:.0} (millions USD, 2011); domestic share {}",
+            "Value added in final output of {} {}: {} (millions USD, 2011); domestic share {}",
             r.economy,
             r.sector,
-            r.final_output,
-            output::fmt_pct(r.domestic_share)
+            keel_present::num(r.final_output),
+            keel_present::pct(r.domestic_share)
         ),
-        &["origin", "value_added", "share"],
+        &["origin", "value added", "share"],
     );
-    for o in r.by_country.iter().take(args.top) {
+    for o in r
+        .by_country
+        .iter()
+        .take(output::shown(r.by_country.len(), args.top))
+    {
         t.row(vec![
-            o.name.clone(),
-            format!("{:.1}", o.value),
-            output::fmt_pct(o.share),
+            Cell::from(&o.name),
+            Cell::Num(o.value),
+            Cell::Share(o.share),
         ]);
     }
-    output::print(args.format, &t, &serde_json::to_value(&r)?)?;
+    output::emit(&args.out, &[t], "origins", &serde_json::to_value(&r)?)?;
     Ok(ExitCode::SUCCESS)
 }

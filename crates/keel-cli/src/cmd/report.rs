@@ -2,18 +2,25 @@
 
 use anyhow::Context;
 use keel_report::{render, ReportError, ReportOptions};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Write a self-contained HTML report (opens offline in any browser): per platform, where its value comes
-/// from by country and tier, a world map of that exposure, export-controlled parts and how they get in,
-/// concentrated inputs, and single points of failure. The same model always gives the same file.
+/// Write a self-contained HTML report of every platform (opens offline in any browser).
+///
+/// Per platform: where its value comes from by country and tier, a world map of that exposure,
+/// export-controlled parts and how they get in, concentrated inputs, and single points of failure. The same model always gives the same file.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Model folder (model.toml + CSV files) or .xlsx workbook.
     pub model: PathBuf,
     /// Where to write the HTML file.
-    #[arg(short, long, default_value = "report.html")]
+    #[arg(
+        short = 'o',
+        long = "output",
+        visible_alias = "out",
+        default_value = "report.html"
+    )]
     pub out: PathBuf,
     /// Page title (default: "Defence industrial base report: <model name>").
     #[arg(long)]
@@ -34,15 +41,18 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     })?;
     std::fs::write(&args.out, html.as_bytes())
         .with_context(|| format!("cannot write {}", args.out.display()))?;
-    println!(
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "Wrote {} ({} KB, {} platforms).",
         args.out.display(),
         html.len().div_ceil(1024),
         m.demands.len()
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "Open it in a web browser (it needs no network), e.g. `xdg-open {}`.",
         args.out.display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,11 +1,16 @@
 //! `keel simulate`: plays one scenario forward in time, step by step, and reports what each platform delivered
 //! and lost. The rules (pull ordering, pro-rata allocation, delays) are in docs/methods/simulation.md.
 
-use keel_stress::fmt_num;
+use crate::output::{self, Cell, OutputArgs};
+use keel_present::num;
 use keel_stress::simulate::{SimError, Simulator};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Plays one scenario forward in time, step by step: what each platform delivered and lost.
+///
+/// Unlike `keel stress` (an LP over rates), the simulation follows lead times, stocks and goods in transit, so
+/// its first shortfall can come much later than the LP's time to survive.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Model folder (or workbook).
@@ -22,23 +27,46 @@ pub struct Args {
     /// With --series, print every Nth step only (steps with a shortfall are always printed).
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub every: usize,
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: crate::output::Format,
+    /// Only this platform's rows (a stage id, or the item id of demand stages); the run is the same.
+    #[arg(long)]
+    pub platform: Option<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 fn opt(x: Option<usize>) -> String {
     x.map_or_else(|| "-".to_string(), |v| v.to_string())
 }
 
+/// The LP and the simulation disagree by design; say so next to every simulated result.
+pub const LP_VS_SIM: &str = "Note: `keel stress` (LP) ignores goods in transit and stocks, so its time to survive \
+     can be 0 where the simulation, which delivers what is already on its way, first falls short much later.";
+
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let model = crate::load_model(&args.model)?;
+    if !model.scenarios.iter().any(|s| s.name == args.scenario) {
+        let names: Vec<&str> = model.scenarios.iter().map(|s| s.name.as_str()).collect();
+        return Err(crate::BadInput(format!(
+            "unknown scenario `{}`{}; the scenarios of this model are: {}",
+            args.scenario,
+            keel_see::suggest::did_you_mean(&args.scenario, names.iter().copied()),
+            keel_see::suggest::list(names.iter().copied(), 30)
+        ))
+        .into());
+    }
     let bad = |e: SimError| anyhow::Error::from(crate::BadInput(e.to_string()));
+    let keep = crate::cmd::platform_filter(&model, args.platform.as_deref())?;
     let sim = Simulator::new(&model, args.horizon).map_err(bad)?;
-    let r = sim.simulate_scenario(&args.scenario).map_err(bad)?;
-    let mut summary = crate::output::Table::new(
+    let bar = output::Progress::new(args.horizon, "simulate", "steps");
+    let r = sim
+        .simulate_scenario_with_progress(&args.scenario, &|t| bar.set(t))
+        .map_err(bad)?;
+    bar.finish();
+    let mut summary = output::Table::new(
+        "platforms",
         format!(
             "Simulation of `{}` over {} steps: start {}, first shortfall {}, time to survive {}, recovery {}, \
-             total loss {}{}",
+             total loss {}{}\n{LP_VS_SIM}",
             args.scenario,
             r.horizon,
             opt(r.disruption_start),
@@ -49,7 +77,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             } else {
                 opt(r.recovery)
             },
-            fmt_num(r.total_loss),
+            num(r.total_loss),
             if r.steady_baseline { "" } else { " (the undisrupted model already falls short: included)" }
         ),
         &[
@@ -63,21 +91,22 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             "loss",
         ],
     );
-    for p in &r.platforms {
+    for p in r.platforms.iter().filter(|p| keep(&p.stage)) {
         summary.row(vec![
-            p.stage.clone(),
-            fmt_num(p.demand),
-            fmt_num(p.delivered.iter().sum()),
-            fmt_num(p.total_shortfall),
-            p.steps_short.to_string(),
-            opt(p.first_shortfall),
-            opt(p.recovery),
-            fmt_num(p.loss),
+            Cell::from(&p.stage),
+            Cell::Num(p.demand),
+            Cell::Num(p.delivered.iter().sum()),
+            Cell::Num(p.total_shortfall),
+            Cell::from(p.steps_short),
+            Cell::from(p.first_shortfall),
+            Cell::from(p.recovery),
+            Cell::Num(p.loss),
         ]);
     }
     let mut tables = vec![summary];
     if args.series {
-        let mut t = crate::output::Table::new(
+        let mut t = output::Table::new(
+            "series",
             "Series per platform and step",
             &[
                 "step",
@@ -90,22 +119,22 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         );
         let every = args.every.max(1);
         for step in 0..r.horizon {
-            for p in &r.platforms {
+            for p in r.platforms.iter().filter(|p| keep(&p.stage)) {
                 if step % every == 0 || p.shortfall[step] > 0.0 {
                     t.row(vec![
-                        step.to_string(),
-                        p.stage.clone(),
-                        fmt_num(p.demand),
-                        fmt_num(p.delivered[step]),
-                        fmt_num(p.shortfall[step]),
-                        fmt_num(p.cum_loss[step]),
+                        Cell::from(step),
+                        Cell::from(&p.stage),
+                        Cell::Num(p.demand),
+                        Cell::Num(p.delivered[step]),
+                        Cell::Num(p.shortfall[step]),
+                        Cell::Num(p.cum_loss[step]),
                     ]);
                 }
             }
         }
         tables.push(t);
     }
-    let json = serde_json::json!({ "scenario": args.scenario, "result": r });
-    crate::output::print_all(args.format, &tables, &json)?;
+    let json = serde_json::json!({ "scenario": args.scenario, "note": LP_VS_SIM, "result": r });
+    output::emit(&args.out, &tables, "platforms", &json)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,11 +1,17 @@
 //! `keel stress`: performance impact (PI), time to survive (TTS) and risk exposure index (REI) of every element
 //! of one kind, or of every named scenario, by the LP of Simchi-Levi et al. (2015). See docs/methods/stress-lp.md.
 
-use keel_stress::{element_cases, fmt_num, scenario_cases, sweep, Duration, StressLp};
-use std::io::IsTerminal;
+use crate::output::{self, Cell, OutputArgs};
+use keel_stress::{element_cases, scenario_cases, sweep, Duration, StressLp};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Performance impact and time to survive of each element or scenario, by LP.
+///
+/// Disrupts each element of one kind in turn, or each named scenario, and ranks them by risk exposure index
+/// (REI), with the performance impact (PI, value lost over the disruption) and time to survive (TTS) of the LP
+/// of Simchi-Levi et al. (2015). The LP ignores goods in transit: `keel simulate` plays the same scenario
+/// through time, lead times and stocks included.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Model folder (or workbook).
@@ -32,10 +38,10 @@ pub struct Args {
     #[arg(long)]
     pub per_platform: bool,
     /// Show only the N highest-ranked rows (0 = all).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = output::TOP)]
     pub top: usize,
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: crate::output::Format,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -57,72 +63,81 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         ),
     };
     let lp = StressLp::new(&model, args.horizon)?;
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let pb = indicatif::ProgressBar::new(cases.len() as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} stress {bar:40} {pos}/{len} scenarios, {elapsed} (eta {eta})",
-        ) {
-            pb.set_style(style);
+    let bar = output::Progress::new(cases.len(), "stress", "scenarios");
+    let rows = sweep(&lp, &cases, args.per_platform, &|n| bar.set(n))?;
+    bar.finish();
+    let shown = output::shown(rows.len(), args.top);
+    let id = |s: keel_model::StageIx| model.stages[s.index()].id.as_str();
+    let title = format!(
+        "Stress test ({what}, {}{} scenarios): PI = loss over t ({}), TTS in {} (horizon {}); the LP ignores \
+         goods in transit (`keel simulate` plays them through time)",
+        if shown < rows.len() {
+            format!("top {shown} of ")
+        } else {
+            String::new()
+        },
+        rows.len(),
+        model.meta.currency,
+        model.meta.time_unit,
+        keel_present::num(args.horizon)
+    );
+    let mut table = output::Table::new(
+        "scenarios",
+        title,
+        &[
+            "rank",
+            "scenario",
+            "REI",
+            "PI",
+            "TTS",
+            "TTS at least",
+            "t",
+            "platforms hit",
+        ],
+    );
+    let mut hits = output::Table::new(
+        "hits",
+        "Platforms hit by each scenario (with --per-platform: each one's own TTS)",
+        &[
+            "rank",
+            "scenario",
+            "platform",
+            "platform TTS",
+            "platform TTS at least",
+        ],
+    );
+    for (k, r) in rows[..shown].iter().enumerate() {
+        table.row(vec![
+            Cell::from(k + 1),
+            Cell::from(&r.name),
+            Cell::Num(r.rei),
+            Cell::Num(r.impact.pi),
+            Cell::Num(r.impact.tts.value),
+            Cell::Bool(r.impact.tts.at_least),
+            Cell::Num(r.t),
+            Cell::from(r.impact.platforms_hit.len()),
+        ]);
+        for &p in &r.impact.platforms_hit {
+            let tts = r
+                .impact
+                .platform_tts
+                .iter()
+                .find(|(q, _)| *q == p)
+                .map(|(_, t)| t);
+            hits.row(vec![
+                Cell::from(k + 1),
+                Cell::from(&r.name),
+                Cell::from(id(p)),
+                Cell::from(tts.map(|t| t.value)),
+                Cell::from(tts.map(|t| t.at_least)),
+            ]);
         }
-        pb
-    });
-    let progress = |n: usize| {
-        if let Some(pb) = &bar {
-            pb.set_position(n as u64);
-        }
-    };
-    let rows = sweep(&lp, &cases, args.per_platform, &progress)?;
-    if let Some(pb) = &bar {
-        pb.finish_and_clear();
     }
-    let shown = if args.top == 0 {
-        rows.len()
-    } else {
-        args.top.min(rows.len())
-    };
-    let id = |s: keel_model::StageIx| model.stages[s.index()].id.clone();
-    let mut headers: Vec<String> = ["rank", "scenario", "REI", "PI", "TTS", "t", "platforms hit"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    if args.per_platform {
-        headers.push("platform TTS".into());
-    }
-    let table_rows: Vec<Vec<String>> = rows[..shown]
-        .iter()
-        .enumerate()
-        .map(|(k, r)| {
-            let hit = &r.impact.platforms_hit;
-            let mut names: Vec<String> = hit.iter().take(3).map(|&s| id(s)).collect();
-            if hit.len() > 3 {
-                names.push(format!("+{} more", hit.len() - 3));
-            }
-            let mut row = vec![
-                (k + 1).to_string(),
-                r.name.clone(),
-                format!("{:.3}", r.rei),
-                fmt_num(r.impact.pi.round()),
-                r.impact.tts.to_string(),
-                fmt_num(r.t),
-                format!("{} {}", hit.len(), names.join(";")),
-            ];
-            if args.per_platform {
-                row.push(
-                    r.impact
-                        .platform_tts
-                        .iter()
-                        .map(|(p, t)| format!("{}={t}", id(*p)))
-                        .collect::<Vec<_>>()
-                        .join(";"),
-                );
-            }
-            row
-        })
-        .collect();
     let json = serde_json::json!({
         "what": what,
         "horizon": args.horizon,
         "baseline_tts": lp.baseline_tts(),
+        "scenarios_total": rows.len(),
         "rows": rows[..shown].iter().map(|r| serde_json::json!({
             "scenario": r.name,
             "rei": r.rei,
@@ -133,21 +148,6 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             "platform_tts": r.impact.platform_tts.iter().map(|(p, t)| serde_json::json!({"platform": id(*p), "tts": t})).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     });
-    let title = format!(
-        "Stress test ({what}, {} scenarios): PI = loss over t ({}), TTS in {} (horizon {})",
-        rows.len(),
-        model.meta.currency,
-        model.meta.time_unit,
-        fmt_num(args.horizon)
-    );
-    crate::output::print(
-        args.format,
-        &crate::output::Table {
-            title,
-            headers,
-            rows: table_rows,
-        },
-        &json,
-    )?;
+    output::emit(&args.out, &[table, hits], "scenarios", &json)?;
     Ok(ExitCode::SUCCESS)
 }

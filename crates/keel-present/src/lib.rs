@@ -1,0 +1,128 @@
+//! # keel-present
+//!
+//! The one naming-and-formatting layer of Keel's front ends (the `keel` command's tables and the HTML report):
+//! how an element is named, and how a number, a share or a count is written for a person. Analyses return ids
+//! and raw numbers; only this crate turns them into text, so a figure reads the same in every front end.
+//! Programs get the raw numbers (CSV, JSON, xlsx), never these strings.
+//!
+//! # Complexity
+//! Every function is linear in the length of what it writes.
+
+use keel_model::{Model, Target};
+
+/// A number with thousands separators: whole units from 100 up, two decimals from 1 to 100, three significant
+/// digits below 1 (a demand of 0.003 per day must not read 0), `-` for values that are not finite.
+pub fn num(v: f64) -> String {
+    if !v.is_finite() {
+        return "-".into();
+    }
+    if v != 0.0 && v.abs() < 1.0 {
+        // Three significant digits: 2 - floor(log10|v|) decimals, at least 2.
+        let decimals = (2 - v.abs().log10().floor() as i32).clamp(2, 9) as usize;
+        let s = format!("{v:.decimals$}");
+        return s.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    if v.abs() < 100.0 {
+        let s = format!("{v:.2}");
+        // Keep "0.50" but drop a useless ".00".
+        return s.strip_suffix(".00").map(str::to_string).unwrap_or(s);
+    }
+    let r = v.round();
+    let digits = format!("{:.0}", r.abs());
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if r < 0.0 {
+        out.push('-');
+    }
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A share (fraction) as a percentage with one decimal; shares that round to 0 but are positive say `<0.1%`.
+pub fn pct(share: f64) -> String {
+    if !share.is_finite() {
+        return "-".into();
+    }
+    if share > 0.0 && share < 0.0005 {
+        return "<0.1%".into();
+    }
+    format!("{:.1}%", share * 100.0)
+}
+
+/// A count with a noun, singular or plural ("1 firm", "3 firms").
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The id of an element as the model files spell it (stage, site, firm, lane id; country or regime code; bloc
+/// or chokepoint name; item id), without any kind prefix.
+pub fn target_id(m: &Model, t: Target) -> &str {
+    match t {
+        Target::Stage(s) => &m.stages[s.index()].id,
+        Target::Site(x) => &m.sites[x.index()].id,
+        Target::Firm(f) => &m.firms[f.index()].id,
+        Target::Country(c) => &m.countries[c.index()].code,
+        Target::Bloc(b) => &m.blocs[b.index()],
+        Target::Lane(l) => &m.lanes[l.index()].id,
+        Target::Chokepoint(c) => &m.chokepoints[c.index()],
+        Target::Regime(r) => &m.regimes[r.index()].code,
+        Target::Item(i) => &m.items[i.index()].id,
+    }
+}
+
+/// The country code an element sits in (a stage's site, a site, a firm's home), where it has one.
+pub fn target_country(m: &Model, t: Target) -> Option<&str> {
+    let c = match t {
+        Target::Stage(s) => m.stage_country(s),
+        Target::Site(x) => m.sites[x.index()].country,
+        Target::Firm(f) => m.firms[f.index()].country,
+        Target::Country(c) => c,
+        _ => return None,
+    };
+    Some(&m.countries[c.index()].code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_the_same_everywhere() {
+        assert_eq!(num(1234567.4), "1,234,567");
+        assert_eq!(num(-1234.0), "-1,234");
+        assert_eq!(num(100.0), "100");
+        assert_eq!(num(650.0), "650");
+        assert_eq!(num(12.5), "12.50");
+        assert_eq!(num(3.0), "3");
+        assert_eq!(num(0.5), "0.5");
+        assert_eq!(num(0.0), "0");
+        assert_eq!(num(0.003), "0.003");
+        assert_eq!(num(0.012345), "0.0123");
+        assert_eq!(num(0.724), "0.724");
+        assert_eq!(num(0.99999), "1", "rounding up to 1 leaves no bare point");
+        assert_eq!(num(f64::INFINITY), "-");
+        assert_eq!(pct(0.4567), "45.7%");
+        assert_eq!(pct(0.0001), "<0.1%");
+        assert_eq!(pct(0.0), "0.0%");
+        assert_eq!(count(1, "firm", "firms"), "1 firm");
+        assert_eq!(count(2, "firm", "firms"), "2 firms");
+    }
+
+    #[test]
+    fn ids_carry_no_kind_prefix() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/canada-dib");
+        let m = keel_io::load(&dir).unwrap().model;
+        let t = Target::Stage(keel_model::StageIx::new(0));
+        assert_eq!(target_id(&m, t), m.stages[0].id);
+        assert_eq!(
+            m.target_name(t),
+            format!("stage {}", target_id(&m, t)),
+            "the model's display name is the kind and this id"
+        );
+    }
+}
