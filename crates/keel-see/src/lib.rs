@@ -20,6 +20,7 @@ pub mod criticality;
 pub mod embodied;
 pub mod exposure;
 mod layout;
+pub mod reach;
 pub mod tiers;
 
 use keel_model::{Model, StageIx};

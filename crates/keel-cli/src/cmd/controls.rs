@@ -24,8 +24,11 @@ pub struct Args {
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let m = crate::load_model(&args.model)?;
-    let res = keel_see::controls::controls_of(&m, args.platform.as_deref(), args.regime.as_deref())
-        .map_err(|e| crate::BadInput(e.to_string()))?;
+    // The paths of the 20 nearest controlled items per platform and regime; the summary counts them all.
+    let opts = keel_see::controls::ControlOptions { top: Some(20) };
+    let res =
+        keel_see::controls::controls_of(&m, args.platform.as_deref(), args.regime.as_deref(), opts)
+            .map_err(|e| crate::BadInput(e.to_string()))?;
     let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
     let mut summary = output::Table::new(
         "Export-control see-through (controlled: the platform contains an item carrying the regime through planned suppliers)",
@@ -44,7 +47,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             c.platform.clone(),
             c.regime.clone(),
             yes(c.controlled),
-            c.via.len().to_string(),
+            c.controlled_items.to_string(),
             if c.item_controlled {
                 "no (platform item itself controlled)".into()
             } else {
