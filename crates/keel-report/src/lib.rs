@@ -10,8 +10,9 @@
 //! The library does no file IO; `keel report` writes the string [`render`] returns.
 //!
 //! # Complexity
-//! That of the analyses run (see [`keel_see`]) plus a page linear in their results and the embedded map
-//! (about 130 KB of outlines, written once).
+//! That of the analyses run (see [`keel_see`] and the private `gather` module) plus a page linear in the rows
+//! listed (at most [`ReportOptions::max_listed`] per table) and the embedded map (about 130 KB of outlines,
+//! written once).
 
 mod charts;
 mod gather;
@@ -39,13 +40,22 @@ pub struct ReportOptions {
     pub title: Option<String>,
     /// Rows shown per table before the rest is folded into a collapsed "N more" block.
     pub max_rows: usize,
+    /// Rows listed per table at most, folded ones included; the page counts the rest and names the command
+    /// that lists them. `None`: [`LISTED_PER_PAGE`] divided by the number of platforms, at least `max_rows`, so
+    /// a small model lists everything and a national-scale one still gives a page a person can open.
+    pub max_listed: Option<usize>,
 }
+
+/// Rows per table times platforms that the page lists by default (see [`ReportOptions::max_listed`]): about
+/// 14 MB of HTML at 262 platforms, and every row of the bundled example.
+pub const LISTED_PER_PAGE: usize = 6_000;
 
 impl Default for ReportOptions {
     fn default() -> Self {
         ReportOptions {
             title: None,
             max_rows: 25,
+            max_listed: None,
         }
     }
 }
@@ -55,6 +65,14 @@ pub fn render(model: &Model, opts: &ReportOptions) -> Result<String, ReportError
     if model.demands.is_empty() {
         return Err(ReportError::NoPlatforms);
     }
-    let data = gather::gather(model);
-    Ok(page::page(model, opts, &data))
+    let listed = opts
+        .max_listed
+        .unwrap_or(LISTED_PER_PAGE / model.demands.len())
+        .max(opts.max_rows);
+    let opts = ReportOptions {
+        max_listed: Some(listed),
+        ..opts.clone()
+    };
+    let data = gather::gather(model, listed);
+    Ok(page::page(model, &opts, &data))
 }

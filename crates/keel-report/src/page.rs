@@ -13,7 +13,7 @@ use crate::html::{count, esc, num, pct, slug};
 use crate::map;
 use crate::ReportOptions;
 use keel_model::{GroupIx, Model, StageIx, Target};
-use keel_see::concentration::{Band, BANDS};
+use keel_see::concentration::BANDS;
 use keel_see::controls::PlatformControl;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -52,6 +52,7 @@ struct Ctx<'m> {
     m: &'m Model,
     world: Vec<map::Shape>,
     stage_by_id: HashMap<&'m str, StageIx>,
+    item_by_id: HashMap<&'m str, &'m str>,
     colours: BTreeMap<String, String>,
     home_code: &'m str,
     home_name: &'m str,
@@ -74,6 +75,11 @@ impl<'m> Ctx<'m> {
                 .iter()
                 .enumerate()
                 .map(|(i, s)| (s.id.as_str(), StageIx::new(i)))
+                .collect(),
+            item_by_id: m
+                .items
+                .iter()
+                .map(|i| (i.id.as_str(), i.name.as_str()))
                 .collect(),
             colours: charts::country_colours(&home.code, &weight),
             home_code: &home.code,
@@ -123,11 +129,9 @@ impl<'m> Ctx<'m> {
     }
 
     fn item_label(&self, id: &str) -> String {
-        self.m
-            .items
-            .iter()
-            .find(|i| i.id == id)
-            .map_or_else(|| id.to_string(), |i| i.name.clone())
+        self.item_by_id
+            .get(id)
+            .map_or_else(|| id.to_string(), |n| n.to_string())
     }
 
     fn colour(&self, code: &str) -> &str {
@@ -227,7 +231,7 @@ fn overview(h: &mut String, ctx: &Ctx, data: &[PlatformData]) {
             .filter(|c| c.controlled)
             .map(|c| esc(&c.regime))
             .collect();
-        let flagged = p.groups.iter().filter(|g| g.flagged).count();
+        let flagged = p.group_counts.flagged;
         let spofs = if p.spofs.buildable {
             p.spofs.spofs.len().to_string()
         } else {
@@ -334,7 +338,7 @@ fn platform(h: &mut String, ctx: &Ctx, opts: &ReportOptions, p: &PlatformData) {
     value_charts(h, ctx, p);
     world_map(h, ctx, p);
     controls(h, ctx, opts, &p.controls);
-    concentration(h, ctx, opts, &p.groups);
+    concentration(h, ctx, opts, p);
     spofs(h, ctx, opts, p);
     h.push_str("</section>\n");
 }
@@ -422,8 +426,23 @@ fn world_map(h: &mut String, ctx: &Ctx, p: &PlatformData) {
     h.push_str("</div>\n");
 }
 
-/// Rows past `max` go into a collapsed `<details>` so long tables stay readable.
-fn fold_rows(h: &mut String, rows: &[String], max: usize, head: &str, what: &str) {
+/// The rows listed per table (set by [`crate::render`]).
+fn listed(opts: &ReportOptions) -> usize {
+    opts.max_listed.unwrap_or(usize::MAX)
+}
+
+/// Rows past `max` go into a collapsed `<details>` so long tables stay readable. `rows` are the rows listed
+/// (at most [`ReportOptions::max_listed`]) of `total`; what is left out is counted, with the command that lists
+/// it all (`how`).
+fn fold_rows(
+    h: &mut String,
+    rows: &[String],
+    total: usize,
+    max: usize,
+    head: &str,
+    what: &str,
+    how: &str,
+) {
     h.push_str(&format!("<div class=\"scroll\"><table>{head}<tbody>\n"));
     for r in rows.iter().take(max) {
         h.push_str(r);
@@ -438,6 +457,13 @@ fn fold_rows(h: &mut String, rows: &[String], max: usize, head: &str, what: &str
             h.push_str(r);
         }
         h.push_str("</tbody></table></div></details>\n");
+    }
+    if total > rows.len() {
+        h.push_str(&format!(
+            "<p class=\"muted\">{} more {what} not listed here: <code>{}</code> lists them all.</p>\n",
+            total - rows.len(),
+            esc(how)
+        ));
     }
 }
 
@@ -488,6 +514,14 @@ fn controls(h: &mut String, ctx: &Ctx, opts: &ReportOptions, cs: &[PlatformContr
         } else if !c.item_controlled {
             let frontier: BTreeSet<String> =
                 c.frontier.iter().map(|f| ctx.item_label(&f.item)).collect();
+            let mut frontier: Vec<String> = frontier.into_iter().collect();
+            // `frontier` holds the first `listed` (stage, input) pairs of `frontier_groups`.
+            if c.frontier_groups > c.frontier.len() {
+                frontier.push(format!(
+                    "and {} more inputs",
+                    c.frontier_groups - c.frontier.len()
+                ));
+            }
             let blocked: Vec<String> = c.blocked_inputs.iter().map(|i| ctx.item_label(i)).collect();
             h.push_str(&format!(
                 "<p class=\"warn\">No {}-free build with the suppliers in the model. Inputs of the platform \
@@ -495,7 +529,7 @@ fn controls(h: &mut String, ctx: &Ctx, opts: &ReportOptions, cs: &[PlatformContr
                 esc(&c.regime),
                 esc(&c.regime),
                 esc(&blocked.join("; ")),
-                esc(&frontier.into_iter().collect::<Vec<_>>().join("; "))
+                esc(&frontier.join("; "))
             ));
         }
         let head = "<thead><tr><th>Controlled item</th><th>Category</th><th>How it gets into the platform</th></tr></thead>";
@@ -519,7 +553,19 @@ fn controls(h: &mut String, ctx: &Ctx, opts: &ReportOptions, cs: &[PlatformContr
                 )
             })
             .collect();
-        fold_rows(h, &rows, opts.max_rows, head, "controlled items");
+        let how = format!(
+            "keel controls MODEL --platform {} --regime {}",
+            c.platform, c.regime
+        );
+        fold_rows(
+            h,
+            &rows,
+            c.controlled_items,
+            opts.max_rows,
+            head,
+            "controlled items",
+            &how,
+        );
         h.push_str("</div>\n");
     }
 }
@@ -547,15 +593,15 @@ fn suppliers(ctx: &Ctx, g: GroupIx) -> String {
     out
 }
 
-fn concentration(h: &mut String, ctx: &Ctx, opts: &ReportOptions, groups: &[UpstreamGroup]) {
+fn concentration(h: &mut String, ctx: &Ctx, opts: &ReportOptions, p: &PlatformData) {
     h.push_str("<h3>Supply concentration</h3>\n");
-    let n = groups.len();
-    let c = |f: fn(&UpstreamGroup) -> bool| groups.iter().filter(|g| f(g)).count();
-    let sole = c(|g| g.conc.measures.sole_source);
-    let one_country = c(|g| g.conc.measures.single_country);
-    let one_lane = c(|g| g.conc.measures.single_lane);
-    let outside = c(|g| g.conc.measures.outside_home_blocs);
-    let high = c(|g| g.conc.measures.band_firm == Band::High);
+    let counts = &p.group_counts;
+    let n = counts.total;
+    let sole = counts.sole_source;
+    let one_country = counts.single_country;
+    let one_lane = counts.single_lane;
+    let outside = counts.outside_home_blocs;
+    let high = counts.high;
     h.push_str(&format!(
         "<p>Of the {} this platform's supply chain buys, <b>{sole}</b> come from a single firm, \
          <b>{one_country}</b> from a single country, <b>{one_lane}</b> over a single transport lane or chokepoint, \
@@ -566,14 +612,14 @@ fn concentration(h: &mut String, ctx: &Ctx, opts: &ReportOptions, groups: &[Upst
         esc(ctx.home_name),
         esc(ctx.home_name)
     ));
-    let notable: Vec<&UpstreamGroup> = groups.iter().filter(|g| g.flagged).collect();
-    if notable.is_empty() {
+    let listed: &[UpstreamGroup] = &p.groups;
+    if listed.is_empty() {
         h.push_str("<p class=\"good\">No input is flagged.</p>\n");
         return;
     }
     let head = "<thead><tr><th>Bought by</th><th>Input</th><th>Suppliers</th>\
                 <th class=\"num\">HHI by firm</th><th>Flags</th></tr></thead>";
-    let rows: Vec<String> = notable
+    let rows: Vec<String> = listed
         .iter()
         .map(|g| {
             let ms = &g.conc.measures;
@@ -606,7 +652,19 @@ fn concentration(h: &mut String, ctx: &Ctx, opts: &ReportOptions, groups: &[Upst
             )
         })
         .collect();
-    fold_rows(h, &rows, opts.max_rows, head, "flagged inputs");
+    let how = format!(
+        "keel concentration MODEL --platform {}",
+        ctx.m.stages[p.stage.index()].id
+    );
+    fold_rows(
+        h,
+        &rows,
+        counts.flagged,
+        opts.max_rows,
+        head,
+        "flagged inputs",
+        &how,
+    );
 }
 
 fn spofs(h: &mut String, ctx: &Ctx, opts: &ReportOptions, p: &PlatformData) {
@@ -648,16 +706,24 @@ fn spofs(h: &mut String, ctx: &Ctx, opts: &ReportOptions, p: &PlatformData) {
          model: {}.</p>\n<div class=\"spof\">\n",
         summary.join(", ")
     ));
+    let how = format!(
+        "keel criticality MODEL --platform {}",
+        ctx.m.stages[p.stage.index()].id
+    );
     for (k, _, many) in KINDS {
-        let rows: Vec<String> = of_kind(k).map(|&t| spof_row(ctx, t)).collect();
-        if rows.is_empty() {
+        let total = of_kind(k).count();
+        if total == 0 {
             continue;
         }
+        let rows: Vec<String> = of_kind(k)
+            .take(listed(opts))
+            .map(|&t| spof_row(ctx, t))
+            .collect();
         let mut title = many.to_string();
         title[..1].make_ascii_uppercase();
-        h.push_str(&format!("<h4>{title} ({})</h4>\n", rows.len()));
+        h.push_str(&format!("<h4>{title} ({total})</h4>\n"));
         let head = "<thead><tr><th>Kind</th><th>What</th><th>Details</th></tr></thead>";
-        fold_rows(h, &rows, opts.max_rows, head, many);
+        fold_rows(h, &rows, total, opts.max_rows, head, many, &how);
     }
     h.push_str("</div>\n");
 }

@@ -20,13 +20,132 @@ fn model(rows: usize) -> keel_model::Model {
 }
 
 fn main() {
-    // `KEEL_BENCH=exposure` or `criticality` runs one half; default both.
+    // `KEEL_BENCH=exposure`, `criticality` or `commands` runs one part; default the first two.
     let which = std::env::var("KEEL_BENCH").unwrap_or_default();
     if which.is_empty() || which == "exposure" {
         exposure_bench();
     }
     if which.is_empty() || which == "criticality" {
         criticality_bench();
+    }
+    if which == "commands" {
+        commands_bench();
+    }
+}
+
+/// Median of `reps` timed runs of `f` (the result of each run is dropped outside the timed part).
+fn median_secs<T>(reps: usize, f: impl Fn() -> T) -> f64 {
+    let mut times: Vec<f64> = (0..reps)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            let r = std::hint::black_box(f());
+            let secs = t.elapsed().as_secs_f64();
+            drop(r);
+            secs
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[reps / 2]
+}
+
+/// Commands (issue 14): what each analysis command computes, as a library call with the options the command
+/// passes, and, with `KEEL_BIN=path/to/keel`, the command itself as a user runs it (a process: load, analysis,
+/// output written to a file), both on the same files. The generated model of each size (seed 1) is written once
+/// to `KEEL_BENCH_DIR` (default: the system temp dir) under `rows-N/` and loaded from there with `keel_io::load`,
+/// as the command does. Medians of `KEEL_BENCH_REPS` runs (default 3). `bench/commands.sh` times the same
+/// commands against the baseline binary with peak memory.
+fn commands_bench() {
+    use keel_see::controls::{controls, ControlOptions};
+    use keel_see::criticality::{single_points_of_failure, ElementKind};
+    use keel_see::exposure::{exposure, ExposureOptions};
+    let base = std::env::var("KEEL_BENCH_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::env::temp_dir().join("keel-bench-commands"));
+    let reps = std::env::var("KEEL_BENCH_REPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let bin = std::env::var("KEEL_BIN").ok();
+    for rows in sizes() {
+        let dir = base.join(format!("rows-{rows}"));
+        if !dir.join("model.toml").exists() {
+            keel_io::write_dir(&model(rows), &dir).expect("write the model");
+        }
+        let load = || keel_io::load(&dir).expect("generated model loads").model;
+        let secs = median_secs(reps, load);
+        let m = load();
+        let ps: Vec<_> = m.demand_stages().collect();
+        println!(
+            "commands/{rows}: {} stages, {} input rows, {} platforms in {}; load {secs:.3} s",
+            m.stages.len(),
+            m.arc_count(),
+            ps.len(),
+            dir.display()
+        );
+        let lib = |name: &str, secs: f64| println!("commands/{rows}/{name}/library: {secs:.3} s");
+        let opts = |top_firms| ExposureOptions {
+            tiers: false,
+            top_firms: Some(top_firms),
+        };
+        lib(
+            "exposure-country",
+            median_secs(reps, || exposure(&m, &ps, opts(0))),
+        );
+        lib(
+            "exposure-firm",
+            median_secs(reps, || exposure(&m, &ps, opts(20))),
+        );
+        lib(
+            "criticality",
+            median_secs(reps, || single_points_of_failure(&m, &ElementKind::ALL)),
+        );
+        if let Some(itar) = m.regime_ix("ITAR") {
+            let top = ControlOptions { top: Some(20) };
+            lib(
+                "controls-itar",
+                median_secs(reps, || controls(&m, &ps, &[itar], top)),
+            );
+        }
+        lib(
+            "concentration",
+            median_secs(reps, || keel_see::concentration::concentration(&m)),
+        );
+        drop(m);
+        let Some(bin) = &bin else { continue };
+        let out = dir.join("out");
+        let commands: [(&str, &[&str]); 6] = [
+            (
+                "exposure-country",
+                &["exposure", "--by", "country", "--format", "json"],
+            ),
+            (
+                "exposure-firm",
+                &["exposure", "--by", "firm", "--format", "json"],
+            ),
+            ("criticality", &["criticality", "--format", "json"]),
+            (
+                "controls-itar",
+                &["controls", "--regime", "ITAR", "--format", "json"],
+            ),
+            ("concentration", &["concentration", "--format", "json"]),
+            ("report", &["report", "-o"]),
+        ];
+        for (name, args) in commands {
+            let run = || {
+                let mut c = std::process::Command::new(bin);
+                c.arg(args[0]).arg(&dir).args(&args[1..]);
+                if name == "report" {
+                    c.arg(&out).stdout(std::process::Stdio::null());
+                } else {
+                    c.stdout(std::fs::File::create(&out).expect("create the output file"));
+                }
+                let status = c.status().expect("run keel");
+                assert!(status.success(), "keel {name} failed: {status}");
+            };
+            let secs = median_secs(reps, run);
+            let bytes = std::fs::metadata(&out).map_or(0, |m| m.len());
+            println!("commands/{rows}/{name}/process: {secs:.3} s, {bytes} bytes of output");
+        }
     }
 }
 

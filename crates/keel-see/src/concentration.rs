@@ -30,9 +30,11 @@
 //!
 //! # Complexity
 //! O(arcs log d + stages log d) for groups of at most `d` suppliers: each group and each item is aggregated with a
-//! small sort; plus the chokepoint intersections, linear in the chokepoints listed on the lanes used.
+//! small sort; plus the chokepoint intersections, linear in the chokepoints listed on the lanes used. Groups run
+//! in parallel.
 
-use keel_model::{CountryIx, LaneIx, Model, StageIx};
+use keel_model::{LaneIx, Model, StageIx};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// Where the HHI bands come from, stated with every report.
@@ -115,8 +117,9 @@ pub struct Concentration {
     pub items: Vec<ItemConcentration>,
 }
 
-/// HHI of `(key, share)` pairs after summing shares per key; also returns the number of distinct keys.
-fn hhi(mut pairs: Vec<(u32, f64)>) -> (f64, usize) {
+/// HHI of `(key, share)` pairs after summing shares per key; also returns the number of distinct keys. Sorts
+/// `pairs` in place (a caller's scratch buffer).
+fn hhi(pairs: &mut [(u32, f64)]) -> (f64, usize) {
     pairs.sort_unstable_by_key(|p| p.0);
     let (mut h, mut distinct) = (0.0, 0);
     let mut i = 0;
@@ -133,71 +136,83 @@ fn hhi(mut pairs: Vec<(u32, f64)>) -> (f64, usize) {
     (h, distinct)
 }
 
-/// The lane (or chokepoint) every row rides, if any.
-fn common_lane(m: &Model, lanes: impl Iterator<Item = Option<LaneIx>>) -> Option<String> {
+/// The lane (or chokepoint) every row rides, if any. `chokes` holds each lane's chokepoints sorted; `common`
+/// is scratch.
+fn common_lane(
+    m: &Model,
+    chokes: &[Vec<u32>],
+    lanes: impl Iterator<Item = Option<LaneIx>>,
+    common: &mut Vec<u32>,
+) -> Option<String> {
     let mut first: Option<LaneIx> = None;
     let mut same = true;
-    let mut chokes: Option<Vec<u32>> = None;
-    let mut any = false;
     for l in lanes {
         let l = l?;
-        any = true;
         match first {
-            None => first = Some(l),
-            Some(f) if f != l => same = false,
-            _ => {}
+            None => {
+                first = Some(l);
+                common.clear();
+                common.extend_from_slice(&chokes[l.index()]);
+            }
+            Some(f) => {
+                if f != l {
+                    same = false;
+                }
+                let cs = &chokes[l.index()];
+                common.retain(|c| cs.binary_search(c).is_ok());
+            }
         }
-        let mut cs: Vec<u32> = m.lanes[l.index()].chokepoints.iter().map(|c| c.0).collect();
-        cs.sort_unstable();
-        chokes = Some(match chokes {
-            None => cs,
-            Some(prev) => prev
-                .into_iter()
-                .filter(|c| cs.binary_search(c).is_ok())
-                .collect(),
-        });
     }
-    if !any {
-        return None;
-    }
+    let first = first?;
     if same {
-        return first.map(|l| m.lanes[l.index()].id.clone());
+        return Some(m.lanes[first.index()].id.clone());
     }
     // Several chokepoints shared by all: name the first by name, for determinism.
-    chokes
-        .unwrap_or_default()
-        .into_iter()
-        .map(|c| m.chokepoints[c as usize].as_str())
+    common
+        .iter()
+        .map(|&c| m.chokepoints[c as usize].as_str())
         .min()
         .map(|c| format!("chokepoint {c}"))
+}
+
+/// Reusable buffers of [`Ctx::measures`].
+#[derive(Default)]
+struct Scratch {
+    firm: Vec<(u32, f64)>,
+    country: Vec<(u32, f64)>,
+    common: Vec<u32>,
 }
 
 struct Ctx<'a> {
     m: &'a Model,
     /// Countries inside the home country's circle: home itself and any country sharing a bloc with it.
     inside: Vec<bool>,
+    /// Each lane's chokepoints, sorted.
+    chokes: Vec<Vec<u32>>,
 }
 
 impl Ctx<'_> {
     fn measures(
         &self,
-        shares: &[(StageIx, f64)],
+        shares: impl Iterator<Item = (StageIx, f64)> + Clone,
         lanes: impl Iterator<Item = Option<LaneIx>>,
+        sc: &mut Scratch,
     ) -> Measures {
         let m = self.m;
-        let (hhi_firm, firms) = hhi(shares
-            .iter()
-            .map(|&(s, w)| (m.stage_firm(s).0, w))
-            .collect());
-        let countries: Vec<CountryIx> = shares.iter().map(|&(s, _)| m.stage_country(s)).collect();
-        let (hhi_country, ncountries) = hhi(shares
-            .iter()
-            .zip(&countries)
-            .map(|(&(_, w), c)| (c.0, w))
-            .collect());
-        let common = common_lane(m, lanes);
+        sc.firm.clear();
+        sc.firm
+            .extend(shares.clone().map(|(s, w)| (m.stage_firm(s).0, w)));
+        sc.country.clear();
+        sc.country
+            .extend(shares.map(|(s, w)| (m.stage_country(s).0, w)));
+        let suppliers = sc.firm.len();
+        let outside =
+            !sc.country.is_empty() && sc.country.iter().all(|&(c, _)| !self.inside[c as usize]);
+        let (hhi_firm, firms) = hhi(&mut sc.firm);
+        let (hhi_country, ncountries) = hhi(&mut sc.country);
+        let common = common_lane(m, &self.chokes, lanes, &mut sc.common);
         Measures {
-            suppliers: shares.len(),
+            suppliers,
             firms,
             countries: ncountries,
             hhi_firm,
@@ -208,8 +223,7 @@ impl Ctx<'_> {
             single_country: ncountries == 1,
             single_lane: common.is_some(),
             common_lane: common,
-            outside_home_blocs: !shares.is_empty()
-                && countries.iter().all(|c| !self.inside[c.index()]),
+            outside_home_blocs: outside,
         }
     }
 }
@@ -221,24 +235,35 @@ pub fn concentration(m: &Model) -> Concentration {
     let inside = (0..m.countries.len())
         .map(|c| c == home.index() || m.countries[c].blocs.iter().any(|b| home_blocs.contains(b)))
         .collect();
-    let ctx = Ctx { m, inside };
+    let chokes = m
+        .lanes
+        .iter()
+        .map(|l| {
+            let mut cs: Vec<u32> = l.chokepoints.iter().map(|c| c.0).collect();
+            cs.sort_unstable();
+            cs
+        })
+        .collect();
+    let ctx = Ctx { m, inside, chokes };
 
-    let mut groups = Vec::with_capacity(m.groups.len());
-    let mut shares = Vec::new();
-    for (gi, g) in m.groups.iter().enumerate() {
-        let gx = keel_model::GroupIx::new(gi);
-        shares.clear();
-        shares.extend(m.sources_of(gx).map(|k| {
-            let src = &m.sources[k.index()];
-            (src.supplier, src.share)
-        }));
-        let lanes = m.sources_of(gx).map(|k| m.sources[k.index()].lane);
-        groups.push(GroupConcentration {
-            stage: m.stages[g.stage.index()].id.clone(),
-            item: m.items[g.item.index()].id.clone(),
-            measures: ctx.measures(&shares, lanes),
-        });
-    }
+    // Groups are independent: in parallel, each thread with its own buffers (the order is kept).
+    let groups: Vec<GroupConcentration> = (0..m.groups.len())
+        .into_par_iter()
+        .map_init(Scratch::default, |sc, gi| {
+            let gx = keel_model::GroupIx::new(gi);
+            let g = &m.groups[gi];
+            let shares = m.sources_of(gx).map(|k| {
+                let src = &m.sources[k.index()];
+                (src.supplier, src.share)
+            });
+            let lanes = m.sources_of(gx).map(|k| m.sources[k.index()].lane);
+            GroupConcentration {
+                stage: m.stages[g.stage.index()].id.clone(),
+                item: m.items[g.item.index()].id.clone(),
+                measures: ctx.measures(shares, lanes, sc),
+            }
+        })
+        .collect();
 
     // Producers and delivering rows of each item, as flat CSR lists.
     let ni = m.items.len();
@@ -251,6 +276,7 @@ pub fn concentration(m: &Model) -> Concentration {
         rows_of[m.groups[src.group.index()].item.index()].push(src.lane);
     }
     let mut items = Vec::new();
+    let mut sc = Scratch::default();
     for (i, ps) in producers.iter().enumerate() {
         if ps.is_empty() {
             continue;
@@ -276,7 +302,7 @@ pub fn concentration(m: &Model) -> Concentration {
         items.push(ItemConcentration {
             item: m.items[i].id.clone(),
             unlimited,
-            measures: ctx.measures(&shares, rows.iter().copied()),
+            measures: ctx.measures(shares.iter().copied(), rows.iter().copied(), &mut sc),
         });
     }
     Concentration {

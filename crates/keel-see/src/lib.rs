@@ -22,6 +22,7 @@ pub mod exposure;
 pub mod flagged;
 mod layout;
 pub mod rank;
+pub mod reach;
 pub mod suggest;
 pub mod tiers;
 pub mod upstream;

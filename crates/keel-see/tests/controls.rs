@@ -1,7 +1,7 @@
 //! Export-control see-through: a hand-built case and the ITAR expectations of the bundled example.
 
 use keel_model::{Model, StageIx, TextModel};
-use keel_see::controls::{controls, controls_of, regime_free, FrontierGroup};
+use keel_see::controls::{controls, controls_of, regime_free, ControlOptions, FrontierGroup};
 
 /// ```text
 /// P1 needs b from B1 (share 1) or B2 (share 0: an alternative on paper)
@@ -44,7 +44,7 @@ fn hand_built_case() {
     let m = fixture();
     let itar = m.regime_ix("ITAR").unwrap();
     let ps: Vec<StageIx> = m.demand_stages().collect();
-    let r = controls(&m, &ps, &[itar]);
+    let r = controls(&m, &ps, &[itar], ControlOptions::default());
     let by = |id: &str| r.iter().find(|c| c.platform == id).unwrap();
 
     // P1: planned through B1, which needs ITAR item c; the unused B2 route is ITAR-free.
@@ -82,11 +82,11 @@ fn hand_built_case() {
     assert!(f("B2") && f("D1") && !f("B1") && !f("C1"));
 
     // EAR marks nothing here.
-    let ear = controls_of(&m, Some("P1"), Some("EAR")).unwrap();
+    let ear = controls_of(&m, Some("P1"), Some("EAR"), ControlOptions::default()).unwrap();
     assert_eq!(ear.len(), 1);
     assert!(!ear[0].controlled && ear[0].regime_free_possible);
-    assert!(controls_of(&m, None, Some("NOPE")).is_err());
-    assert!(controls_of(&m, Some("nope"), None).is_err());
+    assert!(controls_of(&m, None, Some("NOPE"), ControlOptions::default()).is_err());
+    assert!(controls_of(&m, Some("nope"), None, ControlOptions::default()).is_err());
 }
 
 fn example() -> Model {
@@ -101,7 +101,7 @@ fn example() -> Model {
 #[test]
 fn canada_itar_expectations() {
     let m = example();
-    let r = controls_of(&m, None, Some("ITAR")).unwrap();
+    let r = controls_of(&m, None, Some("ITAR"), ControlOptions::default()).unwrap();
     assert_eq!(r.len(), 11);
     let hit = m.see_through(m.regime_ix("ITAR").unwrap());
     for c in &r {
@@ -162,4 +162,109 @@ fn canada_itar_expectations() {
     for it in ["sub-ffh-radar", "sub-ffh-vls"] {
         assert!(ffh.contains(&it), "{ffh:?}");
     }
+}
+
+/// The frontier of one platform by the direct walk of the module doc: down from the platform through blocked
+/// groups, stopping at groups whose item carries the regime.
+fn walk_frontier(
+    m: &Model,
+    p: StageIx,
+    r: keel_model::RegimeIx,
+    free: &[bool],
+) -> Vec<FrontierGroup> {
+    let carries = |it: keel_model::ItemIx| {
+        m.items[it.index()]
+            .control
+            .as_ref()
+            .is_some_and(|c| c.regime == r)
+    };
+    if free[p.index()] || carries(m.stages[p.index()].item) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::from([p]);
+    let mut stack = vec![p];
+    while let Some(s) = stack.pop() {
+        for g in m.groups_of(s) {
+            if m.sources_of(g)
+                .any(|k| free[m.sources[k.index()].supplier.index()])
+            {
+                continue;
+            }
+            let it = m.groups[g.index()].item;
+            if carries(it) {
+                out.push(FrontierGroup {
+                    stage: m.stages[s.index()].id.clone(),
+                    item: m.items[it.index()].id.clone(),
+                });
+            } else {
+                for k in m.sources_of(g) {
+                    let sup = m.sources[k.index()].supplier;
+                    if seen.insert(sup) {
+                        stack.push(sup);
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// On a generated model of about 20,000 input rows: the count of controlled items (one reachability pass over
+/// all platforms) equals the number of items the full path search finds; the frontier (one walk for all
+/// platforms) equals a direct walk per platform; and a top-N search (which stops early) lists exactly the
+/// first N of the full lists, with the same paths, flags and counts.
+#[test]
+fn top_n_is_the_prefix_of_the_full_search() {
+    let m = keel_io::generate::generate(&keel_io::generate::GenOptions {
+        input_rows: Some(20_000),
+        seed: 3,
+        ..Default::default()
+    })
+    .build()
+    .unwrap()
+    .model;
+    let ps: Vec<StageIx> = m.demand_stages().collect();
+    let rs: Vec<_> = (0..m.regimes.len())
+        .map(keel_model::RegimeIx::new)
+        .collect();
+    let full = controls(&m, &ps, &rs, ControlOptions::default());
+    assert_eq!(full.len(), ps.len() * rs.len());
+    let free: Vec<Vec<bool>> = rs.iter().map(|&r| regime_free(&m, r)).collect();
+    let mut frontiers = 0;
+    for (i, f) in full.iter().enumerate() {
+        let ri = i % rs.len();
+        assert_eq!(f.stage, ps[i / rs.len()]);
+        assert_eq!(f.controlled_items, f.via.len(), "{}", f.platform);
+        let walked = walk_frontier(&m, f.stage, rs[ri], &free[ri]);
+        assert_eq!(f.frontier, walked, "{}", f.platform);
+        assert_eq!(f.frontier_groups, walked.len());
+        frontiers += walked.len();
+    }
+    assert!(frontiers > 0, "the model should have frontier groups");
+    let mut some_cut = false;
+    for top in [1, 3] {
+        let cut = controls(&m, &ps, &rs, ControlOptions { top: Some(top) });
+        for (f, c) in full.iter().zip(&cut) {
+            assert_eq!(c.controlled_items, f.controlled_items);
+            assert_eq!(c.frontier_groups, f.frontier_groups);
+            assert_eq!(c.via[..], f.via[..f.via.len().min(top)], "{}", f.platform);
+            assert_eq!(
+                c.frontier[..],
+                f.frontier[..f.frontier.len().min(top)],
+                "{}",
+                f.platform
+            );
+            assert_eq!(
+                (c.controlled, c.regime_free_possible, &c.blocked_inputs),
+                (f.controlled, f.regime_free_possible, &f.blocked_inputs)
+            );
+            some_cut |= f.via.len() > top;
+        }
+    }
+    assert!(
+        some_cut,
+        "the model should have platforms with several controlled items"
+    );
 }

@@ -25,8 +25,13 @@ pub struct Args {
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let m = crate::load_model(&args.model)?;
-    let res = keel_see::controls::controls_of(&m, args.platform.as_deref(), args.regime.as_deref())
-        .map_err(|e| crate::BadInput(e.to_string()))?;
+    // The paths of the nearest controlled items per platform and regime; the summary counts them all.
+    let opts = keel_see::controls::ControlOptions {
+        top: Some(output::TOP),
+    };
+    let res =
+        keel_see::controls::controls_of(&m, args.platform.as_deref(), args.regime.as_deref(), opts)
+            .map_err(|e| crate::BadInput(e.to_string()))?;
     let mut summary = output::Table::new(
         "platforms",
         "Export-control see-through (controlled: the platform contains an item carrying the regime through planned \
@@ -61,7 +66,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             Cell::from(&c.platform),
             Cell::from(&c.regime),
             Cell::Bool(c.controlled),
-            Cell::from(c.via.len()),
+            Cell::from(c.controlled_items),
             Cell::Bool(c.item_controlled),
             Cell::Bool(c.regime_free_possible),
             Cell::from(c.blocked_inputs.len()),

@@ -57,7 +57,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         &platforms,
         ExposureOptions {
             tiers: group_by == GroupBy::Tier,
-            top_firms: None,
+            // Firms only when asked for, and then the 20 largest per platform: every platform of a national
+            // model reaches tens of thousands of firms.
+            top_firms: Some(if group_by == GroupBy::Firm { 20 } else { 0 }),
         },
     );
 

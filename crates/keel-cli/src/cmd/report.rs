@@ -35,6 +35,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let opts = ReportOptions {
         title: args.title.clone(),
         max_rows: args.max_rows,
+        ..ReportOptions::default()
     };
     let html = render(&m, &opts).map_err(|e| match e {
         ReportError::NoPlatforms => crate::BadInput(e.to_string()),
