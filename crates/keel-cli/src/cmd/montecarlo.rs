@@ -3,9 +3,9 @@
 //! percentile, CVaR(95%), and the elements most frequent in the worst 5% of runs. See
 //! docs/methods/simulation.md.
 
-use keel_stress::fmt_num;
-use keel_stress::montecarlo::{monte_carlo, BaseRate, DurationDist, McOptions, RateKind, Stats};
-use keel_stress::simulate::{SimError, Simulator};
+use super::fmt_num;
+use keel_sim::montecarlo::{monte_carlo, BaseRate, DurationDist, McOptions, RateKind, Stats};
+use keel_sim::simulate::{SimError, Simulator};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -1,8 +1,8 @@
 //! `keel simulate`: plays one scenario forward in time, step by step, and reports what each platform delivered
 //! and lost. The rules (pull ordering, pro-rata allocation, delays) are in docs/methods/simulation.md.
 
-use keel_stress::fmt_num;
-use keel_stress::simulate::{SimError, Simulator};
+use super::fmt_num;
+use keel_sim::simulate::{SimError, Simulator};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

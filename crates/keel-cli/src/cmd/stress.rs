@@ -1,7 +1,8 @@
 //! `keel stress`: performance impact (PI), time to survive (TTS) and risk exposure index (REI) of every element
 //! of one kind, or of every named scenario, by the LP of Simchi-Levi et al. (2015). See docs/methods/stress-lp.md.
 
-use keel_stress::{element_cases, fmt_num, scenario_cases, sweep, Duration, StressLp};
+use super::{fmt_num, fmt_tts};
+use keel_lp::{element_cases, scenario_cases, sweep, Duration, StressLp};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -102,7 +103,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 r.name.clone(),
                 format!("{:.3}", r.rei),
                 fmt_num(r.impact.pi.round()),
-                r.impact.tts.to_string(),
+                fmt_tts(&r.impact.tts),
                 fmt_num(r.t),
                 format!("{} {}", hit.len(), names.join(";")),
             ];
@@ -111,7 +112,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                     r.impact
                         .platform_tts
                         .iter()
-                        .map(|(p, t)| format!("{}={t}", id(*p)))
+                        .map(|(p, t)| format!("{}={}", id(*p), fmt_tts(t)))
                         .collect::<Vec<_>>()
                         .join(";"),
                 );
