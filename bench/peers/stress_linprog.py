@@ -4,7 +4,7 @@
 How to run (from the repo root):
 
     pip install scipy numpy          # checked with scipy 1.17.1, numpy 2.4.6
-    cargo bench -p keel-stress --bench sweep -- 1700     # writes target/stress-bench/n1700/
+    cargo bench -p keel-lp --bench sweep -- 1700     # writes target/stress-bench/n1700/
     python3 bench/peers/stress_linprog.py target/stress-bench/n1700 [--limit N]
 
 What it does, as an analyst would: reads the Keel CSV folder (stages, inputs, demand; lanes are not disrupted

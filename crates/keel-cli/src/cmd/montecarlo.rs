@@ -4,8 +4,8 @@
 //! docs/methods/simulation.md.
 
 use crate::output::{self, Cell, OutputArgs};
-use keel_stress::montecarlo::{monte_carlo, BaseRate, DurationDist, McOptions, RateKind, Stats};
-use keel_stress::simulate::{SimError, Simulator};
+use keel_sim::montecarlo::{monte_carlo, BaseRate, DurationDist, McOptions, RateKind, Stats};
+use keel_sim::simulate::{SimError, Simulator};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

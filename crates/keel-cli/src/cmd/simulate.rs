@@ -3,7 +3,7 @@
 
 use crate::output::{self, Cell, OutputArgs};
 use keel_present::num;
-use keel_stress::simulate::{SimError, Simulator};
+use keel_sim::simulate::{SimError, Simulator};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -2,7 +2,7 @@
 //! of one kind, or of every named scenario, by the LP of Simchi-Levi et al. (2015). See docs/methods/stress-lp.md.
 
 use crate::output::{self, Cell, OutputArgs};
-use keel_stress::{element_cases, scenario_cases, sweep, Duration, StressLp};
+use keel_lp::{element_cases, scenario_cases, sweep, Duration, StressLp};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -1,6 +1,6 @@
 //! Times the single-stage stress sweep (PI and TTS of every stage) on generated networks.
 //!
-//! `cargo bench -p keel-stress --bench sweep [-- SIZES...]` (default sizes: 1700; `KEEL_BENCH_REPS` repetitions,
+//! `cargo bench -p keel-lp --bench sweep [-- SIZES...]` (default sizes: 1700; `KEEL_BENCH_REPS` repetitions,
 //! default 3; `KEEL_BENCH_SAMPLE=K` sweeps only every (n/K)-th stage) prints the median, and for each run the
 //! sweep's CPU time and how busy its threads were.
 //! `KEEL_BENCH_ONLY=FILE` keeps only the stage ids listed in FILE; `KEEL_BENCH_EACH=FILE` also times every
@@ -11,8 +11,8 @@
 //! `bench/peers/stress_linprog.py` can run the same sweep.
 
 use keel_io::generate::{generate, GenOptions};
+use keel_lp::{element_cases, sweep, Duration, StressLp, WarmLp};
 use keel_model::Model;
-use keel_stress::{element_cases, sweep, Duration, StressLp, WarmLp};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;

@@ -2,7 +2,7 @@
 //! warm solve starts from the same undisrupted basis in an instance that has solved nothing else first.
 
 use keel_io::generate::{generate, GenOptions};
-use keel_stress::{element_cases, sweep, Duration, StressLp};
+use keel_lp::{element_cases, sweep, Duration, StressLp};
 
 /// A generated 300-stage network (one coupled component whose plan fits: a region sweep).
 fn generated(seed: u64) -> keel_model::Model {
@@ -54,7 +54,7 @@ fn sweep_is_bitwise_identical_across_thread_counts_and_runs() {
 
 /// Region-restricted sweeps hand scenarios to threads one by one, in an order set by timing, which is sound only
 /// if a scenario's result does not depend on what the same scratch space solved before: solved again in reverse
-/// order on one [`keel_stress::WarmLp`], every scenario must give the sweep's bits.
+/// order on one [`keel_lp::WarmLp`], every scenario must give the sweep's bits.
 #[test]
 fn reverse_order_on_one_scratch_gives_the_sweeps_bits() {
     let model = generated(9);
@@ -62,10 +62,10 @@ fn reverse_order_on_one_scratch_gives_the_sweeps_bits() {
     assert_eq!(lp.local_components(), lp.components(), "a region sweep");
     let cases = element_cases(&model, "stage", Duration::Ttr { fallback: 30.0 }).unwrap();
     let rows = sweep(&lp, &cases, false, &|_| {}).unwrap();
-    let by_name: std::collections::HashMap<&str, &keel_stress::SweepRow> =
+    let by_name: std::collections::HashMap<&str, &keel_lp::SweepRow> =
         rows.iter().map(|r| (r.name.as_str(), r)).collect();
     let mut lossy = 0;
-    let mut warm = keel_stress::WarmLp::new(&lp);
+    let mut warm = keel_lp::WarmLp::new(&lp);
     for c in cases.iter().rev() {
         let alone = warm.impact(&c.disruption, c.t, false).unwrap();
         let swept = &by_name[c.name.as_str()].impact;

@@ -1,8 +1,8 @@
 //! Hand-checked simulations, and the cross-check of the simulated time to survive against the LP.
 
+use keel_lp::{Disruption, StressLp};
 use keel_model::{Model, TextModel};
-use keel_stress::lp::{Disruption, StressLp};
-use keel_stress::simulate::{Hit, RunEvent, Simulator};
+use keel_sim::simulate::{Hit, RunEvent, Simulator};
 
 const COMMON: [(&str, &str); 3] = [
     ("countries", "code,name,blocs\nCAN,Canada,NATO\n"),
@@ -130,7 +130,7 @@ fn partial_capacity_and_scratch_reuse() {
     // One scratch reused over runs gives the same answers (state is fully reset).
     let mut sc = sim.scratch();
     struct Sum(f64);
-    impl keel_stress::simulate::Sink for Sum {
+    impl keel_sim::simulate::Sink for Sum {
         fn short(&mut self, _: usize, _: usize, u: f64) {
             self.0 += u;
         }

@@ -9,8 +9,8 @@
 //! - S3 down:  75 * 2 = 150, short 55 on P1 -> PI 275,000.            TTS 45/50 = 0.9
 //!   REI = PI / 275,000 = 0, 0.4545, 1.
 
+use keel_lp::{element_cases, scenario_cases, sweep, Disruption, Duration, StressLp};
 use keel_model::{Model, TextModel};
-use keel_stress::{element_cases, scenario_cases, sweep, Disruption, Duration, StressLp};
 
 fn model() -> Model {
     TextModel::new("CAN", &[])

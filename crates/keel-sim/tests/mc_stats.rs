@@ -2,10 +2,10 @@
 //! distribution.
 
 use keel_model::{Model, TextModel};
-use keel_stress::montecarlo::{
+use keel_sim::montecarlo::{
     monte_carlo, sample_run, stats, BaseRate, DurationDist, McOptions, RateKind,
 };
-use keel_stress::simulate::Simulator;
+use keel_sim::simulate::Simulator;
 
 /// Chain M -> C -> P (see sim_hand.rs): stopping M for 5 steps from step `f` costs shortfalls 3, 10, 10, 10 at
 /// steps f+2..=f+5, loss 3300. `big` stops M (probability 0.3); `noise` slows M to 90% (capacity 18 >= 10 needed,

@@ -3,7 +3,7 @@
 //! in the original (not per-unit-time) form.
 
 use keel_io::generate::{generate, GenOptions};
-use keel_stress::{element_cases, sweep, Duration, StressLp};
+use keel_lp::{element_cases, sweep, Duration, StressLp};
 
 #[test]
 fn local_sweep_matches_cold_whole_lp_on_a_generated_network() {

@@ -1,14 +1,14 @@
 //! Times the Monte Carlo of disruption losses on a generated network.
 //!
-//! `cargo bench -p keel-stress --bench montecarlo [-- STAGES RUNS REPEATS]` (default 10000 stages, 10000 runs,
+//! `cargo bench -p keel-sim --bench montecarlo [-- STAGES RUNS REPEATS]` (default 10000 stages, 10000 runs,
 //! 3 repeats). The model is `keel_io::generate` with seed 1; each run samples the model's scenarios (by their
 //! probabilities) and firm failures at 1% per firm per horizon with exponential durations of mean 30, over 365
 //! steps. Prints setup time, the median of the repeats and the mean loss (as a checksum). Environment knobs:
 //! `MC_RATE=<p>` sets the per-firm failure probability (0 = scenarios only), `MC_NO_SCEN=1` drops the scenarios.
 
 use keel_io::generate::{generate, GenOptions};
-use keel_stress::montecarlo::{monte_carlo, BaseRate, DurationDist, McOptions, RateKind};
-use keel_stress::simulate::Simulator;
+use keel_sim::montecarlo::{monte_carlo, BaseRate, DurationDist, McOptions, RateKind};
+use keel_sim::simulate::Simulator;
 use std::time::Instant;
 
 fn main() {

@@ -27,9 +27,9 @@
 //! shipped. `single_sourced_forests_equal_lp` builds a class where equality holds by construction (argued
 //! there) and also pins `τ` to a hand formula.
 
+use keel_lp::{Disruption, StressLp, Tts};
 use keel_model::{Model, StageIx, TextModel};
-use keel_stress::lp::{Disruption, StressLp, Tts};
-use keel_stress::simulate::{Hit, RunEvent, SimResult, Simulator};
+use keel_sim::simulate::{Hit, RunEvent, SimResult, Simulator};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestRunner};
@@ -401,7 +401,7 @@ fn check_never_exceeds(raw: &RawDag, under: bool) -> Result<Outcome, TestCaseErr
     let o = stop_stage_from_0(&m, x);
     prop_assert!(
         o.sim_steps <= o.lp_steps,
-        "s{} stopped: simulated first shortfall {} after the LP's TTS {} (floor {})\n{}",
+        "s{} stopped: simulated first shortfall {} after the LP's TTS {:?} (floor {})\n{}",
         x.index(),
         o.sim_steps,
         o.tts,
@@ -650,7 +650,7 @@ proptest! {
         let m = spec.model();
         let o = stop_stage_from_0(&m, x);
         let want = (tau.floor() as usize).min(H);
-        let ctx = || format!("s{} stopped, hand τ {tau}, LP {}, sim {:?}\n{}",
+        let ctx = || format!("s{} stopped, hand τ {tau}, LP {:?}, sim {:?}\n{}",
             x.index(), o.tts, o.sim.first_shortfall, spec.dump());
         prop_assert!((o.tts.value - tau.min(H as f64)).abs() <= 1e-6 * tau.max(1.0), "{}", ctx());
         prop_assert_eq!(o.tts.at_least, tau >= H as f64, "{}", ctx());
@@ -720,7 +720,7 @@ fn hand_chain_with_qty_integer_tts() {
         "stage,demand,loss_per_unit\nP,4,1\n",
     );
     let o = stop(&m, "R");
-    assert!((o.tts.value - 2.0).abs() < 1e-9, "{}", o.tts);
+    assert!((o.tts.value - 2.0).abs() < 1e-9, "{:?}", o.tts);
     assert_eq!((o.sim.first_shortfall, o.lp_steps), (Some(2), 2));
     assert_eq!(o.sim.platforms[0].shortfall[..4], [0.0, 0.0, 4.0, 4.0]);
 }
@@ -740,7 +740,7 @@ fn hand_shared_component_pro_rata_below_lp() {
         "stage,demand,loss_per_unit\nP1,2,1\nP2,2,1\n",
     );
     let o = stop(&m, "M");
-    assert!((o.tts.value - 4.5).abs() < 1e-9, "{}", o.tts);
+    assert!((o.tts.value - 4.5).abs() < 1e-9, "{:?}", o.tts);
     assert_eq!((o.sim.first_shortfall, o.lp_steps), (Some(3), 4));
     assert_eq!(o.sim.platforms[0].first_shortfall, Some(3));
     assert_eq!(o.sim.platforms[1].first_shortfall, Some(6));
@@ -776,7 +776,7 @@ fn hand_standby_supplier_rerouting_equals_lp() {
         "stage,demand,loss_per_unit\nP,10,1\n",
     );
     let o = stop(&m, "A");
-    assert!((o.tts.value - 3.0).abs() < 1e-9, "{}", o.tts);
+    assert!((o.tts.value - 3.0).abs() < 1e-9, "{:?}", o.tts);
     assert_eq!((o.sim.first_shortfall, o.lp_steps), (Some(3), 3));
     assert_eq!(o.sim.platforms[0].shortfall[..5], [0.0, 0.0, 0.0, 4.0, 4.0]);
 }
@@ -796,7 +796,7 @@ fn hand_stopped_stage_stock_is_stranded_in_sim() {
         "stage,demand,loss_per_unit\nP,2,1\n",
     );
     let o = stop(&m, "R");
-    assert!((o.tts.value - 5.0).abs() < 1e-9, "{}", o.tts);
+    assert!((o.tts.value - 5.0).abs() < 1e-9, "{:?}", o.tts);
     assert_eq!((o.sim.first_shortfall, o.lp_steps), (Some(0), 5));
     assert_eq!(o.sim.platforms[0].shortfall[..2], [2.0, 2.0]);
 }

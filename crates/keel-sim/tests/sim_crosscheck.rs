@@ -2,8 +2,8 @@
 //! bundled example and on a generated network with sampled disruptions.
 
 use keel_model::Model;
-use keel_stress::montecarlo::{sample_run, BaseRate, DurationDist, McOptions, RateKind};
-use keel_stress::simulate::{RunEvent, SimResult, Simulator, Sink};
+use keel_sim::montecarlo::{sample_run, BaseRate, DurationDist, McOptions, RateKind};
+use keel_sim::simulate::{RunEvent, SimResult, Simulator, Sink};
 
 fn same(a: &SimResult, b: &SimResult, what: &str) {
     assert_eq!(a.first_shortfall, b.first_shortfall, "{what}");

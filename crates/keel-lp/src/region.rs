@@ -1,10 +1,10 @@
 //! The stress LP of one disruption, solved exactly on the part of the network it can change.
 //!
-//! **What it computes.** The same PI loss and TTS as [`crate::WarmLp`]'s whole-component LPs (the per-unit-time
+//! **What it computes.** The same PI loss and TTS as the warm whole-component LPs of `warm.rs` (the per-unit-time
 //! LP of docs/methods/stress-lp.md), for components whose undisrupted plan fits every capacity. Such a
 //! component's undisrupted LP has a known optimal primal-dual pair without any solve: a feasible plan `x0` that
 //! meets all demand and draws no stock (every stage makes at least its planned rate; see
-//! `StressLp::reserve_plan` for the spare output it keeps) with all row duals zero. A disruption changes bounds
+//! `Plan::reserve_plan` in `plan.rs` for the spare output it keeps) with all row duals zero. A disruption changes bounds
 //! near the disrupted elements only, and its optimum usually differs from `x0` only there.
 //!
 //! **Method (row and column generation with an exact stopping test).** Keep a *region* of stages. The restricted
@@ -23,7 +23,7 @@
 //!
 //! The region starts as the disrupted stages (and buyers on closed lanes). The loss LP is always feasible: a
 //! supplying row's shortfall is priced above any value its dual can take (exact penalty). It goes first
-//! ([`StressLp::local_pair`]): no loss over `t` means TTS >= t. The TTS LP then starts from the loss LP's region;
+//! ([`Region::local_pair`]): no loss over `t` means TTS >= t. The TTS LP then starts from the loss LP's region;
 //! when it is infeasible there, the same loop on the phase-one LP (minimise every shortfall) decides for the
 //! whole LP before TTS is solved on the grown region.
 //!
@@ -37,14 +37,14 @@
 //! Nothing is proportional to the size of the network outside the region, except a reset of O(region) scratch
 //! entries.
 
-use crate::basis::{add_cols, add_rows};
-use crate::certify::Repair;
-use crate::lp::{Disruption, StressError, StressLp, TTS_DUAL_TOL};
-use highs::{ColProblem, HighsModelStatus, Sense};
-use highs_sys::HighsInt;
+use crate::certify::{no_loss_certificate, Repair};
+use crate::disruption::{bound_of, Bounds, Disruption};
+use crate::error::StressError;
+use crate::plan::{Plan, NONE};
+use crate::solver::{
+    Col, Cols, LpModel, Problem, Row, Rows, Sense, Solver, SolverOption, Status, TTS_DUAL_TOL,
+};
 use keel_model::StageIx;
-
-const NONE: u32 = u32::MAX;
 /// Row duals below this fraction of the largest one count as zero.
 const DUAL_TOL: f64 = 1e-12;
 
@@ -125,74 +125,15 @@ impl LocalWork {
     }
 }
 
-/// Upper bounds a disruption sets: on `ū` of stages (capacity cuts, and single sources on closed lanes) and on
-/// `ȳ` of multi-sourced rows on closed lanes (by source index).
-/// Both sorted by stage or source, one entry each (the lowest bound wins).
-pub(crate) struct Bounds {
-    pub(crate) u: Vec<(StageIx, f64)>,
-    pub(crate) y: Vec<(usize, f64)>,
+/// The region-restricted solver of one model: its plan, the solver and the TTS horizon.
+#[derive(Debug)]
+pub(crate) struct Region<'a, 'm, S> {
+    pub(crate) plan: &'a Plan<'m>,
+    pub(crate) solver: &'a S,
+    pub(crate) horizon: f64,
 }
 
-fn lowest<T: Ord + Copy>(v: &mut Vec<(T, f64)>) {
-    v.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    v.dedup_by(|later, first| later.0 == first.0);
-}
-
-pub(crate) fn bound_of<T: Ord + Copy>(v: &[(T, f64)], k: T) -> f64 {
-    v.binary_search_by(|x| x.0.cmp(&k))
-        .map_or(f64::INFINITY, |i| v[i].1)
-}
-
-impl Bounds {
-    fn u_upper(&self, lp: &StressLp<'_>, s: StageIx) -> f64 {
-        let cap = lp.model().stages[s.index()]
-            .capacity
-            .unwrap_or(f64::INFINITY);
-        cap.min(bound_of(&self.u, s))
-    }
-}
-
-impl StressLp<'_> {
-    /// Whether component `c` can be solved by [`Self::local_solve`]: its planned rates fit every capacity.
-    pub(crate) fn plan_fits(&self, c: u32) -> bool {
-        self.plan_fits[c as usize]
-    }
-
-    /// What source `a` ships per time unit in the starting point x0.
-    fn x0_draw(&self, a: keel_model::SourceIx) -> f64 {
-        self.x0_y[a.index()]
-    }
-
-    /// The bounds `d` sets on component `c` (the warm whole-component LP uses them too).
-    pub(crate) fn disruption_bounds(&self, c: u32, d: &Disruption) -> Bounds {
-        let m = self.model();
-        let mut u = Vec::new();
-        let mut y = Vec::new();
-        for &(s, f) in &d.stages {
-            if self.comp[s.index()] == c {
-                u.push((s, self.rate_bound(s, f).max(0.0)));
-            }
-        }
-        for &(l, f) in &d.lanes {
-            for a in self.sources_on_lane(l) {
-                let src = &m.sources[a.index()];
-                let g = &m.groups[src.group.index()];
-                if self.comp[g.stage.index()] != c {
-                    continue;
-                }
-                let planned = self.planned_flow(a);
-                if m.sources_of(src.group).len() > 1 {
-                    y.push((a.index(), (f * planned).max(0.0)));
-                } else {
-                    u.push((g.stage, (f * planned / g.qty).max(0.0)));
-                }
-            }
-        }
-        lowest(&mut u);
-        lowest(&mut y);
-        Bounds { u, y }
-    }
-
+impl<S: Solver> Region<'_, '_, S> {
     /// TTS of `d` on component `c` and, if it is shorter than `t`, the loss over `t`. The loss LP goes first:
     /// no loss over `t` means TTS >= t (feasibility is monotone in `t`), which settles TTS at once when
     /// `t` reaches the horizon and otherwise leaves a TTS LP that is feasible on the loss LP's region, so
@@ -211,12 +152,12 @@ impl StressLp<'_> {
         }
         // No LP when rationing downstream already meets all demand: over the horizon (TTS is the horizon, and
         // no loss over t either), or over t (no loss; TTS needs its LP).
-        let h = self.horizon();
-        let bounds = self.disruption_bounds(c, d);
-        if self.no_loss_certificate(c, &mut work.repair, &bounds, 1.0 / t.max(h)) {
+        let h = self.horizon;
+        let bounds = Bounds::new(self.plan, c, d);
+        if no_loss_certificate(self.plan, c, &mut work.repair, &bounds, 1.0 / t.max(h)) {
             return Ok((h, None));
         }
-        if t < h && self.no_loss_certificate(c, &mut work.repair, &bounds, 1.0 / t) {
+        if t < h && no_loss_certificate(self.plan, c, &mut work.repair, &bounds, 1.0 / t) {
             // TTS may be below the horizon. Its LP starts from the disrupted stages: measured, a start from the
             // cut of the pass over the horizon was slower (10.8 s against 11.9 s on the sweep).
             return Ok((self.local_solve(c, work, d, None, false)?, None));
@@ -247,13 +188,13 @@ impl StressLp<'_> {
             let tts = self.local_solve(c, work, d, None, true)?;
             return Ok((tts, Some(loss)));
         }
-        if t >= self.horizon() {
-            return Ok((self.horizon(), None));
+        if t >= self.horizon {
+            return Ok((self.horizon, None));
         }
         Ok((self.local_solve(c, work, d, None, true)?, None))
     }
 
-    /// Loss over `t` (`Some(t)`) or TTS (`None`) of `d` on component `c`, as [`Self::warm_solve`] gives it.
+    /// Loss over `t` (`Some(t)`) or TTS (`None`) of `d` on component `c`, as the warm whole-component LP gives it.
     /// `reuse`: start from the region of the previous call (same component and disruption); otherwise from
     /// the disrupted stages.
     pub(crate) fn local_solve(
@@ -283,8 +224,8 @@ impl StressLp<'_> {
         if fixed_t.is_some_and(|t| t <= 0.0) {
             return Ok(0.0);
         }
-        let m = self.model();
-        let bounds = self.disruption_bounds(c, d);
+        let m = self.plan.model();
+        let bounds = Bounds::new(self.plan, c, d);
         // Seed: the disrupted stages and the buyers on closed lanes; duals pull in the rest. The TTS LP starts
         // from the region its scenario's loss LP ended with (`reuse`): both change the same part of the network.
         if !reuse {
@@ -301,7 +242,7 @@ impl StressLp<'_> {
                 .grow_and_solve(c, work, &bounds, Goal::Loss(t))
                 .map(|v| v.expect("the loss LP with elastic rows is feasible") * t),
             None => match self.grow_and_solve(c, work, &bounds, Goal::Survive)? {
-                Some(obj) => Ok((self.horizon() / obj).min(self.horizon())),
+                Some(obj) => Ok((self.horizon / obj).min(self.horizon)),
                 None => {
                     // Infeasible on the region: the phase-one LP decides for the whole component.
                     let short = self
@@ -310,7 +251,7 @@ impl StressLp<'_> {
                     let demand: f64 = m
                         .demands
                         .iter()
-                        .filter(|x| self.comp[x.stage.index()] == c)
+                        .filter(|x| self.plan.comp(x.stage) == c)
                         .map(|x| x.demand)
                         .sum();
                     if short > 1e-9 * demand.max(1e-12) {
@@ -319,7 +260,7 @@ impl StressLp<'_> {
                         // Phase one found the region feasible, so this LP is too; if round-off says otherwise,
                         // the error sends the scenario to the whole-component LP.
                         match self.grow_and_solve(c, work, &bounds, Goal::Survive)? {
-                            Some(obj) => Ok((self.horizon() / obj).min(self.horizon())),
+                            Some(obj) => Ok((self.horizon / obj).min(self.horizon)),
                             None => Err(StressError::Solver {
                                 what: "a region-restricted stress LP".into(),
                                 status: "infeasible after a feasible phase one".into(),
@@ -341,22 +282,21 @@ impl StressLp<'_> {
         bounds: &Bounds,
         goal: Goal,
     ) -> Result<Option<f64>, StressError> {
-        let err = |what: &str| StressError::Solver {
-            what: "a region-restricted stress LP".into(),
-            status: what.to_string(),
-        };
+        let err = |what: &str| StressError::solver("a region-restricted stress LP", what);
         work.clear_rows();
-        let mut model = highs::Model::new(ColProblem::new());
-        model.set_sense(Sense::Minimise);
-        model.set_option("presolve", "off");
+        let mut model = self
+            .solver
+            .build(&Problem::default(), Sense::Minimise)
+            .map_err(|e| err(&e.0))?;
+        model.set_option(SolverOption::Presolve(false));
         // Devex pricing in the dual simplex of the first solve, not HiGHS's default dual steepest edge: DSE
         // costs one more FTRAN per iteration to update its weights, and on these LPs the iteration counts are
         // the same either way (12% less CPU on a sample of the 17,000-stage sweep; Dantzig pricing did as well
         // as Devex). The primal simplex of the growth rounds keeps its default.
-        model.set_option("simplex_dual_edge_weight_strategy", 1);
+        model.set_option(SolverOption::DevexDualPricing);
         // See `TTS_DUAL_TOL` (no measured cost here: 60.7 s against 61.6 s on a sample of the 17,000-stage sweep).
         if goal == Goal::Survive {
-            model.set_option("dual_feasibility_tolerance", TTS_DUAL_TOL);
+            model.set_option(SolverOption::DualFeasibilityTolerance(TTS_DUAL_TOL));
         }
         let mut lp = Restricted {
             built: 0,
@@ -365,33 +305,33 @@ impl StressLp<'_> {
             lost: Vec::new(),
         };
         loop {
-            if !self.extend(c, work, bounds, goal, &mut lp, &mut model) {
+            if self
+                .extend(c, work, bounds, goal, &mut lp, &mut model)
+                .is_err()
+            {
                 return Err(err("HiGHS rejected added rows or columns"));
             }
-            let solved = model.try_solve().map_err(|e| err(&format!("{e:?}")))?;
-            match solved.status() {
-                HighsModelStatus::Optimal => {}
-                HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible
-                    if goal == Goal::Survive =>
-                {
+            match model.solve().map_err(|e| err(&e.0))? {
+                Status::Optimal => {}
+                Status::Infeasible | Status::UnboundedOrInfeasible if goal == Goal::Survive => {
                     return Ok(None);
                 }
-                s => return Err(err(&format!("{s:?}"))),
+                s => return Err(err(&s.to_string())),
             }
-            let obj = solved.objective_value();
+            let obj = model.objective();
             // At its lower bound (no loss, no shortfall, τ = 1/horizon) the restricted optimum, feasible for the
             // whole LP with x0 outside, is optimal whatever the duals say.
             let floor: f64 = if goal == Goal::Survive { 1.0 } else { 0.0 };
             let done = obj <= floor + 1e-12 * floor.max(1.0);
-            let sol = solved.get_solution();
-            let duals = sol.dual_rows();
+            let sol = model.solution();
+            let duals = &sol.row_duals;
             let big = work
                 .rows
                 .iter()
                 .fold(0.0_f64, |a, &(_, r)| a.max(duals[r as usize].abs()));
             let tol = DUAL_TOL * big;
             let before = work.region.len();
-            let values = sol.rows();
+            let values = &sol.rows;
             work.tight.clear();
             for k in 0..work.rows.len() {
                 if done {
@@ -413,14 +353,14 @@ impl StressLp<'_> {
                 // the component draws from it. A buyer that joins brings its own buyers too: shortfalls travel
                 // downstream, and two tiers per round save rounds (each re-solve costs about as much as its
                 // pivots on these small LPs).
-                let m = self.model();
+                let m = self.plan.model();
                 work.add(i);
                 for &a in m.buyers_of(i) {
                     let b = m.buyer(a);
-                    if self.comp[b.index()] == c && work.add(b) {
+                    if self.plan.comp(b) == c && work.add(b) {
                         for &a2 in m.buyers_of(b) {
                             let b2 = m.buyer(a2);
-                            if self.comp[b2.index()] == c {
+                            if self.plan.comp(b2) == c {
                                 work.add(b2);
                             }
                         }
@@ -437,13 +377,9 @@ impl StressLp<'_> {
                 work.clear_rows();
                 // The penalties bound the true duals, so a shortfall on a supplying row means they were not
                 // large enough (numerically): the caller then solves the whole LP.
-                let cols = sol.columns();
+                let cols = &sol.cols;
                 let scale = cols.iter().fold(1.0_f64, |a, &x| a.max(x.abs()));
-                if lp
-                    .penalised
-                    .iter()
-                    .any(|&k| cols[k as usize] > 1e-9 * scale)
-                {
+                if lp.penalised.iter().any(|&k| cols[k.0] > 1e-9 * scale) {
                     return Err(err("a penalised shortfall is positive"));
                 }
                 // At the floor up to round-off: report the floor itself (no loss; TTS at the horizon).
@@ -456,15 +392,14 @@ impl StressLp<'_> {
                 // still added 0.0034 a day to one loss of 151 a day on the 17,000-stage network (PI 20,832.63
                 // against 20,832.17 from the cold whole LP and from scipy).
                 if matches!(goal, Goal::Loss(_)) {
-                    let lost: f64 = lp.lost.iter().map(|&(k, f)| f * cols[k as usize]).sum();
+                    let lost: f64 = lp.lost.iter().map(|&(k, f)| f * cols[k.0]).sum();
                     return Ok(Some(lost));
                 }
                 return Ok(Some(obj));
             }
-            model = highs::Model::from(solved);
             // Growth keeps the current point primal feasible (new rows hold only new columns, at 0, and τ,
             // which only loosens them), so the primal simplex carries on from it.
-            model.set_option("simplex_strategy", 4);
+            model.set_option(SolverOption::PrimalSimplex);
         }
     }
 
@@ -476,31 +411,31 @@ impl StressLp<'_> {
         bounds: &Bounds,
         goal: Goal,
         lp: &mut Restricted,
-        model: &mut highs::Model,
-    ) -> bool {
-        let m = self.model();
+        model: &mut S::Model,
+    ) -> Result<(), crate::solver::SolverError> {
+        let m = self.plan.model();
         let tau_fixed = match goal {
             Goal::Loss(t) => Some(1.0 / t),
             _ => None,
         };
         let new = lp.built..work.region.len();
         // Rows: balance rows of new stages and of their suppliers (if not there yet), then their group rows.
-        let mut rows = Csr::default();
+        let mut rows = Rows::default();
         let first_row = model.num_rows();
-        let balance = |work: &mut LocalWork, rows: &mut Csr, i: StageIx| {
+        let balance = |work: &mut LocalWork, rows: &mut Rows, i: StageIx| {
             if work.row[i.index()] != NONE {
                 return;
             }
-            let r = first_row + rows.upper.len();
+            let r = first_row + rows.len();
             work.row[i.index()] = r as u32;
             work.rows.push((i, r as u32));
             // Activity of `sum ȳ - ū` at x0 (stock and lost demand are 0 there).
-            let activity = self.x0_net[i.index()];
+            let activity = self.plan.x0_net(i);
             let st = &m.stages[i.index()];
             let stock = tau_fixed.map_or(0.0, |tau| st.inventory * tau);
             let demand = m.demand_of(i).map_or(0.0, |x| x.demand);
             work.upper.push(-demand - activity + stock);
-            rows.push(-demand - activity + stock);
+            rows.push(f64::NEG_INFINITY, -demand - activity + stock);
             if let (Some(tau), true) = (lp.tau, st.inventory > 0.0) {
                 rows.entry(tau, -st.inventory);
             }
@@ -511,7 +446,7 @@ impl StressLp<'_> {
             for g in m.groups_of(s) {
                 for a in m.sources_of(g) {
                     let sup = m.sources[a.index()].supplier;
-                    if self.comp[sup.index()] == c {
+                    if self.plan.comp(sup) == c {
                         balance(work, &mut rows, sup);
                     }
                 }
@@ -523,24 +458,24 @@ impl StressLp<'_> {
             for g in m.groups_of(s) {
                 if m.sources_of(g).len() > 1 {
                     let qty = m.groups[g.index()].qty;
-                    let activity = qty * self.x0_u[s.index()]
-                        - m.sources_of(g).map(|a| self.x0_draw(a)).sum::<f64>();
-                    group_row.push((first_row + rows.upper.len()) as HighsInt);
-                    rows.push(-activity);
+                    let activity = qty * self.plan.x0_u(s)
+                        - m.sources_of(g)
+                            .map(|a| self.plan.x0_y(a.index()))
+                            .sum::<f64>();
+                    group_row.push(Row(first_row + rows.len()));
+                    rows.push(f64::NEG_INFINITY, -activity);
                 }
             }
         }
-        let new_balance = rows.upper.len() - group_row.len();
-        if !add_rows(model, &rows.upper, &rows.starts, &rows.index, &rows.value) {
-            return false;
-        }
+        let new_balance = rows.len() - group_row.len();
+        model.add_rows(&rows)?;
         // Columns: Δ⁺ and Δ⁻ of ū and of multi-sourced ȳ, lost demand (or shortfall), and τ once.
         let mut cols = Cols::default();
-        let bal = |work: &LocalWork, i: StageIx| work.row[i.index()] as HighsInt;
+        let bal = |work: &LocalWork, i: StageIx| Row(work.row[i.index()] as usize);
         let mut gr = 0;
         for k in new.clone() {
             let s = work.region[k];
-            let mut fac: Vec<(HighsInt, f64)> = vec![(bal(work, s), -1.0)];
+            let mut fac: Vec<(Row, f64)> = vec![(bal(work, s), -1.0)];
             let first_group = gr;
             for g in m.groups_of(s) {
                 let qty = m.groups[g.index()].qty;
@@ -550,12 +485,17 @@ impl StressLp<'_> {
                 } else {
                     let a = m.sources_of(g).next().expect("a group has a source");
                     let sup = m.sources[a.index()].supplier;
-                    if self.comp[sup.index()] == c {
+                    if self.plan.comp(sup) == c {
                         fac.push((bal(work, sup), qty));
                     }
                 }
             }
-            cols.split(self.x0_u[s.index()], bounds.u_upper(self, s), &fac);
+            split(
+                &mut cols,
+                self.plan.x0_u(s),
+                bounds.u_upper(self.plan, s),
+                &fac,
+            );
             let mut gk = first_group;
             for g in m.groups_of(s) {
                 if m.sources_of(g).len() < 2 {
@@ -564,10 +504,15 @@ impl StressLp<'_> {
                 for a in m.sources_of(g) {
                     let sup = m.sources[a.index()].supplier;
                     let mut fac = vec![(group_row[gk], -1.0)];
-                    if self.comp[sup.index()] == c {
+                    if self.plan.comp(sup) == c {
                         fac.push((bal(work, sup), 1.0));
                     }
-                    cols.split(self.x0_draw(a), bound_of(&bounds.y, a.index()), &fac);
+                    split(
+                        &mut cols,
+                        self.plan.x0_y(a.index()),
+                        bound_of(&bounds.y, a.index()),
+                        &fac,
+                    );
                 }
                 gk += 1;
             }
@@ -580,54 +525,43 @@ impl StressLp<'_> {
             let first_new = work.rows.len() - new_balance;
             for k in first_new..work.rows.len() {
                 let (i, r) = work.rows[k];
-                let r = r as HighsInt;
+                let r = Row(r as usize);
                 if !matches!(goal, Goal::Loss(_)) {
                     cols.push(1.0, 0.0, f64::INFINITY, &[(r, -1.0)]);
                     continue;
                 }
                 if let Some(dm) = m.demand_of(i) {
-                    lp.lost.push((
-                        (model.num_cols() + cols.cost.len()) as HighsInt,
-                        dm.loss_per_unit,
-                    ));
+                    lp.lost
+                        .push((Col(model.num_cols() + cols.len()), dm.loss_per_unit));
                     cols.push(dm.loss_per_unit, 0.0, dm.demand, &[(r, -1.0)]);
                 }
                 if !m.buyers_of(i).is_empty() {
-                    lp.penalised
-                        .push((model.num_cols() + cols.cost.len()) as HighsInt);
-                    cols.push(self.penalty[i.index()], 0.0, f64::INFINITY, &[(r, -1.0)]);
+                    lp.penalised.push(Col(model.num_cols() + cols.len()));
+                    cols.push(self.plan.penalty(i), 0.0, f64::INFINITY, &[(r, -1.0)]);
                 }
             }
         }
         if tau_fixed.is_none() && lp.tau.is_none() {
-            let fac: Vec<(HighsInt, f64)> = work
+            let fac: Vec<(Row, f64)> = work
                 .rows
                 .iter()
                 .filter_map(|&(i, r)| {
                     let inv = m.stages[i.index()].inventory;
-                    (inv > 0.0).then_some((r as HighsInt, -inv))
+                    (inv > 0.0).then_some((Row(r as usize), -inv))
                 })
                 .collect();
             // Objective horizon·τ (>= 1) rather than τ (~1/t): HiGHS's tolerances are absolute, and reduced
             // costs of the size of τ's would pass as optimal too early.
             let cost = if goal == Goal::Survive {
-                self.horizon()
+                self.horizon
             } else {
                 0.0
             };
-            lp.tau = Some(model.num_cols() as HighsInt + cols.cost.len() as HighsInt);
-            cols.push(cost, 1.0 / self.horizon(), f64::INFINITY, &fac);
+            lp.tau = Some(Col(model.num_cols() + cols.len()));
+            cols.push(cost, 1.0 / self.horizon, f64::INFINITY, &fac);
         }
         lp.built = work.region.len();
-        add_cols(
-            model,
-            &cols.cost,
-            &cols.lower,
-            &cols.upper,
-            &cols.starts,
-            &cols.index,
-            &cols.value,
-        )
+        model.add_cols(&cols)
     }
 }
 
@@ -636,66 +570,21 @@ struct Restricted {
     /// Region stages whose columns are in the model.
     built: usize,
     /// Column of `τ` (TTS and phase one).
-    tau: Option<HighsInt>,
+    tau: Option<Col>,
     /// Shortfall columns of supplying rows in the loss LP (zero at the optimum).
-    penalised: Vec<HighsInt>,
+    penalised: Vec<Col>,
     /// Lost-demand columns of the loss LP and their loss per unit.
-    lost: Vec<(HighsInt, f64)>,
+    lost: Vec<(Col, f64)>,
 }
 
-/// New rows, row-wise, with upper bounds (lower bounds are all -inf).
-#[derive(Default)]
-struct Csr {
-    upper: Vec<f64>,
-    starts: Vec<HighsInt>,
-    index: Vec<HighsInt>,
-    value: Vec<f64>,
-}
-
-impl Csr {
-    fn push(&mut self, upper: f64) {
-        self.upper.push(upper);
-        self.starts.push(self.index.len() as HighsInt);
+/// Δ⁺ and Δ⁻ of a variable planned at `x0` with bounds [0, upper]: both start at 0 (the plan), except that a
+/// bound cut below the plan forces Δ⁻ up.
+fn split(cols: &mut Cols, x0: f64, upper: f64, fac: &[(Row, f64)]) {
+    if upper > x0 {
+        cols.push(0.0, 0.0, upper - x0, fac);
     }
-
-    fn entry(&mut self, col: HighsInt, v: f64) {
-        self.index.push(col);
-        self.value.push(v);
-    }
-}
-
-/// New columns, column-wise.
-#[derive(Default)]
-struct Cols {
-    cost: Vec<f64>,
-    lower: Vec<f64>,
-    upper: Vec<f64>,
-    starts: Vec<HighsInt>,
-    index: Vec<HighsInt>,
-    value: Vec<f64>,
-}
-
-impl Cols {
-    fn push(&mut self, cost: f64, lower: f64, upper: f64, fac: &[(HighsInt, f64)]) {
-        self.cost.push(cost);
-        self.lower.push(lower);
-        self.upper.push(upper);
-        self.starts.push(self.index.len() as HighsInt);
-        for &(r, v) in fac {
-            self.index.push(r);
-            self.value.push(v);
-        }
-    }
-
-    /// Δ⁺ and Δ⁻ of a variable planned at `x0` with bounds [0, upper]: both start at 0 (the plan), except that
-    /// a bound cut below the plan forces Δ⁻ up.
-    fn split(&mut self, x0: f64, upper: f64, fac: &[(HighsInt, f64)]) {
-        if upper > x0 {
-            self.push(0.0, 0.0, upper - x0, fac);
-        }
-        if x0 > 0.0 {
-            let neg: Vec<(HighsInt, f64)> = fac.iter().map(|&(r, v)| (r, -v)).collect();
-            self.push(0.0, (x0 - upper).max(0.0), x0, &neg);
-        }
+    if x0 > 0.0 {
+        let neg: Vec<(Row, f64)> = fac.iter().map(|&(r, v)| (r, -v)).collect();
+        cols.push(0.0, (x0 - upper).max(0.0), x0, &neg);
     }
 }

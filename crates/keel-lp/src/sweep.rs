@@ -13,7 +13,10 @@
 //! whole-component LPs ([`WarmLp`]) run in a fixed number of chunks, each re-solving its models warm. Results
 //! keep the input order before ranking, so output is deterministic. Ranking is O(k log k).
 
-use crate::lp::{Disruption, Impact, StressError, StressLp, Tts, WarmLp};
+use crate::disruption::Disruption;
+use crate::engine::{Impact, StressLp, Tts, WarmLp};
+use crate::error::StressError;
+use crate::solver::Solver;
 use keel_model::{
     BlocIx, ChokeIx, CountryIx, FirmIx, ItemIx, LaneIx, Model, RegimeIx, SiteIx, StageIx, Target,
 };
@@ -162,14 +165,14 @@ const MIN_CHUNK: usize = 16;
 
 /// Solves every case in parallel and ranks them: REI (= PI) descending, then TTS ascending, then name.
 /// `progress` is called with the number of cases finished so far (from worker threads).
-pub fn sweep(
-    lp: &StressLp<'_>,
+pub fn sweep<S: Solver>(
+    lp: &StressLp<'_, S>,
     cases: &[Case],
     platform_tts: bool,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Vec<SweepRow>, StressError> {
     let done = AtomicUsize::new(0);
-    let solve = |warm: &mut WarmLp<'_, '_>, c: &Case| {
+    let solve = |warm: &mut WarmLp<'_, '_, S>, c: &Case| {
         let r = warm.impact(&c.disruption, c.t, platform_tts);
         progress(done.fetch_add(1, Ordering::Relaxed) + 1);
         r
@@ -271,10 +274,88 @@ pub fn rank(rows: &mut [SweepRow]) {
 mod tests {
     use super::*;
 
+    use crate::solver::{
+        Col, Cols, Highs, HighsBasis, HighsLp, LpModel, Problem, Rows, Sense, Solution,
+        SolverError, SolverOption, Status,
+    };
+    use std::sync::Arc;
+
+    /// A fault wrapper around HiGHS: every solve of a model grown by batches (the region solver's: built
+    /// empty) whose column count is a multiple of `every` fails, and is counted. Which solves fail depends only
+    /// on the LP, hence only on the scenario, never on the thread or on what it solved before.
+    #[derive(Debug)]
+    struct DeclineGrown {
+        every: usize,
+        declined: Arc<AtomicUsize>,
+    }
+
+    #[derive(Debug)]
+    struct Grown {
+        inner: HighsLp,
+        grown: bool,
+        every: usize,
+        declined: Arc<AtomicUsize>,
+    }
+
+    impl Solver for DeclineGrown {
+        type Model = Grown;
+
+        fn build(&self, problem: &Problem, sense: Sense) -> Result<Grown, SolverError> {
+            Ok(Grown {
+                inner: Highs.build(problem, sense)?,
+                grown: problem.num_cols() == 0,
+                every: self.every,
+                declined: Arc::clone(&self.declined),
+            })
+        }
+    }
+
+    impl LpModel for Grown {
+        type Basis = HighsBasis;
+
+        fn num_rows(&self) -> usize {
+            self.inner.num_rows()
+        }
+        fn num_cols(&self) -> usize {
+            self.inner.num_cols()
+        }
+        fn set_option(&mut self, option: SolverOption) {
+            self.inner.set_option(option)
+        }
+        fn set_col_bounds(&mut self, col: Col, lower: f64, upper: f64) {
+            self.inner.set_col_bounds(col, lower, upper)
+        }
+        fn add_rows(&mut self, rows: &Rows) -> Result<(), SolverError> {
+            self.inner.add_rows(rows)
+        }
+        fn add_cols(&mut self, cols: &Cols) -> Result<(), SolverError> {
+            self.inner.add_cols(cols)
+        }
+        fn solve(&mut self) -> Result<Status, SolverError> {
+            if self.grown && self.inner.num_cols() % self.every == 0 {
+                self.declined.fetch_add(1, Ordering::Relaxed);
+                return Err(SolverError("declined by the test".into()));
+            }
+            self.inner.solve()
+        }
+        fn objective(&self) -> f64 {
+            self.inner.objective()
+        }
+        fn solution(&self) -> Solution {
+            self.inner.solution()
+        }
+        fn basis(&mut self) -> Option<HighsBasis> {
+            self.inner.basis()
+        }
+        fn set_basis(&mut self, basis: &HighsBasis) -> bool {
+            self.inner.set_basis(basis)
+        }
+    }
+
     /// Region sweeps hand scenarios to threads in an order set by timing. A scenario the region solver declines
     /// goes to a whole-component model, which carries HiGHS state from solve to solve, so the sweep drops those
-    /// models after each scenario: with every third stage declined, the sweep must give the same bits whatever
-    /// the threads, and agree with the region solver to 1e-6.
+    /// models after each scenario: with region solves failing through the solver boundary, the sweep must give
+    /// the same bits whatever the threads, and agree with the region solver to 1e-6.
     #[test]
     fn whole_component_fallbacks_in_a_region_sweep_keep_every_bit() {
         let model = keel_io::generate::generate(&keel_io::generate::GenOptions {
@@ -285,32 +366,41 @@ mod tests {
         .build()
         .unwrap()
         .model;
-        let bits = |rows: Vec<SweepRow>| -> Vec<(String, u64, u64)> {
+        fn bits<S: Solver>(
+            lp: &StressLp<'_, S>,
+            cases: &[Case],
+            threads: usize,
+        ) -> Vec<(String, u64, u64)> {
+            assert_eq!(lp.local_components(), lp.components(), "a region sweep");
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let rows = pool.install(|| sweep(lp, cases, false, &|_| {})).unwrap();
             let mut v: Vec<_> = rows
                 .into_iter()
                 .map(|r| (r.name, r.impact.pi.to_bits(), r.impact.tts.value.to_bits()))
                 .collect();
             v.sort();
             v
+        }
+        let cases = element_cases(&model, "stage", Duration::Ttr { fallback: 30.0 }).unwrap();
+        let faulty = |threads: usize| {
+            let declined = Arc::new(AtomicUsize::new(0));
+            let solver = DeclineGrown {
+                every: 3,
+                declined: Arc::clone(&declined),
+            };
+            let lp = StressLp::with_solver(&model, 365.0, solver).unwrap();
+            let rows = bits(&lp, &cases, threads);
+            (rows, declined.load(Ordering::Relaxed))
         };
-        let run = |decline: Option<usize>, threads: usize| {
-            let mut lp = StressLp::new(&model, 365.0).unwrap();
-            lp.decline_every = decline;
-            assert_eq!(lp.local_components(), lp.components(), "a region sweep");
-            let cases = element_cases(&model, "stage", Duration::Ttr { fallback: 30.0 }).unwrap();
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
-            let rows = pool.install(|| sweep(&lp, &cases, false, &|_| {})).unwrap();
-            (bits(rows), lp.declined.into_inner())
-        };
-        let (one, declined) = run(Some(3), 1);
+        let (one, declined) = faulty(1);
         assert!(declined > 20, "only {declined} fallbacks");
         for threads in [2, 3] {
-            assert_eq!(run(Some(3), threads).0, one, "{threads} threads");
+            assert_eq!(faulty(threads).0, one, "{threads} threads");
         }
-        let (region, _) = run(None, 2);
+        let region = bits(&StressLp::new(&model, 365.0).unwrap(), &cases, 2);
         let mut lossy = 0;
         for (a, b) in one.iter().zip(&region) {
             assert_eq!(a.0, b.0);

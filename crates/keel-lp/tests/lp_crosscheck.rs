@@ -5,8 +5,8 @@
 //! Random small layered models (materials -> parts -> platforms, 1-3 suppliers per item, some unlimited
 //! capacities, some lanes) with random disruptions (full or half outages of stages, closed or half lanes).
 
+use keel_lp::{Disruption, StressLp};
 use keel_model::{LaneIx, Model, StageIx, TextModel};
-use keel_stress::{Disruption, StressLp};
 use proptest::prelude::*;
 use std::fmt::Write as _;
 
@@ -295,7 +295,7 @@ fn random_disruption(m: &Model, seed: u64) -> Disruption {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The whole-network LP, written independently of keel-stress.
+// The whole-network LP, written independently of keel-lp.
 
 /// Planned throughput: demand pushed down planned shares.
 fn planned(m: &Model) -> Vec<f64> {
@@ -482,11 +482,11 @@ fn close(a: f64, b: f64) -> bool {
 fn sweep_matches_dense(
     m: &Model,
     lp: &StressLp<'_>,
-    cases: &[keel_stress::Case],
+    cases: &[keel_lp::Case],
     horizon: f64,
     baseline: bool,
 ) -> Result<(), TestCaseError> {
-    let rows = keel_stress::sweep(lp, cases, false, &|_| {}).unwrap();
+    let rows = keel_lp::sweep(lp, cases, false, &|_| {}).unwrap();
     let none = vec![false; m.stages.len()];
     for c in cases {
         let got = rows.iter().find(|r| r.name == c.name).unwrap();
@@ -551,10 +551,10 @@ proptest! {
         let m = random_model(seed);
         let horizon = 50.0;
         let lp = StressLp::new(&m, horizon).unwrap();
-        let cases: Vec<keel_stress::Case> = dseeds
+        let cases: Vec<keel_lp::Case> = dseeds
             .iter()
             .enumerate()
-            .map(|(k, &ds)| keel_stress::Case {
+            .map(|(k, &ds)| keel_lp::Case {
                 name: format!("c{k:02}"),
                 disruption: random_disruption(&m, ds),
                 t: [1.0, 2.5, 7.0, 60.0][k % 4],
@@ -575,7 +575,7 @@ proptest! {
         let horizon = 50.0;
         let lp = StressLp::new(&m, horizon).unwrap();
         prop_assume!(lp.local_components() == lp.components());
-        let cases: Vec<keel_stress::Case> = dseeds
+        let cases: Vec<keel_lp::Case> = dseeds
             .iter()
             .enumerate()
             .map(|(k, &ds)| {
@@ -585,7 +585,7 @@ proptest! {
                     disruption.stages.truncate(1);
                     disruption.lanes.clear();
                 }
-                keel_stress::Case { name: format!("c{k:02}"), disruption, t: [1.0, 2.5, 7.0, 60.0][k % 4] }
+                keel_lp::Case { name: format!("c{k:02}"), disruption, t: [1.0, 2.5, 7.0, 60.0][k % 4] }
             })
             .collect();
         // The plan fits, so the undisrupted loss is 0: no baseline to subtract.

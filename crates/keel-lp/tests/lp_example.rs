@@ -1,6 +1,6 @@
 //! The stress sweep on the bundled example (examples/canada-dib): named scenarios and every country.
 
-use keel_stress::{element_cases, scenario_cases, sweep, Duration, StressLp};
+use keel_lp::{element_cases, scenario_cases, sweep, Duration, StressLp};
 use std::path::Path;
 
 #[test]
@@ -33,7 +33,7 @@ fn canada_dib_scenarios_and_countries() {
     let a = sweep(&lp, &cases, false, &|_| {}).unwrap();
     let b = sweep(&lp, &cases, false, &|_| {}).unwrap();
     assert_eq!(a.len(), m.countries.len());
-    let names = |v: &[keel_stress::SweepRow]| {
+    let names = |v: &[keel_lp::SweepRow]| {
         v.iter()
             .map(|r| (r.name.clone(), r.impact.pi.to_bits()))
             .collect::<Vec<_>>()

@@ -6,7 +6,7 @@
 //! the LP. A yes at `θ` also holds at every larger `θ` (more stock per time unit), so a yes at `1/horizon`
 //! proves both PI = 0 and TTS >= horizon.
 //!
-//! **Method.** Start from the undisrupted plan `x0` of [`crate::local`] (feasible, all demand met, with spare
+//! **Method.** Start from the undisrupted plan `x0` of `plan.rs` (feasible, all demand met, with spare
 //! output) and apply the disruption's bounds. Visit stages suppliers first (topological order); at each:
 //! 1. Inputs: a multi-sourced input group that receives less than it needs moves the difference to its other
 //!    sources, as far as their suppliers' spare output (slack) and lane bounds allow, freeing spare where
@@ -27,8 +27,8 @@
 //! # Complexity
 //! O((stages visited + their arcs) · log(stages visited)): only the part of the network the disruption reaches.
 
-use crate::local::{bound_of, Bounds};
-use crate::lp::StressLp;
+use crate::disruption::{bound_of, Bounds};
+use crate::plan::Plan;
 use keel_model::{SourceIx, StageIx};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -75,7 +75,7 @@ impl Repair {
         }
     }
 
-    /// Stages whose production the last [`StressLp::no_loss_certificate`] pass cut.
+    /// Stages whose production the last [`no_loss_certificate`] pass cut.
     pub(crate) fn cut(&self) -> &[StageIx] {
         &self.cut
     }
@@ -93,196 +93,195 @@ impl Repair {
     }
 }
 
-impl StressLp<'_> {
-    /// Whether a feasible point of component `c`'s loss LP at `θ` under `bounds` loses no demand (see the
-    /// module docs). `false` means only that rationing did not find one.
-    pub(crate) fn no_loss_certificate(
-        &self,
-        c: u32,
-        rp: &mut Repair,
-        bounds: &Bounds,
-        theta: f64,
-    ) -> bool {
-        let ok = self.ration(c, rp, bounds, theta);
-        rp.cut.clear();
-        for &s in &rp.touched_stages {
-            if rp.u[s.index()] < self.x0_u[s.index()] {
-                rp.cut.push(s);
-            }
+/// Whether a feasible point of component `c`'s loss LP at `θ` under `bounds` loses no demand (see the
+/// module docs). `false` means only that rationing did not find one.
+pub(crate) fn no_loss_certificate(
+    plan: &Plan<'_>,
+    c: u32,
+    rp: &mut Repair,
+    bounds: &Bounds,
+    theta: f64,
+) -> bool {
+    let ok = ration(plan, c, rp, bounds, theta);
+    rp.cut.clear();
+    for &s in &rp.touched_stages {
+        if rp.u[s.index()] < plan.x0_u(s) {
+            rp.cut.push(s);
         }
-        rp.reset();
-        ok
     }
+    rp.reset();
+    ok
+}
 
-    /// The pass's answer and its final point (production per stage, flow per source), for tests.
-    #[cfg(test)]
-    fn certificate_point(
-        &self,
-        c: u32,
-        rp: &mut Repair,
-        bounds: &Bounds,
-        theta: f64,
-    ) -> (bool, Vec<f64>, Vec<f64>) {
-        let ok = self.ration(c, rp, bounds, theta);
-        let pick = |v: &[f64], x0: &[f64]| -> Vec<f64> {
-            v.iter()
-                .zip(x0)
-                .map(|(&a, &b)| if a.is_nan() { b } else { a })
-                .collect()
-        };
-        let (u, y) = (pick(&rp.u, &self.x0_u), pick(&rp.y, &self.x0_y));
-        rp.cut.clear();
-        rp.reset();
-        (ok, u, y)
+/// The pass's answer and its final point (production per stage, flow per source), for tests.
+#[cfg(test)]
+fn certificate_point(
+    plan: &Plan<'_>,
+    c: u32,
+    rp: &mut Repair,
+    bounds: &Bounds,
+    theta: f64,
+) -> (bool, Vec<f64>, Vec<f64>) {
+    let ok = ration(plan, c, rp, bounds, theta);
+    let pick = |v: &[f64], x0: &dyn Fn(usize) -> f64| -> Vec<f64> {
+        v.iter()
+            .enumerate()
+            .map(|(k, &a)| if a.is_nan() { x0(k) } else { a })
+            .collect()
+    };
+    let u = pick(&rp.u, &|k| plan.x0_u(StageIx::new(k)));
+    let y = pick(&rp.y, &|a| plan.x0_y(a));
+    rp.cut.clear();
+    rp.reset();
+    (ok, u, y)
+}
+
+fn ration(plan: &Plan<'_>, c: u32, rp: &mut Repair, bounds: &Bounds, theta: f64) -> bool {
+    let m = plan.model();
+    let mut ok = true;
+    rp.budget = FREE_BUDGET;
+    let cx = Ctx { plan, c, theta };
+    for &(s, ub) in &bounds.u {
+        cx.touch(rp, s);
+        let k = s.index();
+        if rp.u[k] > ub {
+            rp.slack[k] -= rp.u[k] - ub;
+            rp.u[k] = ub;
+        }
+        cx.push(rp, s);
     }
-
-    fn ration(&self, c: u32, rp: &mut Repair, bounds: &Bounds, theta: f64) -> bool {
-        let m = self.model();
-        let mut ok = true;
-        rp.budget = FREE_BUDGET;
-        let cx = Ctx { lp: self, c, theta };
-        for &(s, ub) in &bounds.u {
-            cx.touch(rp, s);
-            let k = s.index();
-            if rp.u[k] > ub {
-                rp.slack[k] -= rp.u[k] - ub;
-                rp.u[k] = ub;
-            }
-            cx.push(rp, s);
+    for &(a, ub) in &bounds.y {
+        if cx.flow(rp, a) > ub {
+            let sup = m.sources[a].supplier;
+            cx.touch(rp, sup);
+            rp.slack[sup.index()] += rp.y[a] - ub;
+            rp.y[a] = ub;
+            cx.push(rp, m.groups[m.sources[a].group.index()].stage);
         }
-        for &(a, ub) in &bounds.y {
-            if cx.flow(rp, a) > ub {
-                let sup = m.sources[a].supplier;
-                cx.touch(rp, sup);
-                rp.slack[sup.index()] += rp.y[a] - ub;
-                rp.y[a] = ub;
-                cx.push(rp, m.groups[m.sources[a].group.index()].stage);
-            }
-        }
-        while let Some(Reverse((_, k))) = rp.heap.pop() {
-            let k = k as usize;
-            let s = StageIx::new(k);
-            cx.touch(rp, s);
-            // Inputs: what each group receives caps production; multi-sourced groups first move a shortfall to
-            // their other sources' spare output, freeing it where needed from those sources' other buyers.
-            let mut cap = rp.u[k];
-            for g in m.groups_of(s) {
-                let qty = m.groups[g.index()].qty;
-                let need = qty * cap;
-                let mut have: f64 = m.sources_of(g).map(|a| cx.flow(rp, a.index())).sum();
-                if m.sources_of(g).len() > 1 && have < need * (1.0 - TOL) {
-                    for a in m.sources_of(g) {
-                        let short = need - have;
-                        if short <= 0.0 {
-                            break;
-                        }
-                        let sup = m.sources[a.index()].supplier;
-                        if self.comp[sup.index()] != c {
-                            continue;
-                        }
-                        cx.touch(rp, sup);
-                        let room = bound_of(&bounds.y, a.index()) - rp.y[a.index()];
-                        let want = short.min(room);
-                        if rp.slack[sup.index()] < want {
-                            cx.free_up(
-                                rp,
-                                sup,
-                                want - rp.slack[sup.index()].max(0.0),
-                                a.index(),
-                                FREE_DEPTH,
-                            );
-                        }
-                        let more = want.min(rp.slack[sup.index()]);
-                        if more > 0.0 {
-                            rp.y[a.index()] += more;
-                            rp.slack[sup.index()] -= more;
-                            have += more;
-                        }
+    }
+    while let Some(Reverse((_, k))) = rp.heap.pop() {
+        let k = k as usize;
+        let s = StageIx::new(k);
+        cx.touch(rp, s);
+        // Inputs: what each group receives caps production; multi-sourced groups first move a shortfall to
+        // their other sources' spare output, freeing it where needed from those sources' other buyers.
+        let mut cap = rp.u[k];
+        for g in m.groups_of(s) {
+            let qty = m.groups[g.index()].qty;
+            let need = qty * cap;
+            let mut have: f64 = m.sources_of(g).map(|a| cx.flow(rp, a.index())).sum();
+            if m.sources_of(g).len() > 1 && have < need * (1.0 - TOL) {
+                for a in m.sources_of(g) {
+                    let short = need - have;
+                    if short <= 0.0 {
+                        break;
+                    }
+                    let sup = m.sources[a.index()].supplier;
+                    if plan.comp(sup) != c {
+                        continue;
+                    }
+                    cx.touch(rp, sup);
+                    let room = bound_of(&bounds.y, a.index()) - rp.y[a.index()];
+                    let want = short.min(room);
+                    if rp.slack[sup.index()] < want {
+                        cx.free_up(
+                            rp,
+                            sup,
+                            want - rp.slack[sup.index()].max(0.0),
+                            a.index(),
+                            FREE_DEPTH,
+                        );
+                    }
+                    let more = want.min(rp.slack[sup.index()]);
+                    if more > 0.0 {
+                        rp.y[a.index()] += more;
+                        rp.slack[sup.index()] -= more;
+                        have += more;
                     }
                 }
-                if have < need {
-                    cap = cap.min(have / qty);
-                }
             }
-            // Freeing spare above may have cut this stage's own inputs (through a supplier's buyers, a few tiers
-            // down) while `cap` was still local: recheck every group against the flows as they are now.
-            for g in m.groups_of(s) {
-                let qty = m.groups[g.index()].qty;
-                let have: f64 = m.sources_of(g).map(|a| cx.flow(rp, a.index())).sum();
-                if have < qty * cap {
-                    cap = cap.min(have / qty);
-                }
+            if have < need {
+                cap = cap.min(have / qty);
             }
-            let cap = cap.max(0.0);
-            if cap < rp.u[k] {
-                rp.slack[k] -= rp.u[k] - cap;
-                rp.u[k] = cap;
-            }
-            // Output: a deficit takes what buyers can give up from their own spare, then rations the rest of
-            // their draws in proportion; it may never reach the stage's own demand.
-            // Round-off on the scale of the row's own flows (not of the stage's output, which may be mostly
-            // reserve far above them).
-            let tol = TOL * cx.owed_at_x0(s).max(1.0);
-            if -rp.slack[k] <= tol {
-                continue;
-            }
-            cx.free_up(rp, s, -rp.slack[k], usize::MAX, FREE_DEPTH);
-            let mut deficit = -rp.slack[k];
-            // Buyers that can take the cut elsewhere go first: a multi-sourced group whose other sources have
-            // spare output and lane room moves the cut to them when its stage is visited, whereas a cut in
-            // proportion also falls on single-sourced buyers, whose production then drops and carries the
-            // deficit on towards the platforms (measured: 511 certificates over the horizon instead of 468 on
-            // a sample of the 17,000-stage sweep, and about 2% less CPU).
-            for &a in m.buyers_of(s) {
-                if deficit <= tol {
-                    break;
-                }
-                let b = m.buyer(a);
-                if self.comp[b.index()] != c || m.sources_of(m.sources[a.index()].group).len() < 2 {
-                    continue;
-                }
-                let take = cx
-                    .room_elsewhere(rp, bounds, a)
-                    .min(cx.flow(rp, a.index()))
-                    .min(deficit);
-                if take > 0.0 {
-                    rp.y[a.index()] -= take;
-                    rp.slack[k] += take;
-                    deficit -= take;
-                    cx.push(rp, b);
-                }
-            }
-            if deficit <= tol {
-                continue;
-            }
-            let mut drawn = 0.0;
-            for &a in m.buyers_of(s) {
-                if self.comp[m.buyer(a).index()] == c {
-                    drawn += cx.flow(rp, a.index());
-                }
-            }
-            // Demand would be lost: no certificate, but the pass goes on (as if that demand were written off)
-            // so that `cut` shows how far the disruption reaches.
-            if drawn < deficit {
-                ok = false;
-            }
-            let keep = (1.0 - deficit / drawn).max(0.0);
-            for &a in m.buyers_of(s) {
-                let b = m.buyer(a);
-                if self.comp[b.index()] == c && rp.y[a.index()] > 0.0 {
-                    rp.y[a.index()] *= keep;
-                    cx.push(rp, b);
-                }
-            }
-            rp.slack[k] = 0.0;
         }
-        ok
+        // Freeing spare above may have cut this stage's own inputs (through a supplier's buyers, a few tiers
+        // down) while `cap` was still local: recheck every group against the flows as they are now.
+        for g in m.groups_of(s) {
+            let qty = m.groups[g.index()].qty;
+            let have: f64 = m.sources_of(g).map(|a| cx.flow(rp, a.index())).sum();
+            if have < qty * cap {
+                cap = cap.min(have / qty);
+            }
+        }
+        let cap = cap.max(0.0);
+        if cap < rp.u[k] {
+            rp.slack[k] -= rp.u[k] - cap;
+            rp.u[k] = cap;
+        }
+        // Output: a deficit takes what buyers can give up from their own spare, then rations the rest of
+        // their draws in proportion; it may never reach the stage's own demand.
+        // Round-off on the scale of the row's own flows (not of the stage's output, which may be mostly
+        // reserve far above them).
+        let tol = TOL * cx.owed_at_x0(s).max(1.0);
+        if -rp.slack[k] <= tol {
+            continue;
+        }
+        cx.free_up(rp, s, -rp.slack[k], usize::MAX, FREE_DEPTH);
+        let mut deficit = -rp.slack[k];
+        // Buyers that can take the cut elsewhere go first: a multi-sourced group whose other sources have
+        // spare output and lane room moves the cut to them when its stage is visited, whereas a cut in
+        // proportion also falls on single-sourced buyers, whose production then drops and carries the
+        // deficit on towards the platforms (measured: 511 certificates over the horizon instead of 468 on
+        // a sample of the 17,000-stage sweep, and about 2% less CPU).
+        for &a in m.buyers_of(s) {
+            if deficit <= tol {
+                break;
+            }
+            let b = m.buyer(a);
+            if plan.comp(b) != c || m.sources_of(m.sources[a.index()].group).len() < 2 {
+                continue;
+            }
+            let take = cx
+                .room_elsewhere(rp, bounds, a)
+                .min(cx.flow(rp, a.index()))
+                .min(deficit);
+            if take > 0.0 {
+                rp.y[a.index()] -= take;
+                rp.slack[k] += take;
+                deficit -= take;
+                cx.push(rp, b);
+            }
+        }
+        if deficit <= tol {
+            continue;
+        }
+        let mut drawn = 0.0;
+        for &a in m.buyers_of(s) {
+            if plan.comp(m.buyer(a)) == c {
+                drawn += cx.flow(rp, a.index());
+            }
+        }
+        // Demand would be lost: no certificate, but the pass goes on (as if that demand were written off)
+        // so that `cut` shows how far the disruption reaches.
+        if drawn < deficit {
+            ok = false;
+        }
+        let keep = (1.0 - deficit / drawn).max(0.0);
+        for &a in m.buyers_of(s) {
+            let b = m.buyer(a);
+            if plan.comp(b) == c && rp.y[a.index()] > 0.0 {
+                rp.y[a.index()] *= keep;
+                cx.push(rp, b);
+            }
+        }
+        rp.slack[k] = 0.0;
     }
+    ok
 }
 
 /// The rationing pass of one disruption: component `c` at `θ`.
 struct Ctx<'a, 'm> {
-    lp: &'a StressLp<'m>,
+    plan: &'a Plan<'m>,
     c: u32,
     theta: f64,
 }
@@ -294,23 +293,23 @@ impl Ctx<'_, '_> {
         if !rp.slack[k].is_nan() {
             return;
         }
-        let (lp, m) = (self.lp, self.lp.model());
+        let (plan, m) = (self.plan, self.plan.model());
         rp.touched_stages.push(s);
-        rp.u[k] = lp.x0_u[k];
-        rp.slack[k] = lp.x0_u[k] + m.stages[k].inventory * self.theta - self.owed_at_x0(s);
+        rp.u[k] = plan.x0_u(s);
+        rp.slack[k] = plan.x0_u(s) + m.stages[k].inventory * self.theta - self.owed_at_x0(s);
     }
 
     /// What stage `s`'s balance row owes at `x0`: its demand and its buyers' draws in the component.
     fn owed_at_x0(&self, s: StageIx) -> f64 {
-        let m = self.lp.model();
-        m.demand_of(s).map_or(0.0, |d| d.demand) + self.lp.x0_drawn[s.index()]
+        let m = self.plan.model();
+        m.demand_of(s).map_or(0.0, |d| d.demand) + self.plan.x0_drawn(s)
     }
 
     /// Flow of source `a`, materialised at `x0` once.
     fn flow(&self, rp: &mut Repair, a: usize) -> f64 {
         if rp.y[a].is_nan() {
             rp.touched_sources.push(a);
-            rp.y[a] = self.lp.x0_y[a];
+            rp.y[a] = self.plan.x0_y(a);
         }
         rp.y[a]
     }
@@ -319,11 +318,11 @@ impl Ctx<'_, '_> {
     /// suppliers' slack, capped by lane bounds. An estimate for choosing whom to ration first (sources sharing
     /// a supplier count its slack twice); the buyer's visit moves only what is really there.
     fn room_elsewhere(&self, rp: &mut Repair, bounds: &Bounds, a: SourceIx) -> f64 {
-        let m = self.lp.model();
+        let m = self.plan.model();
         let mut room = 0.0;
         for other in m.sources_of(m.sources[a.index()].group) {
             let sup = m.sources[other.index()].supplier;
-            if other == a || self.lp.comp[sup.index()] != self.c {
+            if other == a || self.plan.comp(sup) != self.c {
                 continue;
             }
             self.touch(rp, sup);
@@ -340,14 +339,14 @@ impl Ctx<'_, '_> {
         if !rp.queued[s.index()] {
             rp.queued[s.index()] = true;
             rp.heap
-                .push(Reverse((self.lp.topo_rank(s), s.index() as u32)));
+                .push(Reverse((self.plan.topo_rank(s), s.index() as u32)));
         }
     }
 
     /// Raises the slack of stage `i` by up to `want` by cutting what its buyers (other than source `skip`)
     /// draw beyond their needs, then their production by at most their own slack: no buyer goes into deficit.
     fn free_up(&self, rp: &mut Repair, i: StageIx, want: f64, skip: usize, depth: u32) {
-        let m = self.lp.model();
+        let m = self.plan.model();
         let mut got = 0.0;
         for &a in m.buyers_of(i) {
             if got >= want || rp.budget == 0 {
@@ -355,7 +354,7 @@ impl Ctx<'_, '_> {
             }
             rp.budget -= 1;
             let b = m.buyer(a);
-            if a.index() == skip || self.lp.comp[b.index()] != self.c {
+            if a.index() == skip || self.plan.comp(b) != self.c {
                 continue;
             }
             self.touch(rp, b);
@@ -392,7 +391,8 @@ impl Ctx<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lp::Disruption;
+    use crate::disruption::Disruption;
+    use crate::engine::StressLp;
     use crate::sweep::{element_cases, Duration};
     use keel_model::{Model, TextModel};
 
@@ -427,13 +427,13 @@ mod tests {
     /// Every row of component 0's folded per-unit-time LP (docs/methods/stress-lp.md) at point `(u, y)` with no
     /// lost demand, within `1e-9` of the row's scale: bounds, group rows, balance rows. Single-sourced groups
     /// draw `qty·u` from their supplier (the LP has no flow variable for them).
-    fn assert_feasible(lp: &StressLp<'_>, d: &Disruption, theta: f64, u: &[f64], y: &[f64]) {
-        let m = lp.model();
-        let b = lp.disruption_bounds(0, d);
+    fn assert_feasible(plan: &Plan<'_>, d: &Disruption, theta: f64, u: &[f64], y: &[f64]) {
+        let m = plan.model();
+        let b = Bounds::new(plan, 0, d);
         let tol = |scale: f64| 1e-9 * scale.abs().max(1.0);
         for (j, st) in m.stages.iter().enumerate() {
             let s = StageIx::new(j);
-            if lp.comp[j] != 0 {
+            if plan.comp(s) != 0 {
                 continue;
             }
             let ub = st.capacity.unwrap_or(f64::INFINITY).min(bound_of(&b.u, s));
@@ -466,7 +466,7 @@ mod tests {
             let mut out = m.demand_of(s).map_or(0.0, |x| x.demand);
             for &a in m.buyers_of(s) {
                 let buyer = m.buyer(a);
-                if lp.comp[buyer.index()] != 0 {
+                if plan.comp(buyer) != 0 {
                     continue;
                 }
                 let g = m.sources[a.index()].group;
@@ -482,14 +482,15 @@ mod tests {
     }
 
     fn certify(lp: &StressLp<'_>, d: &Disruption, theta: f64) -> bool {
-        let m = lp.model();
+        let plan = lp.plan();
+        let m = plan.model();
         let mut rp = Repair::new(m.stages.len(), m.sources.len());
-        let bounds = lp.disruption_bounds(0, d);
-        let (yes, u, y) = lp.certificate_point(0, &mut rp, &bounds, theta);
+        let bounds = Bounds::new(plan, 0, d);
+        let (yes, u, y) = certificate_point(plan, 0, &mut rp, &bounds, theta);
         if yes {
-            assert_feasible(lp, d, theta, &u, &y);
+            assert_feasible(plan, d, theta, &u, &y);
         }
-        assert_eq!(yes, lp.no_loss_certificate(0, &mut rp, &bounds, theta));
+        assert_eq!(yes, no_loss_certificate(plan, 0, &mut rp, &bounds, theta));
         // The scratch is back to x0 whatever the answer.
         assert!(rp
             .u
@@ -510,13 +511,13 @@ mod tests {
         // S2 can make 100 >= 50: P moves its whole need to S2, which frees it from its own spare.
         let roomy = two_sources(100.0);
         let lp = StressLp::new(&roomy, 365.0).unwrap();
-        assert!(lp.plan_fits(0));
+        assert!(lp.plan().plan_fits(0));
         assert!(certify(&lp, &s1(&roomy), 1.0 / 365.0));
         assert_eq!(lp.impact(&s1(&roomy), 2.0, false).unwrap().pi, 0.0);
         // S2 can make 40 < 50: 10 per period is lost whatever the plan; no certificate, and the LP agrees.
         let tight = two_sources(40.0);
         let lp = StressLp::new(&tight, 365.0).unwrap();
-        assert!(lp.plan_fits(0));
+        assert!(lp.plan().plan_fits(0));
         assert!(!certify(&lp, &s1(&tight), 1.0 / 365.0));
         assert!((lp.impact(&s1(&tight), 2.0, false).unwrap().pi - 10.0 * 10.0 * 2.0).abs() < 1e-6);
     }
@@ -551,7 +552,7 @@ mod tests {
             .expect("valid model")
             .model;
         let lp = StressLp::new(&model, 365.0).unwrap();
-        assert!(lp.plan_fits(0));
+        assert!(lp.plan().plan_fits(0));
         let d = Disruption {
             stages: vec![(model.stage_ix("S").unwrap(), 50.0 / 60.0)],
             lanes: vec![],
@@ -582,7 +583,7 @@ mod tests {
             .table("demand", "stage,demand,loss_per_unit\nP,10,1\n")
             .build().expect("valid model").model;
         let lp = StressLp::new(&model, h).unwrap();
-        assert!(lp.plan_fits(0));
+        assert!(lp.plan().plan_fits(0));
         let d = Disruption {
             stages: vec![],
             lanes: vec![(keel_model::LaneIx::new(0), 0.0)],
@@ -608,7 +609,7 @@ mod tests {
             .model;
             let lp = StressLp::new(&model, 365.0).unwrap();
             assert_eq!(lp.components(), 1);
-            assert!(lp.plan_fits(0));
+            assert!(lp.plan().plan_fits(0));
             let cases = ["stage", "lane", "chokepoint", "site"]
                 .iter()
                 .flat_map(|k| element_cases(&model, k, Duration::Ttr { fallback: 30.0 }).unwrap());
