@@ -30,7 +30,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                     }))?
                 );
             } else {
-                crate::print_diagnostics(&inv.diagnostics, args.quiet);
+                crate::print_invalid(&args.model, &inv, args.quiet);
             }
             eprintln!(
                 "{}: {} error(s); the model was not loaded",
