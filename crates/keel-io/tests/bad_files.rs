@@ -363,3 +363,26 @@ fn a_formula_without_a_cached_value_names_the_cell() {
         Some("open the workbook in a spreadsheet and save it (that stores the values), or type the value")
     );
 }
+
+#[test]
+fn an_unclosed_quote_in_the_header_is_not_echoed() {
+    // Found by the fuzzing harness: the header cell swallowed the whole file and was printed as a column name.
+    let text = example_text("demand.csv").replacen("stage,demand", "\"unclosed,-1", 1);
+    let dir = with_file("demand.csv", text.as_bytes());
+    let d = only(dir.path());
+    assert_eq!(
+        (
+            d.file.as_str(),
+            d.line,
+            d.column.clone(),
+            d.message.as_str()
+        ),
+        (
+            "demand.csv",
+            Some(1),
+            Some((1, "unclosed,-1,loss_per_unit".to_string())),
+            "a quote opened in the header is not closed: the header runs over several lines"
+        )
+    );
+    assert!(d.to_string().len() < 400, "{d}");
+}
