@@ -1,6 +1,6 @@
 //! Name interning: each entity's ids map to dense indices, with a did-you-mean for unknown ones.
 
-use crate::diag::did_you_mean;
+use crate::diag::{did_you_mean, quote};
 
 /// Interned identifiers of one entity kind.
 ///
@@ -41,6 +41,7 @@ impl Names {
         if self.list.len() > 200_000 {
             return None;
         }
-        did_you_mean(s, self.list.iter().map(|x| x.as_str()))
+        // Quoted for a hint: a runaway id (a whole file in one cell) must not flood the screen.
+        did_you_mean(s, self.list.iter().map(|x| x.as_str())).map(|g| quote(&g))
     }
 }
