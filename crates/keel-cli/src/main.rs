@@ -8,7 +8,8 @@ mod data;
 mod output;
 
 use clap::{Parser, Subcommand};
-use keel_model::{Diagnostic, Model};
+use keel_model::diag::Limit;
+use keel_model::{Diagnostic, Invalid, Model};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -21,6 +22,16 @@ struct Cli {
     quiet: bool,
     #[command(subcommand)]
     command: Command,
+    /// Print at most N diagnostics when a model does not load (and at most 50 per file); 0 prints them all.
+    #[arg(long, global = true, value_name = "N", default_value_t = 200)]
+    max_errors: usize,
+}
+
+/// The `--max-errors` limit, set once from the command line before any model is loaded.
+static DIAG_LIMIT: std::sync::OnceLock<Limit> = std::sync::OnceLock::new();
+
+fn diag_limit() -> Limit {
+    DIAG_LIMIT.get().copied().unwrap_or_default()
 }
 
 #[derive(Subcommand, Debug)]
@@ -52,14 +63,30 @@ impl std::fmt::Display for BadInput {
 
 impl std::error::Error for BadInput {}
 
-/// Prints diagnostics to standard error, errors first, each with its location and hint.
+/// Prints diagnostics to standard error in their order (causes first), at most `--max-errors` of them, then
+/// how many were left out.
 pub fn print_diagnostics(diags: &[Diagnostic], skip_warnings: bool) {
-    for d in diags {
-        if skip_warnings && !d.is_error() {
-            continue;
-        }
+    let kept: Vec<Diagnostic> = diags
+        .iter()
+        .filter(|d| !skip_warnings || d.is_error())
+        .cloned()
+        .collect();
+    let (shown, hidden) = diag_limit().apply(&kept);
+    for d in shown {
         eprintln!("{d}");
     }
+    if hidden > 0 {
+        eprintln!(
+            "... and {} more not shown (at most 50 per file and 200 in all; `--max-errors 0` shows every one)",
+            keel_model::diag::thousands(hidden)
+        );
+    }
+}
+
+/// Prints why a model did not load: the counts on the first line, then the diagnostics (causes first).
+pub fn print_invalid(path: &Path, inv: &Invalid, skip_warnings: bool) {
+    eprintln!("{}: {}", path.display(), inv.headline());
+    print_diagnostics(&inv.diagnostics, skip_warnings);
 }
 
 /// Loads a model for an analysis: warnings go to standard error; a model with errors is bad input (exit 2).
@@ -76,7 +103,7 @@ pub fn load_model(path: &Path) -> anyhow::Result<Model> {
             Ok(l.model)
         }
         Err(keel_io::IoError::Invalid(inv)) => {
-            print_diagnostics(&inv.diagnostics, true);
+            print_invalid(path, &inv, true);
             Err(BadInput(format!(
                 "{}: {} error(s); run `keel check` for details",
                 path.display(),
@@ -91,6 +118,7 @@ pub fn load_model(path: &Path) -> anyhow::Result<Model> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     output::set_quiet(cli.quiet);
+    let _ = DIAG_LIMIT.set(Limit::max_errors(cli.max_errors));
     let result = match &cli.command {
         Command::Check(a) => cmd::check::run(a),
         Command::Convert(a) => cmd::convert::run(a),

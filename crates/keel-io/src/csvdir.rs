@@ -4,7 +4,7 @@ use crate::meta::parse_toml;
 use crate::IoError;
 use keel_model::{Diagnostic, ModelSource, RawMeta, StringRecord, Table};
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 /// A model stored as a folder of CSV files.
@@ -60,10 +60,14 @@ impl ModelSource for CsvDir {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Diagnostic::error(name, e.to_string())),
         };
-        Ok(Some(Box::new(CsvTable::new(
-            name,
-            BufReader::with_capacity(1 << 20, file),
-        )?)))
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        let head = reader
+            .fill_buf()
+            .map_err(|e| Diagnostic::error(&name, e.to_string()))?;
+        if let Some(d) = not_text(&name, head) {
+            return Err(d);
+        }
+        Ok(Some(Box::new(CsvTable::new(name, reader)?)))
     }
 
     fn table_name(&self, stem: &str) -> String {
@@ -73,6 +77,37 @@ impl ModelSource for CsvDir {
     fn take_warnings(&mut self) -> Vec<Diagnostic> {
         std::mem::take(&mut self.extra)
     }
+}
+
+/// Why the first bytes of a file cannot be CSV text, if they cannot: a zip archive (a workbook saved under a
+/// `.csv` name), UTF-16 text, or binary data. The bytes themselves are never quoted.
+pub(crate) fn not_text(name: &str, head: &[u8]) -> Option<Diagnostic> {
+    let save = "save it as CSV UTF-8 (in Excel: Save As, \"CSV UTF-8 (Comma delimited)\")";
+    if head.starts_with(b"PK\x03\x04") {
+        return Some(
+            Diagnostic::error(
+                name,
+                "this is a zip archive (an .xlsx workbook?), not CSV text",
+            )
+            .with_hint(format!("give the workbook itself to keel, or {save}")),
+        );
+    }
+    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+        return Some(Diagnostic::error(name, "the file is UTF-16 text, not UTF-8").with_hint(save));
+    }
+    // Text never holds NUL, and holds few other control bytes besides tab, line feed and carriage return.
+    let sample = &head[..head.len().min(8192)];
+    let control = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+        .count();
+    if sample.contains(&0) || control * 20 > sample.len().max(1) {
+        return Some(
+            Diagnostic::error(name, "the file holds binary data, not CSV text")
+                .with_hint(format!("this is not a table; {save}")),
+        );
+    }
+    None
 }
 
 /// One CSV file read lazily, so a million-row table is never held as text.
@@ -88,7 +123,14 @@ impl<R: std::io::Read> CsvTable<R> {
             .flexible(true)
             .has_headers(true)
             .from_reader(r);
-        let headers = match rdr.byte_headers() {
+        let headers: Vec<String> = match rdr.byte_headers() {
+            Ok(h) if std::str::from_utf8(h.as_slice()).is_err() => {
+                return Err(
+                    Diagnostic::error(&name, "the header is not valid UTF-8 text")
+                        .at_line(1)
+                        .with_hint(UTF8_HINT),
+                )
+            }
             Ok(h) => h
                 .iter()
                 .enumerate()
@@ -105,8 +147,48 @@ impl<R: std::io::Read> CsvTable<R> {
                 .collect(),
             Err(e) => return Err(Diagnostic::error(&name, e.to_string()).at_line(1)),
         };
+        // A header cell over several lines is a quote left open in the header: say so, rather than quote it.
+        if let Some(k) = headers.iter().position(|h| h.contains(['\n', '\r'])) {
+            return Err(Diagnostic::error(
+                &name,
+                "a quote opened in the header is not closed: the header runs over several lines",
+            )
+            .at_line(1)
+            .at_column(k + 1, headers[k].lines().next().unwrap_or(""))
+            .with_hint("close the quote (`\"`) at the end of the column name, or remove it"));
+        }
         Ok(CsvTable { name, headers, rdr })
     }
+}
+
+const UTF8_HINT: &str =
+    "save it as CSV UTF-8 (in Excel: Save As, \"CSV UTF-8 (Comma delimited)\"); it looks like another encoding";
+
+/// A field that runs over a line break: no Keel value holds one, so a quote opened in it was not closed where
+/// it was meant to be, and the rest of the file (or of many rows) was read into this one field. Located at the
+/// line and column where the quoted field starts.
+fn open_quote(name: &str, headers: &[String], rec: &StringRecord, line: u64) -> Option<Diagnostic> {
+    // Earlier fields hold no line break (the first that does is reported), so this one starts on `line`.
+    for (k, f) in rec.iter().enumerate() {
+        let breaks = f.matches('\n').count() as u64;
+        if breaks == 0 && !f.contains('\r') {
+            continue;
+        }
+        let mut d = Diagnostic::error(
+            name,
+            format!(
+                "a quote opened here is not closed: the quoted field runs over {} line(s)",
+                breaks.max(1) + 1
+            ),
+        )
+        .at_line(line)
+        .with_hint("close the quote (`\"`) at the end of the field, or remove it");
+        if let Some(h) = headers.get(k) {
+            d = d.at_column(k + 1, h.clone());
+        }
+        return Some(d);
+    }
+    None
 }
 
 impl<R: std::io::Read> Table for CsvTable<R> {
@@ -119,7 +201,13 @@ impl<R: std::io::Read> Table for CsvTable<R> {
     fn next_row(&mut self, rec: &mut StringRecord) -> Result<Option<u64>, Diagnostic> {
         match self.rdr.read_record(rec) {
             Ok(false) => Ok(None),
-            Ok(true) => Ok(Some(rec.position().map_or(0, |p| p.line()))),
+            Ok(true) => {
+                let line = rec.position().map_or(0, |p| p.line());
+                match open_quote(&self.name, &self.headers, rec, line) {
+                    Some(d) => Err(d),
+                    None => Ok(Some(line)),
+                }
+            }
             Err(e) if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) => {
                 let (line, field) = match e.kind() {
                     csv::ErrorKind::Utf8 { pos, err } => {
@@ -127,9 +215,9 @@ impl<R: std::io::Read> Table for CsvTable<R> {
                     }
                     _ => (0, 0),
                 };
-                let mut d = Diagnostic::error(&self.name, "the row is not valid UTF-8")
+                let mut d = Diagnostic::error(&self.name, "the row is not valid UTF-8 text")
                     .at_line(line)
-                    .with_hint("save the file as UTF-8");
+                    .with_hint(UTF8_HINT);
                 if let Some(h) = self.headers.get(field) {
                     d = d.at_column(field + 1, h.clone());
                 }

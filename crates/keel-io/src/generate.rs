@@ -440,40 +440,94 @@ pub fn generate(opts: &GenOptions) -> MemModel {
     render(&p, seed, &mut rng)
 }
 
+/// Turns a plan into tables. Each piece draws from `rng` in turn, in this fixed order, so the output depends
+/// only on the seed: geography (firms, sites), items, demand, inputs with their lanes, stages, scenarios.
 fn render(p: &Plan, seed: u64, rng: &mut ChaCha8Rng) -> MemModel {
     let n = p.item_of.len();
     let tiers = p.tier_start.len() - 1;
-    let n_items = p.item_first.len() - 1;
+    let geo = geography(n, rng);
+    let items = items(p, rng);
+    let stage_ids: Vec<String> = (0..n)
+        .map(|s| {
+            let i = p.item_of[s] as usize;
+            format!("{}/{}", items.ids[i], s - p.item_first[i] + 1)
+        })
+        .collect();
+    let (demand, mut flow) = demand(p, &stage_ids, rng);
+    let links = inputs_and_lanes(p, &geo, &items, &stage_ids, &mut flow, rng);
+    let stages = stages(p, &geo, &items, &stage_ids, &flow, rng);
+    let scenarios = scenarios(p, &geo, &items, &links.choke_used, rng);
+    MemModel {
+        meta: meta(n, tiers, seed, p.rows),
+        tables: vec![
+            ("countries".into(), geo.countries),
+            ("firms".into(), geo.firms),
+            ("sites".into(), geo.sites),
+            ("items".into(), items.table),
+            ("stages".into(), stages),
+            ("lanes".into(), links.lanes),
+            ("inputs".into(), links.inputs),
+            ("demand".into(), demand),
+            ("scenarios".into(), scenarios),
+        ],
+    }
+}
 
-    // Countries.
+/// Countries drawn by weight (the fourth field of [`COUNTRIES`]).
+struct CountryDraw {
+    cum: Vec<f64>,
+    total: f64,
+}
+
+impl CountryDraw {
+    fn new() -> Self {
+        let cum: Vec<f64> = COUNTRIES
+            .iter()
+            .scan(0.0, |acc, c| {
+                *acc += c.3;
+                Some(*acc)
+            })
+            .collect();
+        let total = cum[cum.len() - 1];
+        CountryDraw { cum, total }
+    }
+
+    fn draw(&self, rng: &mut ChaCha8Rng) -> usize {
+        let u = rng.random::<f64>() * self.total;
+        self.cum
+            .partition_point(|&c| c <= u)
+            .min(COUNTRIES.len() - 1)
+    }
+}
+
+/// Who and where: countries, firms, sites, and the site of every stage.
+struct Geography {
+    countries: MemTable,
+    firms: MemTable,
+    sites: MemTable,
+    n_firms: usize,
+    site_ids: Vec<String>,
+    site_country: Vec<usize>,
+    stage_site: Vec<usize>,
+}
+
+/// Sites hold about two stages each, firms about three sites each; shuffled assignments guarantee that every
+/// firm has a site and every site a stage.
+fn geography(n: usize, rng: &mut ChaCha8Rng) -> Geography {
     let mut countries = table("countries");
     for c in &COUNTRIES {
         countries.push([c.0, c.1, c.2]);
     }
-    let cum: Vec<f64> = COUNTRIES
-        .iter()
-        .scan(0.0, |acc, c| {
-            *acc += c.3;
-            Some(*acc)
-        })
-        .collect();
-    let wtotal = cum[cum.len() - 1];
-    let draw_country = |rng: &mut ChaCha8Rng| -> usize {
-        let u = rng.random::<f64>() * wtotal;
-        cum.partition_point(|&c| c <= u).min(COUNTRIES.len() - 1)
-    };
-
-    // Sites hold about two stages each, firms about three sites each; shuffled assignments guarantee that every
-    // firm has a site and every site a stage.
+    let pick_country = CountryDraw::new();
     let n_sites = n.div_ceil(2).max(1);
     let n_firms = n_sites.div_ceil(3).max(1);
     let mut firms = table("firms");
     let mut firm_country = Vec::with_capacity(n_firms);
     for f in 0..n_firms {
-        let c = draw_country(rng);
+        let c = pick_country.draw(rng);
         firm_country.push(c);
         let parent = if rng.random::<f64>() < 0.12 {
-            let mut q = draw_country(rng);
+            let mut q = pick_country.draw(rng);
             if q == c {
                 q = (q + 1) % COUNTRIES.len();
             }
@@ -497,7 +551,7 @@ fn render(p: &Plan, seed: u64, rng: &mut ChaCha8Rng) -> MemModel {
         let c = if rng.random::<f64>() < 0.85 {
             firm_country[f]
         } else {
-            draw_country(rng)
+            pick_country.draw(rng)
         };
         site_country.push(c);
         let lat = COUNTRIES[c].4 + rng.random_range(-2.0..2.0);
@@ -513,15 +567,36 @@ fn render(p: &Plan, seed: u64, rng: &mut ChaCha8Rng) -> MemModel {
     }
     let stage_site = covering(rng, n, n_sites);
     let site_ids: Vec<String> = (0..n_sites).map(|s| format!("X{s:07}")).collect();
-
-    // Items.
-    let mut items = table("items");
-    let mut item_ids = Vec::with_capacity(n_items);
-    let mut item_tier = vec![0usize; n_items];
-    for t in 0..tiers {
-        item_tier[p.item_tier_start[t]..p.item_tier_start[t + 1]].fill(t);
+    Geography {
+        countries,
+        firms,
+        sites,
+        n_firms,
+        site_ids,
+        site_country,
+        stage_site,
     }
-    for (i, &t) in item_tier.iter().enumerate() {
+}
+
+/// The items table, with each item's id and tier.
+struct Items {
+    table: MemTable,
+    ids: Vec<String>,
+    tier: Vec<usize>,
+}
+
+/// Item kinds follow the tier (platforms on top, materials at the bottom); export controls concentrate on
+/// platforms, subsystems and components near the top.
+fn items(p: &Plan, rng: &mut ChaCha8Rng) -> Items {
+    let tiers = p.tier_start.len() - 1;
+    let n_items = p.item_first.len() - 1;
+    let mut table = table("items");
+    let mut ids = Vec::with_capacity(n_items);
+    let mut tier = vec![0usize; n_items];
+    for t in 0..tiers {
+        tier[p.item_tier_start[t]..p.item_tier_start[t + 1]].fill(t);
+    }
+    for (i, &t) in tier.iter().enumerate() {
         let kind = if t == 0 {
             "platform"
         } else if t + 1 == tiers {
@@ -533,7 +608,6 @@ fn render(p: &Plan, seed: u64, rng: &mut ChaCha8Rng) -> MemModel {
         } else {
             "component"
         };
-        // Export controls concentrate on platforms, subsystems and components near the top.
         let u: f64 = rng.random();
         let controlled = if t + 1 == tiers { 0.02 } else { 0.12 };
         let control = if u < controlled / 2.0 {
@@ -548,24 +622,21 @@ fn render(p: &Plan, seed: u64, rng: &mut ChaCha8Rng) -> MemModel {
         };
         let cap = CAPABILITIES[rng.random_range(0..CAPABILITIES.len())];
         let id = format!("T{t}-I{i:07}");
-        items.push([
+        table.push([
             id.as_str(),
             &format!("{kind} {i} (tier {t})"),
             kind,
             &control,
             cap,
         ]);
-        item_ids.push(id);
+        ids.push(id);
     }
-    let stage_ids: Vec<String> = (0..n)
-        .map(|s| {
-            let i = p.item_of[s] as usize;
-            format!("{}/{}", item_ids[i], s - p.item_first[i] + 1)
-        })
-        .collect();
+    Items { table, ids, tier }
+}
 
-    // Demand on platforms; flows top-down from it.
-    let mut flow = vec![0.0f64; n];
+/// Demand on platforms (the stages of tier 0), and the flow it starts: each platform's flow is its demand.
+fn demand(p: &Plan, stage_ids: &[String], rng: &mut ChaCha8Rng) -> (MemTable, Vec<f64>) {
+    let mut flow = vec![0.0f64; stage_ids.len()];
     let mut demand = table("demand");
     for s in p.tier_start[0]..p.tier_start[1] {
         let d = log_uniform(rng, 0.01, 50.0);
@@ -577,18 +648,39 @@ fn render(p: &Plan, seed: u64, rng: &mut ChaCha8Rng) -> MemModel {
             num(log_uniform(rng, 1e3, 1e7)),
         ]);
     }
+    (demand, flow)
+}
 
-    // Inputs and lanes. Stages are numbered tier by tier, so every buyer precedes its suppliers and a forward pass
-    // has each stage's full flow before it passes flow on.
-    let mut inputs = table("inputs");
-    let mut lanes = table("lanes");
-    let mut choke_used = [false; SEA_CHOKEPOINTS.len()];
+/// The inputs and lanes tables, and which sea chokepoints some lane passes.
+struct Links {
+    inputs: MemTable,
+    lanes: MemTable,
+    choke_used: [bool; SEA_CHOKEPOINTS.len()],
+}
+
+/// One row per (stage, input item, supplier), and a lane for a quarter of the rows between two sites. Stages
+/// are numbered tier by tier, so every buyer precedes its suppliers and a forward pass has each stage's full
+/// flow before it passes flow on (`flow(supplier) += flow(buyer) x qty x share`).
+fn inputs_and_lanes(
+    p: &Plan,
+    geo: &Geography,
+    items: &Items,
+    stage_ids: &[String],
+    flow: &mut [f64],
+    rng: &mut ChaCha8Rng,
+) -> Links {
+    let tiers = p.tier_start.len() - 1;
+    let mut links = Links {
+        inputs: table("inputs"),
+        lanes: table("lanes"),
+        choke_used: [false; SEA_CHOKEPOINTS.len()],
+    };
     let mut n_lanes = 0usize;
     let mut shares = Vec::with_capacity(8);
-    for s in 0..n {
+    for s in 0..stage_ids.len() {
         for g in &p.groups[p.group_start[s]..p.group_start[s + 1]] {
             let i = g.item as usize;
-            let material = item_tier[i] + 1 == tiers;
+            let material = items.tier[i] + 1 == tiers;
             let qty = if material {
                 (rng.random_range(0.1..20.0f64) * 10.0).round() / 10.0
             } else if rng.random::<f64>() < 0.8 {
@@ -597,77 +689,23 @@ fn render(p: &Plan, seed: u64, rng: &mut ChaCha8Rng) -> MemModel {
                 rng.random_range(2..=6) as f64
             };
             let producers = p.item_first[i + 1] - p.item_first[i];
-            let m = g.m as usize;
-            shares.clear();
-            let given = m > 1 && rng.random::<f64>() < 0.5;
-            if given {
-                // Weights of at least 0.25 keep every share >= about 0.05; rounded to 4 decimals, the last takes
-                // the remainder so the sum is exactly 1 to well within 1e-6.
-                let w: Vec<f64> = (0..m).map(|_| rng.random_range(0.25..1.0)).collect();
-                let tot: f64 = w.iter().sum();
-                let mut acc = 0.0f64;
-                for (k, wk) in w.iter().enumerate() {
-                    let sh = if k + 1 == m {
-                        ((1.0 - acc) * 1e4).round() / 1e4
-                    } else {
-                        (wk / tot * 1e4).round() / 1e4
-                    };
-                    acc += sh;
-                    shares.push(sh);
-                }
-            } else {
-                shares.resize(m, 1.0 / m as f64);
-            }
+            let given = draw_shares(g.m as usize, &mut shares, rng);
             let qty_s = num(qty);
             for (k, &sh) in shares.iter().enumerate() {
                 let sup = p.item_first[i] + (g.first as usize + k) % producers;
                 flow[sup] += flow[s] * qty * sh;
-                let (from, to) = (stage_site[sup], stage_site[s]);
+                let (from, to) = (geo.stage_site[sup], geo.stage_site[s]);
                 let mut lane = String::new();
                 if from != to && rng.random::<f64>() < 0.25 {
                     lane = format!("L{n_lanes:07}");
                     n_lanes += 1;
-                    let (cf, ct) = (site_country[from], site_country[to]);
-                    let overseas = cf != ct && !(is_na(cf) && is_na(ct));
-                    let (mode, transit, chokes) = if overseas {
-                        if rng.random::<f64>() < 0.8 {
-                            let a = rng.random_range(0..SEA_CHOKEPOINTS.len());
-                            choke_used[a] = true;
-                            let mut c = SEA_CHOKEPOINTS[a].to_string();
-                            if rng.random::<f64>() < 0.3 {
-                                let b = rng.random_range(0..SEA_CHOKEPOINTS.len());
-                                if b != a {
-                                    choke_used[b] = true;
-                                    c.push(';');
-                                    c.push_str(SEA_CHOKEPOINTS[b]);
-                                }
-                            }
-                            ("sea", rng.random_range(10.0..45.0f64), c)
-                        } else {
-                            ("air", rng.random_range(1.0..4.0f64), String::new())
-                        }
-                    } else {
-                        let mode = if rng.random::<f64>() < 0.6 {
-                            "road"
-                        } else {
-                            "rail"
-                        };
-                        let c = if (COUNTRIES[cf].0 == HOME || COUNTRIES[ct].0 == HOME)
-                            && rng.random::<f64>() < 0.5
-                        {
-                            LAND_CHOKEPOINTS[rng.random_range(0..LAND_CHOKEPOINTS.len())]
-                                .to_string()
-                        } else {
-                            String::new()
-                        };
-                        (mode, rng.random_range(0.5..6.0f64), c)
-                    };
+                    let (mode, transit, chokes) = draw_lane(geo, from, to, &mut links, rng);
                     row(
-                        &mut lanes,
+                        &mut links.lanes,
                         &[
                             lane.as_str(),
-                            &site_ids[from],
-                            &site_ids[to],
+                            &geo.site_ids[from],
+                            &geo.site_ids[to],
                             mode,
                             &format!("{transit:.1}"),
                             &chokes,
@@ -675,10 +713,10 @@ fn render(p: &Plan, seed: u64, rng: &mut ChaCha8Rng) -> MemModel {
                     );
                 }
                 row(
-                    &mut inputs,
+                    &mut links.inputs,
                     &[
                         stage_ids[s].as_str(),
-                        &item_ids[i],
+                        &items.ids[i],
                         &qty_s,
                         &stage_ids[sup],
                         &if given { num(sh) } else { String::new() },
@@ -688,8 +726,92 @@ fn render(p: &Plan, seed: u64, rng: &mut ChaCha8Rng) -> MemModel {
             }
         }
     }
+    links
+}
 
-    // Stages, now that every flow is known.
+/// The planned shares of `m` suppliers into `shares`; returns whether they are written in the file (half of
+/// the multi-sourced inputs) or left empty to be split equally.
+fn draw_shares(m: usize, shares: &mut Vec<f64>, rng: &mut ChaCha8Rng) -> bool {
+    shares.clear();
+    let given = m > 1 && rng.random::<f64>() < 0.5;
+    if given {
+        // Weights of at least 0.25 keep every share >= about 0.05; rounded to 4 decimals, the last takes
+        // the remainder so the sum is exactly 1 to well within 1e-6.
+        let w: Vec<f64> = (0..m).map(|_| rng.random_range(0.25..1.0)).collect();
+        let tot: f64 = w.iter().sum();
+        let mut acc = 0.0f64;
+        for (k, wk) in w.iter().enumerate() {
+            let sh = if k + 1 == m {
+                ((1.0 - acc) * 1e4).round() / 1e4
+            } else {
+                (wk / tot * 1e4).round() / 1e4
+            };
+            acc += sh;
+            shares.push(sh);
+        }
+    } else {
+        shares.resize(m, 1.0 / m as f64);
+    }
+    given
+}
+
+/// Mode, transit time and chokepoints of a lane between two sites: overseas mostly by sea through one or two
+/// sea chokepoints (else by air), within North America or a country by road or rail, through a land
+/// chokepoint for half the lanes that touch the home country.
+fn draw_lane(
+    geo: &Geography,
+    from: usize,
+    to: usize,
+    links: &mut Links,
+    rng: &mut ChaCha8Rng,
+) -> (&'static str, f64, String) {
+    let (cf, ct) = (geo.site_country[from], geo.site_country[to]);
+    let overseas = cf != ct && !(is_na(cf) && is_na(ct));
+    if overseas {
+        if rng.random::<f64>() < 0.8 {
+            let a = rng.random_range(0..SEA_CHOKEPOINTS.len());
+            links.choke_used[a] = true;
+            let mut c = SEA_CHOKEPOINTS[a].to_string();
+            if rng.random::<f64>() < 0.3 {
+                let b = rng.random_range(0..SEA_CHOKEPOINTS.len());
+                if b != a {
+                    links.choke_used[b] = true;
+                    c.push(';');
+                    c.push_str(SEA_CHOKEPOINTS[b]);
+                }
+            }
+            ("sea", rng.random_range(10.0..45.0f64), c)
+        } else {
+            ("air", rng.random_range(1.0..4.0f64), String::new())
+        }
+    } else {
+        let mode = if rng.random::<f64>() < 0.6 {
+            "road"
+        } else {
+            "rail"
+        };
+        let c = if (COUNTRIES[cf].0 == HOME || COUNTRIES[ct].0 == HOME) && rng.random::<f64>() < 0.5
+        {
+            LAND_CHOKEPOINTS[rng.random_range(0..LAND_CHOKEPOINTS.len())].to_string()
+        } else {
+            String::new()
+        };
+        (mode, rng.random_range(0.5..6.0f64), c)
+    }
+}
+
+/// The stages table, once every flow is known: capacity is the flow times U(1.1, 2.0), so the undisrupted
+/// model meets demand.
+fn stages(
+    p: &Plan,
+    geo: &Geography,
+    items: &Items,
+    stage_ids: &[String],
+    flow: &[f64],
+    rng: &mut ChaCha8Rng,
+) -> MemTable {
+    let n = stage_ids.len();
+    let tiers = p.tier_start.len() - 1;
     let mut stages = table("stages");
     let mut tier_of = vec![0usize; n];
     for t in 0..tiers {
@@ -722,8 +844,8 @@ fn render(p: &Plan, seed: u64, rng: &mut ChaCha8Rng) -> MemModel {
             &mut stages,
             &[
                 stage_ids[s].as_str(),
-                &item_ids[p.item_of[s] as usize],
-                &site_ids[stage_site[s]],
+                &items.ids[p.item_of[s] as usize],
+                &geo.site_ids[geo.stage_site[s]],
                 &num(va),
                 &cap,
                 &lead.to_string(),
@@ -732,8 +854,19 @@ fn render(p: &Plan, seed: u64, rng: &mut ChaCha8Rng) -> MemModel {
             ],
         );
     }
+    stages
+}
 
-    // A handful of scenarios, each naming targets that exist in this model.
+/// A handful of scenarios, each naming targets that exist in this model.
+fn scenarios(
+    p: &Plan,
+    geo: &Geography,
+    items: &Items,
+    choke_used: &[bool],
+    rng: &mut ChaCha8Rng,
+) -> MemTable {
+    let tiers = p.tier_start.len() - 1;
+    let n_items = items.ids.len();
     let mut scenarios = table("scenarios");
     scenarios.push([
         "itar-licence-freeze",
@@ -760,7 +893,7 @@ fn render(p: &Plan, seed: u64, rng: &mut ChaCha8Rng) -> MemModel {
             scenarios.push([id.as_str(), "chokepoint", name, "0", "0", "30", "0.1"]);
         }
     }
-    let f = rng.random_range(0..n_firms);
+    let f = rng.random_range(0..geo.n_firms);
     scenarios.push([
         "firm-failure",
         "firm",
@@ -774,13 +907,13 @@ fn render(p: &Plan, seed: u64, rng: &mut ChaCha8Rng) -> MemModel {
     scenarios.push([
         "material-shortage",
         "item",
-        &item_ids[m],
+        &items.ids[m],
         "0.3",
         "10",
         "120",
         "0.05",
     ]);
-    let s = rng.random_range(0..n_sites);
+    let s = rng.random_range(0..geo.site_ids.len());
     scenarios.push([
         "site-fire",
         "site",
@@ -790,36 +923,26 @@ fn render(p: &Plan, seed: u64, rng: &mut ChaCha8Rng) -> MemModel {
         "45",
         "0.02",
     ]);
+    scenarios
+}
 
-    MemModel {
-        meta: RawMeta {
-            file: "model.toml".into(),
-            name: Some(format!("Synthetic DIB ({n} stages, seed {seed})")),
-            home_country: Some(HOME.into()),
-            currency: Some("CAD".into()),
-            time_unit: Some("day".into()),
-            description: Some(format!(
-                "Synthetic defence industrial base made by `keel generate` (seed {seed}): {n} stages in {tiers} \
-                 tiers, {} input rows. Countries, blocs and chokepoints are real; firms, sites and numbers are not.",
-                p.rows
-            )),
-            regimes: vec![
-                ("ITAR".into(), "USA".into(), None),
-                ("EAR".into(), "USA".into(), None),
-            ],
-            ..RawMeta::default()
-        },
-        tables: vec![
-            ("countries".into(), countries),
-            ("firms".into(), firms),
-            ("sites".into(), sites),
-            ("items".into(), items),
-            ("stages".into(), stages),
-            ("lanes".into(), lanes),
-            ("inputs".into(), inputs),
-            ("demand".into(), demand),
-            ("scenarios".into(), scenarios),
+/// `model.toml` of a generated model.
+fn meta(n: usize, tiers: usize, seed: u64, rows: usize) -> RawMeta {
+    RawMeta {
+        file: "model.toml".into(),
+        name: Some(format!("Synthetic DIB ({n} stages, seed {seed})")),
+        home_country: Some(HOME.into()),
+        currency: Some("CAD".into()),
+        time_unit: Some("day".into()),
+        description: Some(format!(
+            "Synthetic defence industrial base made by `keel generate` (seed {seed}): {n} stages in {tiers} \
+             tiers, {rows} input rows. Countries, blocs and chokepoints are real; firms, sites and numbers are not."
+        )),
+        regimes: vec![
+            ("ITAR".into(), "USA".into(), None),
+            ("EAR".into(), "USA".into(), None),
         ],
+        ..RawMeta::default()
     }
 }
 

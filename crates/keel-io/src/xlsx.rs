@@ -4,7 +4,10 @@
 use crate::write::{model_tables, NUMERIC};
 use crate::IoError;
 use calamine::{open_workbook, Data, Reader, Xlsx};
-use keel_model::{header_of, Diagnostic, MemTable, Model, ModelSource, RawMeta, Table};
+use keel_model::diag::{did_you_mean, quote};
+use keel_model::{
+    columns_of, header_of, Diagnostic, Model, ModelSource, RawMeta, StringRecord, Table,
+};
 use std::path::{Path, PathBuf};
 
 /// A workbook opened for reading.
@@ -24,10 +27,13 @@ impl std::fmt::Debug for Workbook {
 
 impl Workbook {
     pub fn open(path: &Path) -> Result<Self, IoError> {
-        let book: Xlsx<_> = open_workbook(path).map_err(|e| IoError::Xlsx {
+        let damaged = |why: String| IoError::Xlsx {
             path: path.to_path_buf(),
-            message: format!("cannot open workbook: {e}"),
-        })?;
+            message: format!("not an .xlsx workbook, or damaged ({why})"),
+        };
+        let book: Xlsx<_> = guarded(|| open_workbook(path))
+            .ok_or_else(|| damaged("its reader failed on it".into()))?
+            .map_err(|e: calamine::XlsxError| damaged(e.to_string()))?;
         let file = path
             .file_name()
             .map_or_else(|| "model.xlsx".into(), |f| f.to_string_lossy().into_owned());
@@ -38,15 +44,46 @@ impl Workbook {
         })
     }
 
-    fn sheet(&mut self, name: &str) -> Result<Option<MemTable>, Diagnostic> {
+    /// A sheet's rows. A formula cell without a cached value (a workbook written by a program that does not
+    /// compute formulas) would read as empty, and an empty capacity means unlimited: such a row is an error
+    /// naming the cell, not a silently different model.
+    fn sheet(&mut self, name: &str) -> Result<Option<Sheet>, Diagnostic> {
         if !self.book.sheet_names().iter().any(|s| s == name) {
             return Ok(None);
         }
         let label = format!("{}[{name}]", self.file);
-        let range = self
-            .book
-            .worksheet_range(name)
-            .map_err(|e| Diagnostic::error(&label, e.to_string()))?;
+        let damaged = |e: calamine::XlsxError| {
+            Diagnostic::error(&label, format!("the sheet cannot be read: {e}"))
+                .with_hint("the workbook may be damaged; open and save it again in a spreadsheet")
+        };
+        let book = &mut self.book;
+        let read = guarded(|| {
+            let range = book.worksheet_range(name)?;
+            let formulas = book.worksheet_formula(name)?;
+            Ok((range, formulas))
+        });
+        let (range, formulas) = match read {
+            Some(r) => r.map_err(damaged)?,
+            None => {
+                return Err(
+                    Diagnostic::error(&label, "not an .xlsx workbook, or damaged")
+                        .with_hint("open and save it again in a spreadsheet"),
+                )
+            }
+        };
+        let mut uncached: Vec<(u32, u32)> = Vec::new();
+        if let Some((r0, c0)) = formulas.start() {
+            for (r, c, _) in formulas.used_cells() {
+                let at = (r0 + r as u32, c0 + c as u32);
+                // No `<v>`, or an empty one (what writers that do not compute leave), is no value.
+                let value = range.get_value(at);
+                if matches!(value, None | Some(Data::Empty))
+                    || matches!(value, Some(Data::String(v)) if v.is_empty())
+                {
+                    uncached.push(at);
+                }
+            }
+        }
         let first_row = range.start().map_or(0, |(r, _)| r as u64);
         let first_col = range.start().map_or(0, |(_, c)| c as usize);
         let mut rows = range.rows();
@@ -57,14 +94,109 @@ impl Workbook {
         // Cells left of the used range are empty; pad so columns keep their sheet positions in messages.
         let mut padded = vec![String::new(); first_col];
         padded.extend(headers);
-        let mut t = MemTable::new(label, padded);
+        let mut t = Sheet {
+            name: label,
+            headers: padded,
+            rows: Vec::new(),
+            next: 0,
+        };
         for (k, r) in rows.enumerate() {
+            // Sheet rows are 1-based and the header is the range's first row.
+            let line = first_row + k as u64 + 2;
+            if let Some(&(_, col)) = uncached.iter().find(|(row, _)| u64::from(*row) + 1 == line) {
+                let cell = format!("{}{line}", column_letters(col));
+                let mut d = Diagnostic::error(
+                    &t.name,
+                    format!("cell {cell} holds a formula with no computed value"),
+                )
+                .at_line(line)
+                .with_hint("open the workbook in a spreadsheet and save it (that stores the values), or type the value");
+                if let Some(h) = t.headers.get(col as usize).filter(|h| !h.is_empty()) {
+                    d = d.at_column(col as usize + 1, h.clone());
+                }
+                t.rows.push((line, Err(d)));
+                continue;
+            }
             let mut fields = vec![String::new(); first_col];
             fields.extend(r.iter().map(cell_text));
-            // Sheet rows are 1-based and the header is the range's first row.
-            t.push_at(first_row + k as u64 + 2, fields.into_iter().collect());
+            t.rows.push((line, Ok(fields.into_iter().collect())));
         }
         Ok(Some(t))
+    }
+
+    /// The error for a missing sheet when another sheet's name is close to it (a renamed or misspelt sheet).
+    fn renamed(&self, stem: &str) -> Option<Diagnostic> {
+        let known = ["model", "export_regimes"];
+        let others: Vec<String> = self
+            .book
+            .sheet_names()
+            .into_iter()
+            .filter(|s| !known.contains(&s.as_str()) && columns_of(s).is_empty())
+            .collect();
+        let guess = did_you_mean(stem, others.iter().map(String::as_str))?;
+        Some(
+            Diagnostic::error(
+                format!("{}[{stem}]", self.file),
+                format!(
+                    "there is no sheet `{stem}`, but there is a sheet `{}`",
+                    quote(&guess)
+                ),
+            )
+            .with_hint(format!(
+                "did you mean `{}`? Rename that sheet to `{stem}`",
+                quote(&guess)
+            )),
+        )
+    }
+}
+
+/// Runs a call into the workbook reader, which can panic on a damaged file (an out-of-range shared-string
+/// index, found by the fuzzing harness); `None` if it did, so that bad input stays an error, not a crash.
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
+}
+
+/// A column number (0-based) as spreadsheet letters: 0 is `A`, 26 is `AA`.
+fn column_letters(mut c: u32) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// One sheet read into memory, with the rows that cannot be taken as they are (see [`Workbook::sheet`]).
+struct Sheet {
+    name: String,
+    headers: Vec<String>,
+    rows: Vec<(u64, Result<StringRecord, Diagnostic>)>,
+    next: usize,
+}
+
+impl Table for Sheet {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn headers(&self) -> &[String] {
+        &self.headers
+    }
+    fn next_row(&mut self, rec: &mut StringRecord) -> Result<Option<u64>, Diagnostic> {
+        let Some((line, row)) = self.rows.get(self.next) else {
+            return Ok(None);
+        };
+        self.next += 1;
+        match row {
+            Ok(r) => {
+                rec.clone_from(r);
+                Ok(Some(*line))
+            }
+            Err(d) => Err(d.clone()),
+        }
     }
 }
 
@@ -92,13 +224,24 @@ impl ModelSource for Workbook {
         let mut t = match self.sheet("model") {
             Ok(Some(t)) => t,
             Ok(None) => {
+                if let Some(d) = self.renamed("model") {
+                    return Err(vec![d]);
+                }
                 return Err(vec![Diagnostic::error(&label, "the workbook has no `model` sheet")
-                    .with_hint("add a sheet `model` with columns key,value and rows name, home_country, currency, time_unit")])
+                    .with_hint("add a sheet `model` with columns key,value and rows name, home_country, currency, time_unit")]);
             }
             Err(d) => return Err(vec![d]),
         };
-        let mut rec = keel_model::StringRecord::new();
-        while let Ok(Some(line)) = t.next_row(&mut rec) {
+        let mut rec = StringRecord::new();
+        loop {
+            let line = match t.next_row(&mut rec) {
+                Ok(Some(line)) => line,
+                Ok(None) => break,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
             let key = rec.get(0).unwrap_or("").trim().to_string();
             let val = rec.get(1).unwrap_or("").trim().to_string();
             meta.lines.insert(key.clone(), line);
@@ -120,15 +263,21 @@ impl ModelSource for Workbook {
             *slot = Some(val);
         }
         match self.sheet("export_regimes") {
-            Ok(Some(mut t)) => {
-                while let Ok(Some(line)) = t.next_row(&mut rec) {
-                    let code = rec.get(0).unwrap_or("").trim().to_string();
-                    let country = rec.get(1).unwrap_or("").trim().to_string();
-                    if !code.is_empty() {
-                        meta.regimes.push((code, country, Some(line)));
+            Ok(Some(mut t)) => loop {
+                let line = match t.next_row(&mut rec) {
+                    Ok(Some(line)) => line,
+                    Ok(None) => break,
+                    Err(d) => {
+                        diags.push(d);
+                        continue;
                     }
+                };
+                let code = rec.get(0).unwrap_or("").trim().to_string();
+                let country = rec.get(1).unwrap_or("").trim().to_string();
+                if !code.is_empty() {
+                    meta.regimes.push((code, country, Some(line)));
                 }
-            }
+            },
             Ok(None) => {}
             Err(d) => diags.push(d),
         }
@@ -139,7 +288,13 @@ impl ModelSource for Workbook {
     }
 
     fn table(&mut self, stem: &str) -> Result<Option<Box<dyn Table + '_>>, Diagnostic> {
-        Ok(self.sheet(stem)?.map(|t| Box::new(t) as Box<dyn Table>))
+        match self.sheet(stem)? {
+            Some(t) => Ok(Some(Box::new(t))),
+            None => match self.renamed(stem) {
+                Some(d) => Err(d),
+                None => Ok(None),
+            },
+        }
     }
 
     fn table_name(&self, stem: &str) -> String {

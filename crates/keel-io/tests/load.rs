@@ -267,10 +267,12 @@ fn missing_tables_and_columns_are_reported_together() {
         joined.contains("demand.csv: required table is missing"),
         "{joined}"
     );
+    // The misspelt column is one error with its did-you-mean, not a second one saying `name` is missing.
     assert!(
-        joined.contains("firms.csv:1: required column `name` is missing"),
+        joined.contains("firms.csv:1:2 (nmae): unknown column `nmae`"),
         "{joined}"
     );
     assert!(joined.contains("did you mean `name`?"), "{joined}");
+    assert!(!joined.contains("required column `name`"), "{joined}");
     assert!(joined.contains("`currency` must be a string"), "{joined}");
 }

@@ -22,6 +22,14 @@ pub struct Diagnostic {
     pub column: Option<(usize, String)>,
     pub message: String,
     pub hint: Option<String>,
+    /// Errors that follow from this one (rows referring to a row or table it rejected): counted, not listed.
+    /// (u32 keeps a diagnostic within the size clippy allows for an error variant.)
+    #[serde(skip_serializing_if = "is_zero")]
+    pub follow_on: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Diagnostic {
@@ -33,6 +41,7 @@ impl Diagnostic {
             column: None,
             message: message.into(),
             hint: None,
+            follow_on: 0,
         }
     }
     pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
@@ -64,19 +73,68 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{sev}: {}", self.file)?;
+        // Everything but our own words may come from a damaged file: never send its control bytes to a terminal.
+        write!(f, "{sev}: {}", printable(&self.file))?;
         if let Some(l) = self.line {
             write!(f, ":{l}")?;
         }
         if let Some((c, name)) = &self.column {
-            write!(f, ":{c} ({name})")?;
+            write!(f, ":{c} ({})", quote(name))?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", printable(&self.message))?;
+        if self.follow_on > 0 {
+            write!(
+                f,
+                "\n  and {} error(s) that follow from it (not listed)",
+                thousands(self.follow_on as usize)
+            )?;
+        }
         if let Some(h) = &self.hint {
-            write!(f, "\n  hint: {h}")?;
+            write!(f, "\n  hint: {}", printable(h))?;
         }
         Ok(())
     }
+}
+
+/// `s` with every control character written as an escape (`\u{1b}`), so printing it cannot drive a terminal.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// A value from a file as quoted in a message: control characters escaped, and cut at 40 characters so that a
+/// runaway field (a whole file swallowed by an open quote) cannot flood the screen.
+pub fn quote(s: &str) -> String {
+    const MAX: usize = 40;
+    let mut out: String = s.chars().take(MAX).collect();
+    if s.chars().nth(MAX).is_some() {
+        out.push_str("...");
+    }
+    printable(&out).into_owned()
+}
+
+/// `n` with thousands separated by commas, e.g. `3,190`.
+pub fn thousands(n: usize) -> String {
+    let d = n.to_string();
+    let mut out = String::with_capacity(d.len() + d.len() / 3);
+    for (k, ch) in d.chars().enumerate() {
+        if k > 0 && (d.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// The errors (and any warnings) that stopped a model from loading.
@@ -92,6 +150,78 @@ impl Invalid {
     }
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
+    }
+    /// Errors counted under the error they follow from, not listed.
+    pub fn follow_on_count(&self) -> usize {
+        self.diagnostics.iter().map(|d| d.follow_on as usize).sum()
+    }
+    /// One line with every count, e.g. `3 error(s) (and 3,190 that follow from them), 2 warning(s)`.
+    pub fn headline(&self) -> String {
+        let errors = self.error_count();
+        let warnings = self.diagnostics.len() - errors;
+        let mut s = format!("{} error(s)", thousands(errors));
+        let follow = self.follow_on_count();
+        if follow > 0 {
+            s += &format!(" (and {} that follow from them)", thousands(follow));
+        }
+        if warnings > 0 {
+            s += &format!(", {} warning(s)", thousands(warnings));
+        }
+        s
+    }
+}
+
+/// How many diagnostics to print: a flood hides its cause, so by default at most 50 per file and 200 in all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    pub per_file: usize,
+    pub total: usize,
+}
+
+impl Default for Limit {
+    fn default() -> Self {
+        Limit {
+            per_file: 50,
+            total: 200,
+        }
+    }
+}
+
+impl Limit {
+    /// The limit for `--max-errors N`: `N` in all and at most 50 (or `N`) per file; 0 shows everything.
+    pub fn max_errors(n: usize) -> Self {
+        if n == 0 {
+            Limit {
+                per_file: usize::MAX,
+                total: usize::MAX,
+            }
+        } else {
+            Limit {
+                per_file: n.min(50),
+                total: n,
+            }
+        }
+    }
+
+    /// The diagnostics to print, in order, and how many were left out.
+    ///
+    /// # Complexity
+    /// O(n) for n diagnostics, with one small map of file names.
+    pub fn apply<'a>(&self, diags: &'a [Diagnostic]) -> (Vec<&'a Diagnostic>, usize) {
+        let mut per_file: std::collections::HashMap<&str, usize> = Default::default();
+        let mut shown = Vec::new();
+        for d in diags {
+            if shown.len() >= self.total {
+                break;
+            }
+            let n = per_file.entry(d.file.as_str()).or_default();
+            if *n < self.per_file {
+                *n += 1;
+                shown.push(d);
+            }
+        }
+        let hidden = diags.len() - shown.len();
+        (shown, hidden)
     }
 }
 

@@ -70,3 +70,52 @@ index_type!(
     /// An export-control regime from `[export_regimes]`.
     RegimeIx
 );
+
+/// The one "no element" value of a flat `u32` index array (e.g. "this stage has no row in the LP").
+pub const NONE: u32 = u32::MAX;
+
+/// `v[ix]` for a typed index on the model's vectors and slices, beside `v[ix.index()]`.
+macro_rules! typed_index {
+    ($($ix:ident => $t:ty),* $(,)?) => {$(
+        impl std::ops::Index<$ix> for [$t] {
+            type Output = $t;
+            #[inline]
+            fn index(&self, i: $ix) -> &$t {
+                &self[i.index()]
+            }
+        }
+        impl std::ops::IndexMut<$ix> for [$t] {
+            #[inline]
+            fn index_mut(&mut self, i: $ix) -> &mut $t {
+                &mut self[i.index()]
+            }
+        }
+        impl std::ops::Index<$ix> for Vec<$t> {
+            type Output = $t;
+            #[inline]
+            fn index(&self, i: $ix) -> &$t {
+                &self[i.index()]
+            }
+        }
+        impl std::ops::IndexMut<$ix> for Vec<$t> {
+            #[inline]
+            fn index_mut(&mut self, i: $ix) -> &mut $t {
+                &mut self[i.index()]
+            }
+        }
+    )*};
+}
+
+typed_index!(
+    CountryIx => crate::model::Country,
+    BlocIx => String,
+    FirmIx => crate::model::Firm,
+    SiteIx => crate::model::Site,
+    ItemIx => crate::model::Item,
+    StageIx => crate::model::Stage,
+    GroupIx => crate::model::Group,
+    SourceIx => crate::model::Source,
+    LaneIx => crate::model::Lane,
+    ChokeIx => String,
+    RegimeIx => crate::model::Regime,
+);

@@ -6,6 +6,7 @@
 //! All of it is flat `Vec`s, so a pass over a million arcs touches memory sequentially.
 
 use crate::ids::*;
+use crate::kind::ElementKind;
 use serde::Serialize;
 use std::ops::Range;
 
@@ -197,6 +198,7 @@ pub enum Target {
 }
 
 impl Target {
+    /// The kind words, in variant order; the same as [`ElementKind::ALL`] as text.
     pub const KINDS: [&'static str; 9] = [
         "stage",
         "site",
@@ -208,17 +210,18 @@ impl Target {
         "regime",
         "item",
     ];
-    pub fn kind(&self) -> &'static str {
+    /// What kind of element the target points at.
+    pub fn kind(&self) -> ElementKind {
         match self {
-            Target::Stage(_) => "stage",
-            Target::Site(_) => "site",
-            Target::Firm(_) => "firm",
-            Target::Country(_) => "country",
-            Target::Bloc(_) => "bloc",
-            Target::Lane(_) => "lane",
-            Target::Chokepoint(_) => "chokepoint",
-            Target::Regime(_) => "regime",
-            Target::Item(_) => "item",
+            Target::Stage(_) => ElementKind::Stage,
+            Target::Site(_) => ElementKind::Site,
+            Target::Firm(_) => ElementKind::Firm,
+            Target::Country(_) => ElementKind::Country,
+            Target::Bloc(_) => ElementKind::Bloc,
+            Target::Lane(_) => ElementKind::Lane,
+            Target::Chokepoint(_) => ElementKind::Chokepoint,
+            Target::Regime(_) => ElementKind::Regime,
+            Target::Item(_) => ElementKind::Item,
         }
     }
 }

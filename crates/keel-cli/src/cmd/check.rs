@@ -26,7 +26,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 });
                 output::emit(&args.out, &[], "", &json)?;
             } else {
-                crate::print_diagnostics(&inv.diagnostics, output::quiet());
+                crate::print_invalid(&args.model, &inv, output::quiet());
             }
             eprintln!(
                 "{}: {} error(s); the model was not loaded",

@@ -136,7 +136,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     for (k, r) in ranked[..shown].iter().enumerate() {
         elements.row(vec![
             Cell::from(k + 1),
-            Cell::from(r.element.kind()),
+            Cell::from(r.element.kind().as_str()),
             Cell::from(id(r.element)),
             Cell::from(target_country(&m, r.element)),
             Cell::from(r.platforms.len()),
@@ -181,7 +181,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             list.row(vec![
                 Cell::from(stage_id(p.stage)),
                 Cell::from(rank),
-                Cell::from(t.kind()),
+                Cell::from(t.kind().as_str()),
                 Cell::from(id(t)),
                 Cell::from(target_country(&m, t)),
             ]);
@@ -198,7 +198,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             for &(a, b) in c.pairs.iter().chain(&f.pairs) {
                 pt.row(vec![
                     Cell::from(stage_id(c.stage)),
-                    Cell::from(a.kind()),
+                    Cell::from(a.kind().as_str()),
                     Cell::from(id(a)),
                     Cell::from(id(b)),
                 ]);
