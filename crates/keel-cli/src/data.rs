@@ -11,11 +11,11 @@ use crate::BadInput;
 use std::path::{Path, PathBuf};
 
 /// The environment variable naming the folder that holds the data sets.
-pub const ENV: &str = "KEEL_DATA";
+pub(crate) const ENV: &str = "KEEL_DATA";
 
 /// Finds the folder of data set `set` (e.g. `wiod2013`). `explicit` is the command's `--data` flag, which wins
 /// and must exist.
-pub fn locate(set: &str, explicit: Option<&Path>) -> Result<PathBuf, BadInput> {
+pub(crate) fn locate(set: &str, explicit: Option<&Path>) -> Result<PathBuf, BadInput> {
     if let Some(dir) = explicit {
         return if dir.is_dir() {
             Ok(dir.to_path_buf())

@@ -16,22 +16,22 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The one default of every `--top` flag: rows (or elements) shown per list; 0 shows all.
-pub const TOP: usize = 20;
+pub(crate) const TOP: usize = 20;
 
 static QUIET: AtomicBool = AtomicBool::new(false);
 
 /// Sets the global `--quiet` (no progress bars, no notes on standard error).
-pub fn set_quiet(q: bool) {
+pub(crate) fn set_quiet(q: bool) {
     QUIET.store(q, Ordering::Relaxed);
 }
 
 /// Whether `--quiet` was given.
-pub fn quiet() -> bool {
+pub(crate) fn quiet() -> bool {
     QUIET.load(Ordering::Relaxed)
 }
 
 /// A note for the person at the terminal, on standard error (silenced by `--quiet`).
-pub fn note(text: &str) {
+pub(crate) fn note(text: &str) {
     if !quiet() {
         eprintln!("{text}");
     }
@@ -39,7 +39,7 @@ pub fn note(text: &str) {
 
 /// How results are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// Aligned columns for a terminal.
     Table,
     /// One JSON document.
@@ -52,7 +52,7 @@ pub enum Format {
 
 /// The output options every analysis takes.
 #[derive(clap::Args, Debug, Clone)]
-pub struct OutputArgs {
+pub(crate) struct OutputArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -67,7 +67,7 @@ pub struct OutputArgs {
 
 /// One cell: typed, so each format writes it its own way.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Cell {
+pub(crate) enum Cell {
     Text(String),
     Int(i64),
     Num(f64),
@@ -142,7 +142,7 @@ impl Cell {
 
 /// One table of results.
 #[derive(Clone, Debug)]
-pub struct Table {
+pub(crate) struct Table {
     /// Machine name: `--table NAME`, the CSV file stem and the xlsx sheet name.
     pub name: &'static str,
     /// What a person reads above the table.
@@ -153,20 +153,23 @@ pub struct Table {
 }
 
 impl Table {
-    pub fn new(name: &'static str, title: impl Into<String>, headers: &[&str]) -> Self {
+    pub(crate) fn new(name: &'static str, title: impl Into<String>, headers: &[&str]) -> Self {
         Table {
             name,
             title: title.into(),
-            headers: headers.iter().map(|h| h.to_string()).collect(),
+            headers: headers
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect(),
             rows: Vec::new(),
         }
     }
-    pub fn row(&mut self, cells: Vec<Cell>) {
+    pub(crate) fn row(&mut self, cells: Vec<Cell>) {
         debug_assert_eq!(cells.len(), self.headers.len(), "table {}", self.name);
         self.rows.push(cells);
     }
     /// Column names for programs: lower case, runs of other characters as one `_`.
-    pub fn columns(&self) -> Vec<String> {
+    pub(crate) fn columns(&self) -> Vec<String> {
         self.headers.iter().map(|h| snake(h)).collect()
     }
 }
@@ -184,7 +187,7 @@ fn snake(h: &str) -> String {
 }
 
 /// Rows shown of `n` under `--top top` (0 = all).
-pub fn shown(n: usize, top: usize) -> usize {
+pub(crate) fn shown(n: usize, top: usize) -> usize {
     if top == 0 {
         n
     } else {
@@ -194,7 +197,7 @@ pub fn shown(n: usize, top: usize) -> usize {
 
 /// Writes the results as `o` asks: `tables` in the order a person reads them, `main` the name of the table CSV
 /// writes by default, `json` the JSON document.
-pub fn emit(
+pub(crate) fn emit(
     o: &OutputArgs,
     tables: &[Table],
     main: &str,
@@ -450,11 +453,11 @@ fn write_text(out: &mut dyn Write, t: &Table) -> std::io::Result<()> {
 
 /// A progress bar on standard error with an ETA: only on a terminal, never with `--quiet`.
 #[derive(Debug)]
-pub struct Progress(Option<indicatif::ProgressBar>);
+pub(crate) struct Progress(Option<indicatif::ProgressBar>);
 
 impl Progress {
     /// A bar for `len` steps of `what` (e.g. "stress", "scenarios").
-    pub fn new(len: usize, what: &str, unit: &str) -> Progress {
+    pub(crate) fn new(len: usize, what: &str, unit: &str) -> Progress {
         if quiet() || !std::io::stderr().is_terminal() {
             return Progress(None);
         }
@@ -467,12 +470,12 @@ impl Progress {
         Progress(Some(pb))
     }
     /// `done` steps finished.
-    pub fn set(&self, done: usize) {
+    pub(crate) fn set(&self, done: usize) {
         if let Some(pb) = &self.0 {
             pb.set_position(done as u64);
         }
     }
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(pb) = &self.0 {
             pb.finish_and_clear();
         }

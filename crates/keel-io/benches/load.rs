@@ -3,6 +3,8 @@
 //! load's own. Prints the median wall time and the peak resident memory.
 //!
 //! Run: `cargo bench -p keel-io --bench load` (ROWS=... to change the size, RUNS=... the repetitions).
+// A benchmark reports its figures on the terminal.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::path::Path;
 use std::process::Command;

@@ -45,7 +45,7 @@ impl ModelSource for CsvDir {
             Err(e) => return Err(vec![Diagnostic::error("model.toml", e.to_string())]),
         };
         let (meta, diags) = parse_toml("model.toml", &text);
-        if diags.iter().any(|d| d.is_error()) {
+        if diags.iter().any(keel_model::Diagnostic::is_error) {
             return Err(diags);
         }
         self.extra = diags;
@@ -202,7 +202,7 @@ impl<R: std::io::Read> Table for CsvTable<R> {
         match self.rdr.read_record(rec) {
             Ok(false) => Ok(None),
             Ok(true) => {
-                let line = rec.position().map_or(0, |p| p.line());
+                let line = rec.position().map_or(0, csv::Position::line);
                 match open_quote(&self.name, &self.headers, rec, line) {
                     Some(d) => Err(d),
                     None => Ok(Some(line)),
@@ -211,7 +211,7 @@ impl<R: std::io::Read> Table for CsvTable<R> {
             Err(e) if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) => {
                 let (line, field) = match e.kind() {
                     csv::ErrorKind::Utf8 { pos, err } => {
-                        (pos.as_ref().map_or(0, |p| p.line()), err.field())
+                        (pos.as_ref().map_or(0, csv::Position::line), err.field())
                     }
                     _ => (0, 0),
                 };
@@ -224,7 +224,7 @@ impl<R: std::io::Read> Table for CsvTable<R> {
                 Err(d)
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, csv::Position::line);
                 let d = Diagnostic::error(&self.name, format!("malformed CSV: {e}"));
                 // The csv reader can always make progress after an error, so the caller may go on.
                 Err(if line > 0 { d.at_line(line) } else { d })

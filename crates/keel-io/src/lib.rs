@@ -1,7 +1,7 @@
 //! # keel-io
 //!
 //! Files in, files out. Reads a Keel model from a folder of CSV files plus `model.toml`, or from one `.xlsx`
-//! workbook with the same sheets, into [`keel_model::build`]; writes a [`Model`] back as either form.
+//! workbook with the same sheets, into [`keel_model::build()`]; writes a [`Model`] back as either form.
 //! Also makes models: a reproducible synthetic generator and an importer for Willems' (2008) real supply chains.
 
 mod csvdir;

@@ -83,10 +83,10 @@ fn read_csv(path: PathBuf) -> Result<Csv, WillemsError> {
     let mut rows = Vec::new();
     for r in rdr.records() {
         let r = r.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
+            let line = e.position().map_or(0, csv::Position::line);
             bad(line, e.to_string(), &path)
         })?;
-        let line = r.position().map_or(0, |p| p.line());
+        let line = r.position().map_or(0, csv::Position::line);
         if r.iter().all(|f| f.trim().is_empty()) {
             continue;
         }

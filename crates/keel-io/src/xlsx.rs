@@ -281,7 +281,7 @@ impl ModelSource for Workbook {
             Ok(None) => {}
             Err(d) => diags.push(d),
         }
-        if diags.iter().any(|d| d.is_error()) {
+        if diags.iter().any(keel_model::Diagnostic::is_error) {
             return Err(diags);
         }
         Ok(meta)
@@ -313,7 +313,6 @@ pub fn write_xlsx(m: &Model, path: &Path) -> Result<(), IoError> {
         let ws = wb.add_worksheet().set_name("model").map_err(err)?;
         ws.write_string(0, 0, "key").map_err(err)?;
         ws.write_string(0, 1, "value").map_err(err)?;
-        let mut r = 1;
         let home = m.countries[m.meta.home_country.index()].code.clone();
         let mut kv = vec![
             ("name", m.meta.name.clone()),
@@ -324,10 +323,9 @@ pub fn write_xlsx(m: &Model, path: &Path) -> Result<(), IoError> {
         if let Some(d) = &m.meta.description {
             kv.push(("description", d.clone()));
         }
-        for (k, v) in kv {
+        for (r, (k, v)) in (1..).zip(kv) {
             ws.write_string(r, 0, k).map_err(err)?;
             ws.write_string(r, 1, v).map_err(err)?;
-            r += 1;
         }
     }
     {

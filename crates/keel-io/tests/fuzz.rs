@@ -16,6 +16,8 @@
 //! Every input that ever broke a loader is kept in `tests/fuzz-cases/` and replayed by `regression_cases`: a
 //! folder there holds the files that replace the example's (`NAME.absent` deletes `NAME`); an `.xlsx` file there
 //! is loaded as it is.
+// The test reports what it measured (shown with --nocapture).
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -227,7 +229,10 @@ fn check_result(r: Result<keel_model::Loaded, keel_io::IoError>, case: &str) -> 
                     shown.len() < 2_000,
                     "{case}: a diagnostic of {} bytes: {}",
                     shown.len(),
-                    &shown[..shown.floor_char_boundary(300)]
+                    &shown[..(0..=300)
+                        .rev()
+                        .find(|&i| shown.is_char_boundary(i))
+                        .unwrap_or(0)]
                 );
             }
             false

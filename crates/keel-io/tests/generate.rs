@@ -1,4 +1,6 @@
 //! The synthetic generator: always valid, reproducible, and the size asked for.
+// The test reports what it measured (shown with --nocapture).
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use keel_io::generate::{generate, GenOptions};
 use keel_model::{ItemKind, MemModel, Model, StageIx, Table};

@@ -11,7 +11,11 @@ fn load_ok(p: &Path) -> Model {
     match keel_io::load(p) {
         Ok(l) => l.model,
         Err(keel_io::IoError::Invalid(inv)) => {
-            let lines: Vec<String> = inv.diagnostics.iter().map(|d| d.to_string()).collect();
+            let lines: Vec<String> = inv
+                .diagnostics
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect();
             panic!("{} did not load:\n{}", p.display(), lines.join("\n"))
         }
         Err(e) => panic!("{e}"),
@@ -166,7 +170,7 @@ fn broken_copy_reports_every_planted_error_with_location() {
         errs.iter()
             .find(|e| e.file == file && e.line == Some(line) && e.message.contains(needle))
             .unwrap_or_else(|| {
-                let all: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+                let all: Vec<String> = errs.iter().map(std::string::ToString::to_string).collect();
                 panic!(
                     "no error `{needle}` at {file}:{line}; got:\n{}",
                     all.join("\n")
@@ -261,7 +265,11 @@ fn missing_tables_and_columns_are_reported_together() {
         Err(keel_io::IoError::Invalid(inv)) => inv,
         other => panic!("expected errors, got {other:?}"),
     };
-    let all: Vec<String> = inv.diagnostics.iter().map(|e| e.to_string()).collect();
+    let all: Vec<String> = inv
+        .diagnostics
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
     let joined = all.join("\n");
     assert!(
         joined.contains("demand.csv: required table is missing"),

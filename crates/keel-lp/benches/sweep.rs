@@ -9,6 +9,8 @@
 //! Models come from `keel_io::generate` (seed 42); each is also written as a Keel CSV folder, with Keel's
 //! results in `keel_results.csv`, under `target/stress-bench/n<SIZE>/` (or `KEEL_BENCH_DIR/n<SIZE>/`) so that
 //! `bench/peers/stress_linprog.py` can run the same sweep.
+// A benchmark reports its figures on the terminal.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use keel_io::generate::{generate, GenOptions};
 use keel_lp::{element_cases, sweep, Duration, StressLp, WarmLp};

@@ -320,10 +320,10 @@ mod tests {
             self.inner.num_cols()
         }
         fn set_option(&mut self, option: SolverOption) {
-            self.inner.set_option(option)
+            self.inner.set_option(option);
         }
         fn set_col_bounds(&mut self, col: Col, lower: f64, upper: f64) {
-            self.inner.set_col_bounds(col, lower, upper)
+            self.inner.set_col_bounds(col, lower, upper);
         }
         fn add_rows(&mut self, rows: &Rows) -> Result<(), SolverError> {
             self.inner.add_rows(rows)

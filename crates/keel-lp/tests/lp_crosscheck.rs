@@ -426,7 +426,7 @@ fn whole_lp(m: &Model, d: &Disruption, t: Option<f64>, required: &[bool], horizo
 /// closure holds a disrupted stage or the buyer of a disrupted lane's source.
 fn coupled(m: &Model, d: &Disruption) -> Vec<bool> {
     let n = m.stages.len();
-    let plats: Vec<usize> = m.demand_stages().map(|s| s.index()).collect();
+    let plats: Vec<usize> = m.demand_stages().map(keel_model::StageIx::index).collect();
     let closure = |p: usize| {
         let mut seen = vec![false; n];
         let mut st = vec![p];

@@ -4,7 +4,7 @@
 //! controls), production stages, the bill of materials between stages (AND over input items, OR over
 //! suppliers), transport lanes with chokepoints, end demand and disruption scenarios.
 //!
-//! [`build`] reads tables from any [`ModelSource`] (a folder of CSV files and a workbook are in `keel-io`),
+//! [`build()`] reads tables from any [`ModelSource`] (a folder of CSV files and a workbook are in `keel-io`),
 //! validates every row, and returns either a compact index-based [`Model`] or *all* the problems found, each
 //! located by file, line and column. The format is documented in `docs/model-format.md`.
 

@@ -243,7 +243,7 @@ pub struct Scenario {
     pub probability: Option<f64>,
 }
 
-/// A validated defence-industrial-base model. Build one with [`crate::build`].
+/// A validated defence-industrial-base model. Build one with [`crate::build()`].
 #[derive(Clone, Debug, Serialize)]
 pub struct Model {
     pub meta: Meta,

@@ -64,7 +64,7 @@ impl MemTable {
         let mut t = MemTable::new(name.clone(), headers);
         for r in rdr.records() {
             let r = r.map_err(|e| Diagnostic::error(&name, e.to_string()))?;
-            let line = r.position().map_or(0, |p| p.line());
+            let line = r.position().map_or(0, csv::Position::line);
             t.push_at(line, r);
         }
         Ok(t)

@@ -52,7 +52,15 @@ fn one(replace: &[(&str, &str)]) -> Diagnostic {
 }
 
 /// (file, line, column, message, hint) of a diagnostic, for one-line assertions.
-fn parts(d: &Diagnostic) -> (&str, Option<u64>, Option<(usize, &str)>, &str, Option<&str>) {
+type Parts<'a> = (
+    &'a str,
+    Option<u64>,
+    Option<(usize, &'a str)>,
+    &'a str,
+    Option<&'a str>,
+);
+
+fn parts(d: &Diagnostic) -> Parts<'_> {
     (
         d.file.as_str(),
         d.line,

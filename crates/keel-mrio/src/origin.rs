@@ -421,7 +421,7 @@ mod tests {
         // some WIOD cells do: its column of A and its v are zero.
         let labels: Vec<String> = ["AAA_s1", "AAA_s2", "BBB_s1", "BBB_s2"]
             .iter()
-            .map(|s| s.to_string())
+            .map(std::string::ToString::to_string)
             .collect();
         let zd = [
             [10.0, 5.0, 3.0, 0.0],

@@ -228,10 +228,10 @@ fn read_labels(path: &Path) -> Result<Vec<String>, WiodError> {
         source,
     })?;
     let mut labels: Vec<String> = text.lines().map(|l| l.trim().to_string()).collect();
-    while labels.last().is_some_and(|l| l.is_empty()) {
+    while labels.last().is_some_and(std::string::String::is_empty) {
         labels.pop();
     }
-    if let Some(i) = labels.iter().position(|l| l.is_empty()) {
+    if let Some(i) = labels.iter().position(std::string::String::is_empty) {
         return Err(WiodError::EmptyLabel {
             path: path.to_path_buf(),
             line: i as u64 + 1,
@@ -266,13 +266,13 @@ fn read_rows(
             .read_byte_record(&mut rec)
             .map_err(|source| WiodError::Csv {
                 path: path.to_path_buf(),
-                line: source.position().map_or(0, |p| p.line()),
+                line: source.position().map_or(0, csv::Position::line),
                 source,
             })?;
         if !more {
             break;
         }
-        let line = rec.position().map_or(rows as u64 + 1, |p| p.line());
+        let line = rec.position().map_or(rows as u64 + 1, csv::Position::line);
         let want = *cols.get_or_insert(rec.len());
         if rec.len() != want {
             return Err(WiodError::FieldCount {

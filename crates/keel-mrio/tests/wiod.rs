@@ -1,6 +1,8 @@
 //! Real-data check: WIOT 2011 (WIOD release 2013) value-added origin of
 //! CAN/USA/DEU c15 against pymrio (dense inverse), fixture written by
 //! `bench/peers/mrio_pymrio.py`.
+// The test reports what it measured (shown with --nocapture).
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

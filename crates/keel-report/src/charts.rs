@@ -12,27 +12,27 @@ use crate::html::{esc, pct};
 use std::collections::BTreeMap;
 
 /// The home country's colour.
-pub const HOME_COLOUR: &str = "#c8102e";
+pub(crate) const HOME_COLOUR: &str = "#c8102e";
 /// Qualitative colours for the other countries, most exposed first.
-pub const COUNTRY_PALETTE: [&str; 10] = [
+pub(crate) const COUNTRY_PALETTE: [&str; 10] = [
     "#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#edc948", "#76b7b2", "#9c755f", "#ff9da7",
     "#8cd17d", "#d4a6c8",
 ];
 /// Countries beyond the palette, and small slices lumped together.
-pub const OTHER_COLOUR: &str = "#bdbdbd";
+pub(crate) const OTHER_COLOUR: &str = "#bdbdbd";
 /// Tier colours, tier 0 first (viridis); deeper tiers reuse the last colour.
-pub const TIER_PALETTE: [&str; 8] = [
+pub(crate) const TIER_PALETTE: [&str; 8] = [
     "#440154", "#46327e", "#365c8d", "#277f8e", "#1fa187", "#4ac16d", "#a0da39", "#fde725",
 ];
 
 /// Slices below this share are lumped into "other" in the legend (they stay in the bar).
-pub const LEGEND_MIN: f64 = 0.005;
+pub(crate) const LEGEND_MIN: f64 = 0.005;
 
 const W: f64 = 1000.0;
 
 /// One slice of a stacked bar.
 #[derive(Debug, Clone)]
-pub struct Segment {
+pub(crate) struct Segment {
     pub label: String,
     pub share: f64,
     pub colour: String,
@@ -40,7 +40,10 @@ pub struct Segment {
 
 /// Assigns page-wide colours to country codes: the home country, then codes by descending `weight`
 /// (ties by code); codes past the palette get [`OTHER_COLOUR`].
-pub fn country_colours(home: &str, weight: &BTreeMap<String, f64>) -> BTreeMap<String, String> {
+pub(crate) fn country_colours(
+    home: &str,
+    weight: &BTreeMap<String, f64>,
+) -> BTreeMap<String, String> {
     let mut ranked: Vec<(&String, f64)> = weight
         .iter()
         .filter(|(c, _)| c.as_str() != home)
@@ -57,12 +60,12 @@ pub fn country_colours(home: &str, weight: &BTreeMap<String, f64>) -> BTreeMap<S
 }
 
 /// The colour of tier `t`.
-pub fn tier_colour(t: u32) -> &'static str {
+pub(crate) fn tier_colour(t: u32) -> &'static str {
     TIER_PALETTE[(t as usize).min(TIER_PALETTE.len() - 1)]
 }
 
 /// A stacked 100% bar and its legend, as HTML (`class` names the chart for styling and tests).
-pub fn stacked_bar(class: &str, label: &str, segs: &[Segment]) -> String {
+pub(crate) fn stacked_bar(class: &str, label: &str, segs: &[Segment]) -> String {
     let mut out = format!(
         "<figure class=\"bar-chart {class}\"><figcaption>{}</figcaption>\n\
          <svg class=\"bar\" viewBox=\"0 0 1000 40\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"{}\">\n",

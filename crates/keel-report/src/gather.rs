@@ -29,7 +29,7 @@ pub const SPOF_KINDS: [ElementKind; 7] = ElementKind::ALL;
 
 /// One upstream (stage, input item) group of a platform, with its concentration.
 #[derive(Debug)]
-pub struct UpstreamGroup {
+pub(crate) struct UpstreamGroup {
     pub group: GroupIx,
     pub conc: GroupConcentration,
 }
@@ -49,7 +49,7 @@ fn flag_count(m: &Measures) -> usize {
 
 /// Counts over every (stage, input item) group upstream of a platform.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct GroupCounts {
+pub(crate) struct GroupCounts {
     pub total: usize,
     pub sole_source: usize,
     pub single_country: usize,
@@ -85,7 +85,7 @@ impl GroupCounts {
 
 /// Everything one platform's section shows.
 #[derive(Debug)]
-pub struct PlatformData {
+pub(crate) struct PlatformData {
     pub stage: StageIx,
     pub exposure: PlatformExposure,
     /// One per declared regime, in declaration order (`via` holds the first `listed` controlled items).
@@ -99,7 +99,7 @@ pub struct PlatformData {
 
 /// Runs every analysis for every demand stage of the model, in `demand.csv` order, keeping at most `listed`
 /// controlled items and flagged groups per platform (and regime).
-pub fn gather(m: &Model, listed: usize) -> Vec<PlatformData> {
+pub(crate) fn gather(m: &Model, listed: usize) -> Vec<PlatformData> {
     let platforms: Vec<StageIx> = m.demand_stages().collect();
     let regimes: Vec<RegimeIx> = (0..m.regimes.len()).map(RegimeIx::new).collect();
     let exp = exposure::exposure(

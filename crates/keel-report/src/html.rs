@@ -4,7 +4,7 @@
 //! Linear in the length of the text or the number of digits.
 
 /// Escapes text for use in HTML element content and in double-quoted attribute values.
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -20,10 +20,10 @@ pub fn esc(s: &str) -> String {
 }
 
 // Numbers, shares and counts are written by the one presentation layer shared with the `keel` command.
-pub use keel_present::{count, num, pct};
+pub(crate) use keel_present::{count, num, pct};
 
 /// A string usable as an HTML id / CSS class fragment: ASCII letters and digits kept, the rest as `-`.
-pub fn slug(s: &str) -> String {
+pub(crate) fn slug(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {

@@ -19,17 +19,17 @@ use crate::html::{esc, pct};
 use std::collections::BTreeMap;
 
 /// Natural Earth outlines, one line per country (see the module doc).
-pub const WORLD_TSV: &str = include_str!("../assets/world.tsv");
+pub(crate) const WORLD_TSV: &str = include_str!("../assets/world.tsv");
 
 /// Where the map comes from, for the footer and docs.
 pub const CREDIT: &str = "Map: Natural Earth 1:50m admin-0 countries (public domain), from the npm package \
                           world-atlas 2.0.2; ISO 3166-1 codes from the npm package i18n-iso-countries 7.14.0.";
 
-pub const WIDTH: u32 = 1000;
-pub const HEIGHT: u32 = 400;
+pub(crate) const WIDTH: u32 = 1000;
+pub(crate) const HEIGHT: u32 = 400;
 
 /// Lower bounds of the colour bins and their fill, darkest last.
-pub const BINS: [(f64, &str, &str); 6] = [
+pub(crate) const BINS: [(f64, &str, &str); 6] = [
     (0.0, "#deebf7", "under 1%"),
     (0.01, "#b3d3ea", "1 to 5%"),
     (0.05, "#7fb2d8", "5 to 10%"),
@@ -38,15 +38,15 @@ pub const BINS: [(f64, &str, &str); 6] = [
     (0.50, "#0b3a73", "50% or more"),
 ];
 /// A model country that adds no value to this platform.
-pub const IN_MODEL: &str = "#f2ead3";
+pub(crate) const IN_MODEL: &str = "#f2ead3";
 /// A country outside the model.
-pub const LAND: &str = "#dcdcdc";
+pub(crate) const LAND: &str = "#dcdcdc";
 /// The outline of the home country.
-pub const HOME_STROKE: &str = "#d9480f";
+pub(crate) const HOME_STROKE: &str = "#d9480f";
 
 /// One country outline.
 #[derive(Debug, Clone)]
-pub struct Shape {
+pub(crate) struct Shape {
     /// ISO 3166-1 alpha-3, or `-` for territory with no code.
     pub code: &'static str,
     pub name: &'static str,
@@ -54,7 +54,7 @@ pub struct Shape {
 }
 
 /// The embedded outlines, in file order (sorted by code).
-pub fn world() -> Vec<Shape> {
+pub(crate) fn world() -> Vec<Shape> {
     WORLD_TSV
         .lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
@@ -70,7 +70,7 @@ pub fn world() -> Vec<Shape> {
 }
 
 /// The fill for a share of value added (`None`: a model country that adds nothing).
-pub fn fill(share: Option<f64>) -> &'static str {
+pub(crate) fn fill(share: Option<f64>) -> &'static str {
     match share {
         Some(s) if s > 0.0 => BINS
             .iter()
@@ -87,7 +87,7 @@ fn use_id(code: &str) -> String {
 
 /// The hidden block holding every outline: countries the model lists get their own `<path id="kc-XXX">`,
 /// the rest of the land is one group `kw-land`.
-pub fn defs(world: &[Shape], model_codes: &[&str]) -> String {
+pub(crate) fn defs(world: &[Shape], model_codes: &[&str]) -> String {
     let mut land = String::new();
     let mut own = String::new();
     for s in world {
@@ -113,7 +113,7 @@ pub fn defs(world: &[Shape], model_codes: &[&str]) -> String {
 
 /// One platform's choropleth: `shares` maps a model country code to (name, share of value added);
 /// `model_countries` are all the model's (code, name); `home` is outlined.
-pub fn choropleth(
+pub(crate) fn choropleth(
     world: &[Shape],
     model_countries: &[(&str, &str)],
     shares: &BTreeMap<&str, f64>,
@@ -159,7 +159,7 @@ pub fn choropleth(
 }
 
 /// The map legend, as HTML.
-pub fn legend(home_name: &str) -> String {
+pub(crate) fn legend(home_name: &str) -> String {
     let mut out = String::from("<div class=\"legend map-legend\">");
     for (_, colour, label) in BINS {
         out.push_str(&format!(

@@ -21,7 +21,7 @@ const CSS: &str = include_str!("../assets/style.css");
 const JS: &str = include_str!("../assets/report.js");
 
 /// The page as a string.
-pub fn page(m: &Model, opts: &ReportOptions, data: &[PlatformData]) -> String {
+pub(crate) fn page(m: &Model, opts: &ReportOptions, data: &[PlatformData]) -> String {
     let ctx = Ctx::new(m, data);
     let mut h = String::with_capacity(1 << 20);
     let title = opts
@@ -131,7 +131,7 @@ impl<'m> Ctx<'m> {
     fn item_label(&self, id: &str) -> String {
         self.item_by_id
             .get(id)
-            .map_or_else(|| id.to_string(), |n| n.to_string())
+            .map_or_else(|| id.to_string(), std::string::ToString::to_string)
     }
 
     fn colour(&self, code: &str) -> &str {

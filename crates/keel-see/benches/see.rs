@@ -1,3 +1,5 @@
+// A benchmark reports its figures on the terminal.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 /// Sizes in input rows: `KEEL_BENCH_ROWS=10000,100000`, or 10^4, 10^5 and 10^6.
 fn sizes() -> Vec<usize> {
     std::env::var("KEEL_BENCH_ROWS")
@@ -238,7 +240,7 @@ fn exposure_bench() {
             t.elapsed().as_secs_f64(),
             tiers
                 .iter()
-                .map(|e| e.by_tier.as_ref().map_or(0, |t| t.len()))
+                .map(|e| e.by_tier.as_ref().map_or(0, std::vec::Vec::len))
                 .max()
                 .unwrap_or(0)
         );

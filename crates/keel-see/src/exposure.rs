@@ -384,7 +384,7 @@ pub fn exposure(m: &Model, platforms: &[StageIx], opts: ExposureOptions) -> Vec<
 }
 
 /// The same result as [`exposure`], every breakdown from the backward formulation: platforms in blocks of
-/// [`LANES`], one sweep over the whole input graph in reverse topological order carrying the block's requirement
+/// `LANES`, one sweep over the whole input graph in reverse topological order carrying the block's requirement
 /// vectors at once (`x[s]` is an array with one lane per platform), then one pass over the stages summing the
 /// breakdowns. Blocks run in parallel. Kept as the independent reference the tests check [`exposure`] against.
 ///

@@ -9,14 +9,14 @@ use std::process::ExitCode;
 ///
 /// With the global --quiet, warnings are not printed.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Model folder (model.toml + CSV files) or .xlsx workbook.
     pub model: PathBuf,
     #[command(flatten)]
     pub out: OutputArgs,
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let loaded = match keel_io::load(&args.model) {
         Ok(l) => l,
         Err(keel_io::IoError::Invalid(inv)) => {

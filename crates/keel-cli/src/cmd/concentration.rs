@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 /// Level reported by `--level`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Level {
+pub(crate) enum Level {
     /// Each (stage, input item): planned shares of its suppliers.
     Group,
     /// Each item across the model: capacity shares of the stages making it.
@@ -25,7 +25,7 @@ pub enum Level {
 /// cannot be re-sourced: no other firm in the model makes the item, or every supplier is outside the home
 /// country's blocs (docs/methods/concentration.md).
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Model folder (model.toml + CSV files) or .xlsx workbook.
     pub model: PathBuf,
     /// Which level to print.
@@ -101,7 +101,7 @@ fn title(what: &str, shown: usize, total: usize, flagged: bool, bands: &str) -> 
     )
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let m = crate::load_model(&args.model)?;
     // Every group by default; with --platform, the groups upstream of it (the rule the report uses).
     let upstream: Option<Vec<bool>> = match &args.platform {

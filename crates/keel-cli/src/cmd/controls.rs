@@ -10,10 +10,10 @@ use std::process::ExitCode;
 /// reached), through which items and along which input path, and whether each platform could be built free of
 /// the regime with the alternative suppliers already in the model.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Model folder (model.toml + CSV files) or .xlsx workbook.
     pub model: PathBuf,
-    /// One regime from [export_regimes], e.g. ITAR (default: every regime).
+    /// One regime from `[export_regimes]` in model.toml, e.g. ITAR (default: every regime).
     #[arg(long)]
     pub regime: Option<String>,
     /// One platform: a stage id, or the item id of demand stages (default: every demand stage).
@@ -23,7 +23,7 @@ pub struct Args {
     pub out: OutputArgs,
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let m = crate::load_model(&args.model)?;
     // The paths of the nearest controlled items per platform and regime; the summary counts them all.
     let opts = keel_see::controls::ControlOptions {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 /// Convert a model between its folder form (CSV + model.toml) and one .xlsx workbook.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// The model to read (folder or .xlsx).
     pub model: PathBuf,
     /// Where to write it: a path ending in .xlsx writes a workbook, a path without an extension a folder.
@@ -16,7 +16,7 @@ pub struct Args {
     pub force: bool,
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     check_out(&args.out, args.force)?;
     let m = crate::load_model(&args.model)?;
     keel_io::save(&m, &args.out)?;

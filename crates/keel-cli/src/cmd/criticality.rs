@@ -44,7 +44,7 @@ impl From<Kind> for ElementKind {
 /// with a planned share of 0 count as alternatives. With --pairs, also the minimal pairs of countries and of
 /// firms whose joint loss stops a platform (neither being a SPOF alone).
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Model folder (model.toml + CSV files) or .xlsx workbook.
     pub model: PathBuf,
     /// Kinds of element to test (repeat or comma-separate; default: all kinds).
@@ -66,7 +66,7 @@ pub struct Args {
     pub out: OutputArgs,
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let m = crate::load_model(&args.model)?;
     let wanted = keel_see::resolve_platforms(&m, args.platform.as_deref())
         .map_err(|e| crate::BadInput(e.to_string()))?;

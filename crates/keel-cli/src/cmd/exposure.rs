@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 /// Breakdown printed by `--by`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum By {
+pub(crate) enum By {
     /// Country of each stage's site.
     Country,
     /// Bloc of that country (a stage counts toward every bloc, so shares can sum to more than 100%).
@@ -25,7 +25,7 @@ pub enum By {
 /// Where the value added embodied in one unit of each platform is created (firm-level Leontief / TiVA
 /// look-through over every tier), and the home country's (sovereign) share of it.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Model folder (model.toml + CSV files) or .xlsx workbook.
     pub model: PathBuf,
     /// One platform: a stage id, or the item id of demand stages (default: every demand stage).
@@ -41,7 +41,7 @@ pub struct Args {
     pub out: OutputArgs,
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let m = crate::load_model(&args.model)?;
     let platforms = keel_see::resolve_platforms(&m, args.platform.as_deref())
         .map_err(|e| crate::BadInput(e.to_string()))?;

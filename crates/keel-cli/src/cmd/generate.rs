@@ -9,7 +9,7 @@ use std::process::ExitCode;
 /// Platforms over 6-10 tiers, with real countries, blocs and chokepoints and fictional firms. The same options
 /// always give the same files.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Where to write the model: a folder, or a path ending in .xlsx for a workbook.
     pub out: PathBuf,
     /// Number of stages, platforms included.
@@ -26,7 +26,7 @@ pub struct Args {
     pub platforms: Option<usize>,
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let opts = GenOptions {
         stages: args.stages,
         seed: args.seed,

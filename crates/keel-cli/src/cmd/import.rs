@@ -6,20 +6,20 @@ use std::process::ExitCode;
 
 /// Import a published supply-chain data set as a Keel model.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(subcommand)]
     pub source: Source,
 }
 
 #[derive(clap::Subcommand, Debug)]
-pub enum Source {
+pub(crate) enum Source {
     /// One of the 38 real multi-echelon supply chains of S. P. Willems, "Real-world multiechelon supply chains
     /// used for inventory optimization", MSOM 10(1):19-23, 2008 (chains 26 and 38 are aircraft engines).
     Willems(WillemsArgs),
 }
 
 #[derive(clap::Args, Debug)]
-pub struct WillemsArgs {
+pub(crate) struct WillemsArgs {
     /// Chain number, 1 to 38.
     pub chain: u32,
     /// Where to write the model: a folder, or a path ending in .xlsx for a workbook.
@@ -31,7 +31,7 @@ pub struct WillemsArgs {
     pub data: Option<PathBuf>,
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     match &args.source {
         Source::Willems(a) => willems(a),
     }

@@ -1,21 +1,21 @@
 //! One module per subcommand.
 
-pub mod check;
-pub mod concentration;
-pub mod controls;
-pub mod convert;
-pub mod criticality;
-pub mod exposure;
-pub mod generate;
-pub mod import;
-pub mod montecarlo;
-pub mod mrio;
-pub mod report;
-pub mod simulate;
-pub mod stress;
+pub(crate) mod check;
+pub(crate) mod concentration;
+pub(crate) mod controls;
+pub(crate) mod convert;
+pub(crate) mod criticality;
+pub(crate) mod exposure;
+pub(crate) mod generate;
+pub(crate) mod import;
+pub(crate) mod montecarlo;
+pub(crate) mod mrio;
+pub(crate) mod report;
+pub(crate) mod simulate;
+pub(crate) mod stress;
 
 /// Whether a platform's rows are shown under `--platform wanted` (every platform when `None`).
-pub fn platform_filter(
+pub(crate) fn platform_filter(
     m: &keel_model::Model,
     wanted: Option<&str>,
 ) -> anyhow::Result<impl Fn(&str) -> bool> {

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 /// Distribution of sampled failure durations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Dist {
+pub(crate) enum Dist {
     Exponential,
     Lognormal,
 }
@@ -22,7 +22,7 @@ pub enum Dist {
 /// simulated and the losses summarised: mean with standard error, median, 95th percentile, CVaR(95%), and the
 /// elements most frequent in the worst 5% of runs.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Model folder (or workbook).
     pub model: PathBuf,
     /// Number of simulated runs.
@@ -72,7 +72,7 @@ fn cells(s: &Stats) -> [Cell; 5] {
     [s.mean, s.se, s.median, s.p95, s.cvar95].map(Cell::Num)
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let model = crate::load_model(&args.model)?;
     let bad = |e: SimError| anyhow::Error::from(crate::BadInput(e.to_string()));
     let keep = crate::cmd::platform_filter(&model, args.platform.as_deref())?;

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 /// Where the value added in one sector's final output comes from, by country, computed as v ∘ (I - A)^-1 y on
 /// the WIOD 2013 release (2011 table) with a sparse iterative solve.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Economy code, e.g. CAN.
     #[arg(long, default_value = "CAN")]
     pub economy: String,
@@ -28,7 +28,7 @@ pub struct Args {
     pub out: OutputArgs,
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let dir = crate::data::locate("wiod2013", args.data.as_deref())?;
     let iot = keel_mrio::read_wiod(&dir).map_err(|e| crate::BadInput(e.to_string()))?;
     let r = keel_mrio::value_added_origin(&iot, &args.economy, &args.sector)

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 /// Per platform: where its value comes from by country and tier, a world map of that exposure,
 /// export-controlled parts and how they get in, concentrated inputs, and single points of failure. The same model always gives the same file.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Model folder (model.toml + CSV files) or .xlsx workbook.
     pub model: PathBuf,
     /// Where to write the HTML file.
@@ -22,7 +22,7 @@ pub struct Args {
         default_value = "report.html"
     )]
     pub out: PathBuf,
-    /// Page title (default: "Defence industrial base report: <model name>").
+    /// Page title (default: "Defence industrial base report: " and the model name).
     #[arg(long)]
     pub title: Option<String>,
     /// Rows shown per table before the rest is folded into a collapsed "N more" block.
@@ -30,7 +30,7 @@ pub struct Args {
     pub max_rows: usize,
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let m = crate::load_model(&args.model)?;
     let opts = ReportOptions {
         title: args.title.clone(),

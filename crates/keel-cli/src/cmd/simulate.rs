@@ -12,7 +12,7 @@ use std::process::ExitCode;
 /// Unlike `keel stress` (an LP over rates), the simulation follows lead times, stocks and goods in transit, so
 /// its first shortfall can come much later than the LP's time to survive.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Model folder (or workbook).
     pub model: PathBuf,
     /// Name of the scenario in scenarios.csv (its events start at their `start`).
@@ -39,10 +39,10 @@ fn opt(x: Option<usize>) -> String {
 }
 
 /// The LP and the simulation disagree by design; say so next to every simulated result.
-pub const LP_VS_SIM: &str = "Note: `keel stress` (LP) ignores goods in transit and stocks, so its time to survive \
+pub(crate) const LP_VS_SIM: &str = "Note: `keel stress` (LP) ignores goods in transit and stocks, so its time to survive \
      can be 0 where the simulation, which delivers what is already on its way, first falls short much later.";
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let model = crate::load_model(&args.model)?;
     if !model.scenarios.iter().any(|s| s.name == args.scenario) {
         let names: Vec<&str> = model.scenarios.iter().map(|s| s.name.as_str()).collect();

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 /// of Simchi-Levi et al. (2015). The LP ignores goods in transit: `keel simulate` plays the same scenario
 /// through time, lead times and stocks included.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Model folder (or workbook).
     pub model: PathBuf,
     /// Disrupt each element of this kind in turn (full outage): stage, site, firm, country, bloc, lane,
@@ -44,7 +44,7 @@ pub struct Args {
     pub out: OutputArgs,
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let model = crate::load_model(&args.model)?;
     let duration = match args.ttr {
         Some(t) => Duration::Fixed(t),

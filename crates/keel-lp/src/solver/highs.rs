@@ -122,7 +122,7 @@ impl LpModel for HighsLp {
         match option {
             SolverOption::Presolve(on) => m.set_option("presolve", if on { "on" } else { "off" }),
             SolverOption::DualFeasibilityTolerance(tol) => {
-                m.set_option("dual_feasibility_tolerance", tol)
+                m.set_option("dual_feasibility_tolerance", tol);
             }
             SolverOption::DevexDualPricing => m.set_option("simplex_dual_edge_weight_strategy", 1),
             SolverOption::PrimalSimplex => m.set_option("simplex_strategy", 4),

@@ -106,7 +106,12 @@ impl Builder {
             self.warnings(&buyer_start);
         }
         if errors || self.meta.is_none() {
-            if self.meta.is_none() && !self.diags.iter().any(|d| d.is_error()) {
+            if self.meta.is_none()
+                && !self
+                    .diags
+                    .iter()
+                    .any(super::super::diag::Diagnostic::is_error)
+            {
                 self.diags.push(Diagnostic::error(
                     "model.toml",
                     "model metadata could not be read",

@@ -42,6 +42,6 @@ impl Names {
             return None;
         }
         // Quoted for a hint: a runaway id (a whole file in one cell) must not flood the screen.
-        did_you_mean(s, self.list.iter().map(|x| x.as_str())).map(|g| quote(&g))
+        did_you_mean(s, self.list.iter().map(std::string::String::as_str)).map(|g| quote(&g))
     }
 }

@@ -17,7 +17,7 @@ impl Builder {
         let headers = t.headers().to_vec();
         let mut rec = StringRecord::new();
         let what = if file.ends_with(']') { "sheet" } else { "file" };
-        if headers.iter().all(|h| h.is_empty()) {
+        if headers.iter().all(std::string::String::is_empty) {
             let d = match t.next_row(&mut rec) {
                 Ok(None) => Diagnostic::error(&file, format!("the {what} is empty")),
                 _ => Diagnostic::error(&file, "the first line is blank: it must be the header")
