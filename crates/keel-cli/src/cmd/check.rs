@@ -47,44 +47,44 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .count();
+    // Every row is one number, so the CSV is a tidy table of numbers; the model's name, home country and blocs
+    // (text) go in the title and the JSON.
     let mut t = output::Table::new(
         "summary",
-        format!("{}: valid ({} warning(s))", args.model.display(), warnings),
+        format!(
+            "{}: valid ({} warning(s)); {}, home country {}, blocs {}",
+            args.model.display(),
+            warnings,
+            s.name,
+            s.home_country,
+            s.blocs.join(", ")
+        ),
         &["measure", "value"],
     );
-    let mut kv = |k: &str, v: String| t.row(vec![Cell::from(k), Cell::from(v)]);
-    kv("name", s.name.clone());
-    kv("home country", s.home_country.clone());
-    kv("countries", s.countries.to_string());
-    kv("blocs", s.blocs.join(", "));
-    kv(
-        "firms (foreign-controlled)",
-        format!("{} ({})", s.firms, s.foreign_controlled_firms),
-    );
-    kv("sites", s.sites.to_string());
-    kv(
-        "items (export-controlled)",
-        format!("{} ({})", s.items, s.controlled_items),
-    );
-    kv("stages", s.stages.to_string());
-    kv(
-        "input rows (distinct stage inputs)",
-        format!("{} ({})", s.input_rows, s.input_groups),
-    );
-    kv(
-        "lanes (chokepoints)",
-        format!("{} ({})", s.lanes, s.chokepoints),
-    );
-    kv(
-        "platforms (demand stages)",
-        format!("{} ({})", s.platform_items, s.demand_stages),
-    );
-    kv("tiers (longest input chain)", s.tiers.to_string());
-    kv(
-        "stage inputs with a single supplier",
-        keel_present::pct(s.single_supplier_share),
-    );
-    kv("scenarios", s.scenarios.to_string());
+    let counts = [
+        ("countries", s.countries),
+        ("firms", s.firms),
+        ("foreign-controlled firms", s.foreign_controlled_firms),
+        ("sites", s.sites),
+        ("items", s.items),
+        ("export-controlled items", s.controlled_items),
+        ("stages", s.stages),
+        ("input rows", s.input_rows),
+        ("distinct stage inputs", s.input_groups),
+        ("lanes", s.lanes),
+        ("chokepoints", s.chokepoints),
+        ("platforms", s.platform_items),
+        ("demand stages", s.demand_stages),
+        ("tiers (longest input chain)", s.tiers),
+        ("scenarios", s.scenarios),
+    ];
+    for (k, v) in counts {
+        t.row(vec![Cell::from(k), Cell::from(v)]);
+    }
+    t.row(vec![
+        Cell::from("stage inputs with a single supplier"),
+        Cell::Share(s.single_supplier_share),
+    ]);
     let json = serde_json::json!({ "valid": true, "warnings": loaded.warnings, "summary": s });
     output::emit(&args.out, &[t], "summary", &json)?;
     Ok(ExitCode::SUCCESS)
