@@ -14,7 +14,7 @@
 //! # Complexity
 //! O(S + R) time and memory for S stages and R input rows (a few seconds for a million input rows).
 
-use keel_model::{header_of, MemModel, MemTable, RawMeta, StringRecord};
+use keel_model::{header_of, MemModel, MemTable, RawMeta, StringRecord, NONE};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -262,7 +262,8 @@ fn plan(stages: usize, platforms: Option<usize>, rng: &mut ChaCha8Rng) -> Plan {
 
     let n_items = item_first.len() - 1;
     let mut cursor = vec![0u32; n_items];
-    let mut last_group = vec![u32::MAX; n_items];
+    // Each item's last group so far (NONE: none yet).
+    let mut last_group = vec![NONE; n_items];
     let mut group_start = vec![0usize; n + 1];
     let mut groups: Vec<PGroup> = Vec::with_capacity(n * 3);
     let mut fan = Vec::new();
@@ -348,7 +349,7 @@ fn plan(stages: usize, platforms: Option<usize>, rng: &mut ChaCha8Rng) -> Plan {
     // producer has a buyer.
     for i in item_tier_start[1]..n_items {
         let producers = (item_first[i + 1] - item_first[i]) as u32;
-        if cursor[i] < producers && last_group[i] != u32::MAX {
+        if cursor[i] < producers && last_group[i] != NONE {
             let g = &mut groups[last_group[i] as usize];
             g.m = (g.m + producers - cursor[i]).min(producers);
         }

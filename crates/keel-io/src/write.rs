@@ -189,7 +189,7 @@ pub fn model_tables(m: &Model) -> Vec<(&'static str, Vec<Vec<String>>)> {
                     .map_or(String::new(), |(_, id)| id.to_string());
                 rows.push(vec![
                     sc.name.clone(),
-                    ev.target.kind().into(),
+                    ev.target.kind().to_string(),
                     id,
                     num(ev.capacity_factor),
                     num(ev.start),

@@ -14,7 +14,7 @@
 
 use keel_io::generate::{generate, GenOptions};
 use keel_lp::{element_cases, sweep, Duration, StressLp, WarmLp};
-use keel_model::Model;
+use keel_model::{ElementKind, Model};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -76,7 +76,8 @@ fn main() {
             let lp = StressLp::new(&model, 365.0).unwrap();
             let setup = t0.elapsed().as_secs_f64();
             let mut cases =
-                element_cases(&model, "stage", Duration::Ttr { fallback: 30.0 }).unwrap();
+                element_cases(&model, ElementKind::Stage, Duration::Ttr { fallback: 30.0 })
+                    .unwrap();
             if let Some(k) = sample.filter(|&k| k < cases.len()) {
                 // Every (n/k)-th stage: a quick estimate when the full sweep is too slow to repeat.
                 let step = cases.len().div_ceil(k);

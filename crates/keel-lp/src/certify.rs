@@ -394,7 +394,7 @@ mod tests {
     use crate::disruption::Disruption;
     use crate::engine::StressLp;
     use crate::sweep::{element_cases, Duration};
-    use keel_model::{Model, TextModel};
+    use keel_model::{ElementKind, Model, TextModel};
 
     /// Platform P (demand 50 per period, no stock) takes one part from S1 or S2 (half each in the plan); S1
     /// makes at most 100 per period, S2 at most `s2_cap`.
@@ -610,9 +610,14 @@ mod tests {
             let lp = StressLp::new(&model, 365.0).unwrap();
             assert_eq!(lp.components(), 1);
             assert!(lp.plan().plan_fits(0));
-            let cases = ["stage", "lane", "chokepoint", "site"]
-                .iter()
-                .flat_map(|k| element_cases(&model, k, Duration::Ttr { fallback: 30.0 }).unwrap());
+            let cases = [
+                ElementKind::Stage,
+                ElementKind::Lane,
+                ElementKind::Chokepoint,
+                ElementKind::Site,
+            ]
+            .into_iter()
+            .flat_map(|k| element_cases(&model, k, Duration::Ttr { fallback: 30.0 }).unwrap());
             for case in cases {
                 for t in [20.0, 365.0] {
                     if !certify(&lp, &case.disruption, 1.0 / t) {

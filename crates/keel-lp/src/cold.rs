@@ -18,9 +18,9 @@
 
 use crate::disruption::Disruption;
 use crate::error::StressError;
-use crate::plan::{Plan, NONE};
+use crate::plan::Plan;
 use crate::solver::{ColBuilder, LpModel, Row, Sense, Solver, SolverOption, Status, TTS_DUAL_TOL};
-use keel_model::{LaneIx, StageIx};
+use keel_model::{LaneIx, StageIx, NONE};
 use std::collections::BTreeMap;
 
 /// What the LP optimises.

@@ -9,8 +9,8 @@
 //! Normalising: O(k log k) for k elements. Bounds of one component: O(disrupted stages + sources on disrupted
 //! lanes), log factors for sorting. Platforms reached: O(stages + arcs downstream of the disruption).
 
-use crate::plan::{Plan, NONE};
-use keel_model::{LaneIx, Model, Scenario, StageIx, Target};
+use crate::plan::Plan;
+use keel_model::{LaneIx, Model, Scenario, StageIx, Target, NONE};
 
 /// What a scenario does: stages and lanes running at a fraction (`capacity_factor`, 0 = closed) of normal.
 #[derive(Clone, Debug, Default, PartialEq)]

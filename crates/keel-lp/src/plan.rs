@@ -15,10 +15,7 @@
 //! # Complexity
 //! O(stages + arcs) time and memory (union-find with path halving: near-linear).
 
-use keel_model::{GroupIx, LaneIx, Model, SourceIx, StageIx};
-
-/// "No component" and "not placed".
-pub(crate) const NONE: u32 = u32::MAX;
+use keel_model::{GroupIx, LaneIx, Model, SourceIx, StageIx, NONE};
 
 /// The undisrupted plan of one model.
 #[derive(Debug)]

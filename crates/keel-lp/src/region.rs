@@ -40,11 +40,11 @@
 use crate::certify::{no_loss_certificate, Repair};
 use crate::disruption::{bound_of, Bounds, Disruption};
 use crate::error::StressError;
-use crate::plan::{Plan, NONE};
+use crate::plan::Plan;
 use crate::solver::{
     Col, Cols, LpModel, Problem, Row, Rows, Sense, Solver, SolverOption, Status, TTS_DUAL_TOL,
 };
-use keel_model::StageIx;
+use keel_model::{StageIx, NONE};
 /// Row duals below this fraction of the largest one count as zero.
 const DUAL_TOL: f64 = 1e-12;
 

@@ -18,7 +18,8 @@ use crate::engine::{Impact, StressLp, Tts, WarmLp};
 use crate::error::StressError;
 use crate::solver::Solver;
 use keel_model::{
-    BlocIx, ChokeIx, CountryIx, FirmIx, ItemIx, LaneIx, Model, RegimeIx, SiteIx, StageIx, Target,
+    BlocIx, ChokeIx, CountryIx, ElementKind, FirmIx, ItemIx, LaneIx, Model, RegimeIx, SiteIx,
+    StageIx, Target,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -53,44 +54,38 @@ pub struct SweepRow {
     pub impact: Impact,
 }
 
-/// Every target of a kind (`stage|site|firm|country|bloc|lane|chokepoint|regime|item`).
-pub fn targets_of_kind(model: &Model, kind: &str) -> Result<Vec<Target>, StressError> {
+/// Every target of a kind, in index order.
+pub fn targets_of_kind(model: &Model, kind: ElementKind) -> Vec<Target> {
     let n = |len: usize| 0..len;
-    Ok(match kind {
-        "stage" => n(model.stages.len())
+    match kind {
+        ElementKind::Stage => n(model.stages.len())
             .map(|i| Target::Stage(StageIx::new(i)))
             .collect(),
-        "site" => n(model.sites.len())
+        ElementKind::Site => n(model.sites.len())
             .map(|i| Target::Site(SiteIx::new(i)))
             .collect(),
-        "firm" => n(model.firms.len())
+        ElementKind::Firm => n(model.firms.len())
             .map(|i| Target::Firm(FirmIx::new(i)))
             .collect(),
-        "country" => n(model.countries.len())
+        ElementKind::Country => n(model.countries.len())
             .map(|i| Target::Country(CountryIx::new(i)))
             .collect(),
-        "bloc" => n(model.blocs.len())
+        ElementKind::Bloc => n(model.blocs.len())
             .map(|i| Target::Bloc(BlocIx::new(i)))
             .collect(),
-        "lane" => n(model.lanes.len())
+        ElementKind::Lane => n(model.lanes.len())
             .map(|i| Target::Lane(LaneIx::new(i)))
             .collect(),
-        "chokepoint" => n(model.chokepoints.len())
+        ElementKind::Chokepoint => n(model.chokepoints.len())
             .map(|i| Target::Chokepoint(ChokeIx::new(i)))
             .collect(),
-        "regime" => n(model.regimes.len())
+        ElementKind::Regime => n(model.regimes.len())
             .map(|i| Target::Regime(RegimeIx::new(i)))
             .collect(),
-        "item" => n(model.items.len())
+        ElementKind::Item => n(model.items.len())
             .map(|i| Target::Item(ItemIx::new(i)))
             .collect(),
-        other => {
-            return Err(StressError::Option(format!(
-                "unknown target kind `{other}` (expected one of {})",
-                Target::KINDS.join(", ")
-            )))
-        }
-    })
+    }
 }
 
 fn check_t(t: f64, what: &str) -> Result<f64, StressError> {
@@ -111,10 +106,10 @@ fn ttr_of(model: &Model, d: &Disruption) -> Option<f64> {
 /// A full outage of each target of `kind`.
 pub fn element_cases(
     model: &Model,
-    kind: &str,
+    kind: ElementKind,
     duration: Duration,
 ) -> Result<Vec<Case>, StressError> {
-    targets_of_kind(model, kind)?
+    targets_of_kind(model, kind)
         .into_iter()
         .map(|tg| {
             let disruption = Disruption::from_target(model, tg, 0.0);
@@ -384,7 +379,8 @@ mod tests {
             v.sort();
             v
         }
-        let cases = element_cases(&model, "stage", Duration::Ttr { fallback: 30.0 }).unwrap();
+        let cases =
+            element_cases(&model, ElementKind::Stage, Duration::Ttr { fallback: 30.0 }).unwrap();
         let faulty = |threads: usize| {
             let declined = Arc::new(AtomicUsize::new(0));
             let solver = DeclineGrown {

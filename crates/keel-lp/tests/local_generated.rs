@@ -4,6 +4,7 @@
 
 use keel_io::generate::{generate, GenOptions};
 use keel_lp::{element_cases, sweep, Duration, StressLp};
+use keel_model::ElementKind;
 
 #[test]
 fn local_sweep_matches_cold_whole_lp_on_a_generated_network() {
@@ -17,7 +18,8 @@ fn local_sweep_matches_cold_whole_lp_on_a_generated_network() {
     .model;
     let lp = StressLp::new(&model, 365.0).unwrap();
     assert_eq!(lp.local_components(), lp.components());
-    let cases = element_cases(&model, "stage", Duration::Ttr { fallback: 30.0 }).unwrap();
+    let cases =
+        element_cases(&model, ElementKind::Stage, Duration::Ttr { fallback: 30.0 }).unwrap();
     let rows = sweep(&lp, &cases, false, &|_| {}).unwrap();
     let (mut hit, mut short) = (0, 0);
     for c in &cases {

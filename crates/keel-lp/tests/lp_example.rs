@@ -1,6 +1,7 @@
 //! The stress sweep on the bundled example (examples/canada-dib): named scenarios and every country.
 
 use keel_lp::{element_cases, scenario_cases, sweep, Duration, StressLp};
+use keel_model::ElementKind;
 use std::path::Path;
 
 #[test]
@@ -29,7 +30,7 @@ fn canada_dib_scenarios_and_countries() {
     }
     // Countries: one row each, same values run after run; losing the home country (where every platform is
     // assembled) is the worst.
-    let cases = element_cases(&m, "country", Duration::Fixed(30.0)).unwrap();
+    let cases = element_cases(&m, ElementKind::Country, Duration::Fixed(30.0)).unwrap();
     let a = sweep(&lp, &cases, false, &|_| {}).unwrap();
     let b = sweep(&lp, &cases, false, &|_| {}).unwrap();
     assert_eq!(a.len(), m.countries.len());

@@ -10,7 +10,7 @@
 //!   REI = PI / 275,000 = 0, 0.4545, 1.
 
 use keel_lp::{element_cases, scenario_cases, sweep, Disruption, Duration, StressLp};
-use keel_model::{Model, TextModel};
+use keel_model::{ElementKind, Model, TextModel};
 
 fn model() -> Model {
     TextModel::new("CAN", &[])
@@ -66,7 +66,8 @@ fn published_case_pi_rei_tts() {
     let lp = StressLp::new(&m, 365.0).unwrap();
     assert_eq!(lp.components(), 1);
     assert!(lp.baseline_tts().at_least);
-    let mut cases = element_cases(&m, "stage", Duration::Ttr { fallback: 30.0 }).unwrap();
+    let mut cases =
+        element_cases(&m, ElementKind::Stage, Duration::Ttr { fallback: 30.0 }).unwrap();
     let rows = sweep(&lp, &cases, false, &|_| {}).unwrap();
     let get = |n: &str| rows.iter().find(|r| r.name == n).unwrap();
     // REI compares the three supplier disruptions, as in the paper.
@@ -124,7 +125,7 @@ fn lanes_and_chokepoints_close_flows() {
     // No lane has a ttr: --ttr 2 matches the paper's duration.
     let lanes = sweep(
         &lp,
-        &element_cases(&m, "lane", Duration::Fixed(2.0)).unwrap(),
+        &element_cases(&m, ElementKind::Lane, Duration::Fixed(2.0)).unwrap(),
         false,
         &|_| {},
     )
@@ -143,7 +144,7 @@ fn lanes_and_chokepoints_close_flows() {
     // x1 >= 75 - 20/t <= 30 even with all of S1 (x2 = 0 is enough for P2 until 25/50), so TTS = 20/45 = 0.444.
     let cps = sweep(
         &lp,
-        &element_cases(&m, "chokepoint", Duration::Fixed(2.0)).unwrap(),
+        &element_cases(&m, ElementKind::Chokepoint, Duration::Fixed(2.0)).unwrap(),
         false,
         &|_| {},
     )
@@ -193,7 +194,7 @@ fn tts_caps_at_horizon_and_unreached_elements_cost_nothing() {
     // A country with no stages (none) vs USA (S3): USA = S3 down.
     let rows = sweep(
         &lp,
-        &element_cases(&m, "country", Duration::Fixed(2.0)).unwrap(),
+        &element_cases(&m, ElementKind::Country, Duration::Fixed(2.0)).unwrap(),
         false,
         &|_| {},
     )
@@ -203,7 +204,7 @@ fn tts_caps_at_horizon_and_unreached_elements_cost_nothing() {
     assert!(close(usa.impact.pi, 275_000.0) && close(usa.impact.tts.value, 0.9));
     assert!(StressLp::new(&m, 0.0).is_err());
     assert!(lp.impact(&Disruption::default(), -1.0, false).is_err());
-    assert!(element_cases(&m, "planet", Duration::Fixed(1.0)).is_err());
+    assert!(element_cases(&m, ElementKind::Stage, Duration::Fixed(-1.0)).is_err());
 }
 
 /// A platform that also supplies: P1 (demand 10, loss 1 per unit) makes part `a`, which stage B turns into `b`
@@ -253,7 +254,7 @@ fn lost_demand_is_at_most_the_demand_when_a_platform_also_supplies() {
             cold.pi
         );
         assert_eq!(cold.tts.value, 0.0);
-        let cases = element_cases(&m, "stage", Duration::Ttr { fallback: 1.0 }).unwrap();
+        let cases = element_cases(&m, ElementKind::Stage, Duration::Ttr { fallback: 1.0 }).unwrap();
         let rows = sweep(&lp, &cases, false, &|_| {}).unwrap();
         let row = rows.iter().find(|r| r.name == "stage P1").unwrap();
         assert!(

@@ -3,6 +3,7 @@
 
 use keel_io::generate::{generate, GenOptions};
 use keel_lp::{element_cases, sweep, Duration, StressLp};
+use keel_model::ElementKind;
 
 /// A generated 300-stage network (one coupled component whose plan fits: a region sweep).
 fn generated(seed: u64) -> keel_model::Model {
@@ -23,7 +24,8 @@ fn run(model: &keel_model::Model, threads: usize) -> Vec<(String, u64, u64, bool
         .unwrap();
     pool.install(|| {
         let lp = StressLp::new(model, 365.0).unwrap();
-        let cases = element_cases(model, "stage", Duration::Ttr { fallback: 30.0 }).unwrap();
+        let cases =
+            element_cases(model, ElementKind::Stage, Duration::Ttr { fallback: 30.0 }).unwrap();
         sweep(&lp, &cases, false, &|_| {})
             .unwrap()
             .into_iter()
@@ -60,7 +62,8 @@ fn reverse_order_on_one_scratch_gives_the_sweeps_bits() {
     let model = generated(9);
     let lp = StressLp::new(&model, 365.0).unwrap();
     assert_eq!(lp.local_components(), lp.components(), "a region sweep");
-    let cases = element_cases(&model, "stage", Duration::Ttr { fallback: 30.0 }).unwrap();
+    let cases =
+        element_cases(&model, ElementKind::Stage, Duration::Ttr { fallback: 30.0 }).unwrap();
     let rows = sweep(&lp, &cases, false, &|_| {}).unwrap();
     let by_name: std::collections::HashMap<&str, &keel_lp::SweepRow> =
         rows.iter().map(|r| (r.name.as_str(), r)).collect();

@@ -92,24 +92,6 @@ impl fmt::Display for ElementKind {
     }
 }
 
-impl From<ElementKind> for String {
-    fn from(k: ElementKind) -> String {
-        k.as_str().to_string()
-    }
-}
-
-impl PartialEq<str> for ElementKind {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for ElementKind {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
 /// A word that names no element kind; says which were meant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownKind {

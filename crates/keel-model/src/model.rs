@@ -198,18 +198,6 @@ pub enum Target {
 }
 
 impl Target {
-    /// The kind words, in variant order; the same as [`ElementKind::ALL`] as text.
-    pub const KINDS: [&'static str; 9] = [
-        "stage",
-        "site",
-        "firm",
-        "country",
-        "bloc",
-        "lane",
-        "chokepoint",
-        "regime",
-        "item",
-    ];
     /// What kind of element the target points at.
     pub fn kind(&self) -> ElementKind {
         match self {

@@ -19,13 +19,10 @@
 use keel_model::{GroupIx, Model, RegimeIx, StageIx};
 use keel_see::concentration::{self, Band, GroupConcentration, Measures};
 use keel_see::controls::{self, ControlOptions, PlatformControl};
-use keel_see::criticality::{self, ElementKind, PlatformSpofs};
+use keel_see::criticality::{self, PlatformSpofs};
 use keel_see::exposure::{self, ExposureOptions, PlatformExposure};
 use keel_see::reach::{for_each_bit, Reach};
 use rayon::prelude::*;
-
-/// The kinds of element whose loss the report tests: all of them, as `keel criticality` does by default.
-pub const SPOF_KINDS: [ElementKind; 7] = ElementKind::ALL;
 
 /// One upstream (stage, input item) group of a platform, with its concentration.
 #[derive(Debug)]
@@ -119,7 +116,8 @@ pub(crate) fn gather(m: &Model, listed: usize) -> Vec<PlatformData> {
     let conc = concentration::concentration(m);
     let flagged = keel_see::flagged::flagged_groups(&conc);
     let reach = Reach::new(m, &platforms);
-    let spofs = criticality::single_points_of_failure(m, &SPOF_KINDS);
+    // Every kind criticality tests, as `keel criticality` does by default, so the counts agree.
+    let spofs = criticality::single_points_of_failure(m, &criticality::KINDS);
 
     // Counts: each stage's groups summed once, then added to every platform the stage is upstream of.
     let mut counts = vec![GroupCounts::default(); platforms.len()];

@@ -22,7 +22,6 @@ mod page;
 
 use keel_model::Model;
 
-pub use gather::SPOF_KINDS;
 pub use map::CREDIT as MAP_CREDIT;
 
 /// What can stop a report from being made.

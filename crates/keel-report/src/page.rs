@@ -12,7 +12,7 @@ use crate::gather::{PlatformData, UpstreamGroup};
 use crate::html::{count, esc, num, pct, slug};
 use crate::map;
 use crate::ReportOptions;
-use keel_model::{GroupIx, Model, StageIx, Target};
+use keel_model::{ElementKind, GroupIx, Model, StageIx, Target};
 use keel_see::concentration::BANDS;
 use keel_see::controls::PlatformControl;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -684,19 +684,20 @@ fn spofs(h: &mut String, ctx: &Ctx, opts: &ReportOptions, p: &PlatformData) {
         return;
     }
     // Broadest kinds first: a reader cares most about a country or a strait before a single factory.
-    const KINDS: [(&str, &str, &str); 7] = [
-        ("bloc", "bloc", "blocs"),
-        ("country", "country", "countries"),
-        ("chokepoint", "chokepoint", "chokepoints"),
-        ("lane", "transport lane", "transport lanes"),
-        ("firm", "firm", "firms"),
-        ("site", "site", "sites"),
-        ("stage", "production stage", "production stages"),
+    // Each kind with its words in the report's prose (lanes and stages are spelled out for a lay reader).
+    const KINDS: [(ElementKind, &str, &str); 7] = [
+        (ElementKind::Bloc, "bloc", "blocs"),
+        (ElementKind::Country, "country", "countries"),
+        (ElementKind::Chokepoint, "chokepoint", "chokepoints"),
+        (ElementKind::Lane, "transport lane", "transport lanes"),
+        (ElementKind::Firm, "firm", "firms"),
+        (ElementKind::Site, "site", "sites"),
+        (ElementKind::Stage, "production stage", "production stages"),
     ];
-    let of_kind = |k: &'static str| p.spofs.spofs.iter().filter(move |t| t.kind() == k);
+    let of_kind = |k: ElementKind| p.spofs.spofs.iter().filter(move |t| t.kind() == k);
     let summary: Vec<String> = KINDS
         .iter()
-        .filter_map(|(k, one, many)| match of_kind(k).count() {
+        .filter_map(|&(k, one, many)| match of_kind(k).count() {
             0 => None,
             n => Some(count(n, one, many)),
         })

@@ -58,7 +58,7 @@ fn median_secs<T>(reps: usize, f: impl Fn() -> T) -> f64 {
 /// commands against the baseline binary with peak memory.
 fn commands_bench() {
     use keel_see::controls::{controls, ControlOptions};
-    use keel_see::criticality::{single_points_of_failure, ElementKind};
+    use keel_see::criticality::{single_points_of_failure, KINDS};
     use keel_see::exposure::{exposure, ExposureOptions};
     let base = std::env::var("KEEL_BENCH_DIR")
         .map(std::path::PathBuf::from)
@@ -99,7 +99,7 @@ fn commands_bench() {
         );
         lib(
             "criticality",
-            median_secs(reps, || single_points_of_failure(&m, &ElementKind::ALL)),
+            median_secs(reps, || single_points_of_failure(&m, &KINDS)),
         );
         if let Some(itar) = m.regime_ix("ITAR") {
             let top = ControlOptions { top: Some(20) };
@@ -260,9 +260,8 @@ fn exposure_bench() {
 /// rows (`KEEL_BENCH_ROWS=10000,100000` to choose), timed after load; best of a few runs. Also every kind at once
 /// and the country-pair search.
 fn criticality_bench() {
-    use keel_see::criticality::{
-        single_points_of_failure, spof_pairs, ElementKind, DEFAULT_PAIR_WORK,
-    };
+    use keel_model::ElementKind;
+    use keel_see::criticality::{single_points_of_failure, spof_pairs, DEFAULT_PAIR_WORK, KINDS};
     use std::time::Instant;
     let sizes = sizes();
     for rows in sizes {
@@ -297,7 +296,7 @@ fn criticality_bench() {
             secs
         );
         let (secs, n) = best(&|| {
-            single_points_of_failure(&m, &ElementKind::ALL)
+            single_points_of_failure(&m, &KINDS)
                 .iter()
                 .map(|p| p.spofs.len())
                 .sum()

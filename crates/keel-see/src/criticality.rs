@@ -44,50 +44,28 @@ mod pairs;
 pub use pairs::{spof_pairs, CriticalityError, PlatformPairs, DEFAULT_PAIR_WORK};
 
 use keel_model::{
-    BlocIx, ChokeIx, CountryIx, FirmIx, LaneIx, Model, SiteIx, SourceIx, StageIx, Target,
+    BlocIx, ChokeIx, CountryIx, ElementKind, FirmIx, LaneIx, Model, SiteIx, SourceIx, StageIx,
+    Target,
 };
 use serde::Serialize;
 use std::rc::Rc;
 
-/// A kind of element whose loss is tested.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ElementKind {
-    Stage,
-    Site,
-    Firm,
-    Country,
-    Bloc,
-    Lane,
-    Chokepoint,
-}
+/// The kinds of element whose loss is tested, in the order of [`ElementKind::ALL`] (of which they are the first
+/// seven, so a kind's position here is its discriminant). Regimes and items are not elements one can lose in the
+/// buildability sense and are ignored when asked for.
+pub const KINDS: [ElementKind; 7] = [
+    ElementKind::Stage,
+    ElementKind::Site,
+    ElementKind::Firm,
+    ElementKind::Country,
+    ElementKind::Bloc,
+    ElementKind::Lane,
+    ElementKind::Chokepoint,
+];
 
-impl ElementKind {
-    pub const ALL: [ElementKind; 7] = [
-        ElementKind::Stage,
-        ElementKind::Site,
-        ElementKind::Firm,
-        ElementKind::Country,
-        ElementKind::Bloc,
-        ElementKind::Lane,
-        ElementKind::Chokepoint,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ElementKind::Stage => "stage",
-            ElementKind::Site => "site",
-            ElementKind::Firm => "firm",
-            ElementKind::Country => "country",
-            ElementKind::Bloc => "bloc",
-            ElementKind::Lane => "lane",
-            ElementKind::Chokepoint => "chokepoint",
-        }
-    }
-
-    fn bit(self) -> u8 {
-        1 << (self as u8)
-    }
+/// The bit of `k` in [`Space`]'s mask.
+fn bit(k: ElementKind) -> u16 {
+    1 << (k as u16)
 }
 
 /// The SPOFs of one platform (a demand stage).
@@ -97,11 +75,12 @@ pub struct PlatformSpofs {
     /// Whether the platform can be built with nothing removed. If not, `spofs` is empty.
     pub buildable: bool,
     /// Every element of the requested kinds whose loss alone stops the platform, ordered by kind (as in
-    /// [`ElementKind::ALL`]) and then by index.
+    /// [`KINDS`]) and then by index.
     pub spofs: Vec<Target>,
 }
 
-/// The single points of failure of every platform (in `demand.csv` order), for the elements of `kinds`.
+/// The single points of failure of every platform (in `demand.csv` order), for the elements of `kinds` (kinds
+/// outside [`KINDS`] are ignored).
 ///
 /// See the module documentation for the definition and the formula.
 pub fn single_points_of_failure(model: &Model, kinds: &[ElementKind]) -> Vec<PlatformSpofs> {
@@ -144,7 +123,7 @@ pub fn buildable(model: &Model, dead_stages: &[bool], dead_lanes: &[bool]) -> Ve
 #[derive(Debug)]
 pub(crate) struct Space {
     off: [u32; 8],
-    mask: u8,
+    mask: u16,
 }
 
 impl Space {
@@ -166,13 +145,16 @@ impl Space {
         }
         Space {
             off,
-            mask: kinds.iter().fold(0, |m, k| m | k.bit()),
+            mask: kinds
+                .iter()
+                .filter(|k| KINDS.contains(k))
+                .fold(0, |m, &k| m | bit(k)),
         }
     }
 
     #[inline]
     pub(crate) fn wants(&self, k: ElementKind) -> bool {
-        self.mask & k.bit() != 0
+        self.mask & bit(k) != 0
     }
 
     #[inline]
@@ -180,23 +162,19 @@ impl Space {
         self.off[k as usize] + ix
     }
 
-    pub(crate) fn kind_of(&self, id: u32) -> ElementKind {
-        let k = self.off[1..].iter().position(|&o| id < o).unwrap_or(6);
-        ElementKind::ALL[k]
-    }
-
     pub(crate) fn target(&self, id: u32) -> Target {
-        let k = self.kind_of(id);
-        let ix = id - self.off[k as usize];
-        match k {
-            ElementKind::Stage => Target::Stage(StageIx(ix)),
-            ElementKind::Site => Target::Site(SiteIx(ix)),
-            ElementKind::Firm => Target::Firm(FirmIx(ix)),
-            ElementKind::Country => Target::Country(CountryIx(ix)),
-            ElementKind::Bloc => Target::Bloc(BlocIx(ix)),
-            ElementKind::Lane => Target::Lane(LaneIx(ix)),
-            ElementKind::Chokepoint => Target::Chokepoint(ChokeIx(ix)),
-        }
+        // One constructor per kind, in the order of KINDS (and of the offsets).
+        const MAKE: [fn(u32) -> Target; 7] = [
+            |i| Target::Stage(StageIx(i)),
+            |i| Target::Site(SiteIx(i)),
+            |i| Target::Firm(FirmIx(i)),
+            |i| Target::Country(CountryIx(i)),
+            |i| Target::Bloc(BlocIx(i)),
+            |i| Target::Lane(LaneIx(i)),
+            |i| Target::Chokepoint(ChokeIx(i)),
+        ];
+        let k = self.off[1..].iter().position(|&o| id < o).unwrap_or(6);
+        MAKE[k](id - self.off[k])
     }
 
     /// `own(s)` restricted to the requested kinds, sorted (appended to `out`).

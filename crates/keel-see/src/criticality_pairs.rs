@@ -18,8 +18,8 @@
 //! running for hours. Memory: the base sets of every upstream stage, O(stages · |kind|) at worst, plus one
 //! overlay of the same size.
 
-use super::{propagate, stage_set, upstream_of_platforms, ElementKind, Scratch, Set, Space};
-use keel_model::{Model, StageIx, Target};
+use super::{propagate, stage_set, upstream_of_platforms, Scratch, Set, Space};
+use keel_model::{ElementKind, Model, StageIx, Target};
 use serde::Serialize;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;

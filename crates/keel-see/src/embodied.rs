@@ -34,7 +34,7 @@
 //! additions to count upstream stages; memory O(stages x (ceil(platforms / 64) words + 2 x countries floats)).
 
 use crate::layout::Layout;
-use keel_model::{Model, StageIx};
+use keel_model::{Model, StageIx, NONE};
 
 /// Value embodied in one unit of a platform, by country and by country of ultimate control.
 #[derive(Clone, Debug, PartialEq)]
@@ -50,8 +50,6 @@ pub struct Embodied {
     pub upstream_stages: usize,
 }
 
-/// Not a wanted position; not a stored vector.
-const NONE: u32 = u32::MAX;
 /// Below this many platforms, find their upstream stages before the forward pass and evaluate only those.
 const MARK_BELOW: usize = 8;
 
@@ -70,7 +68,8 @@ pub(crate) fn embodied_in(m: &Model, lay: &Layout, platforms: &[StageIx]) -> Vec
     if platforms.is_empty() {
         return Vec::new();
     }
-    // The distinct platform positions, each with its output index (a stage listed twice is computed once).
+    // The distinct platform positions, each with its output index (NONE: not a platform; a stage listed twice is
+    // computed once).
     let mut want = vec![NONE; n];
     let mut nout = 0u32;
     for p in platforms {

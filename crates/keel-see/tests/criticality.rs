@@ -1,7 +1,7 @@
 //! Single points of failure on small hand-computed models.
 
-use keel_model::{Model, Target, TextModel};
-use keel_see::criticality::{single_points_of_failure, spof_pairs, ElementKind, DEFAULT_PAIR_WORK};
+use keel_model::{ElementKind, Model, Target, TextModel};
+use keel_see::criticality::{single_points_of_failure, spof_pairs, DEFAULT_PAIR_WORK, KINDS};
 
 /// A model where every site is run by its own firm `f-<site>`.
 ///
@@ -284,7 +284,7 @@ fn two_platforms_all_kinds() {
         ],
         &["P1", "P2"],
     );
-    let all = ElementKind::ALL;
+    let all = KINDS;
     assert_eq!(
         names(&m, &all, 0),
         [

@@ -3,9 +3,9 @@
 //! The expected SPOFs were read off `inputs.csv` and `lanes.csv` by hand (line numbers below), and the whole
 //! answer is cross-checked against brute-force removal.
 
-use keel_model::{Model, Target};
+use keel_model::{ElementKind, Model, Target};
 use keel_see::criticality::{
-    buildable, single_points_of_failure, spof_pairs, ElementKind, DEFAULT_PAIR_WORK,
+    buildable, single_points_of_failure, spof_pairs, DEFAULT_PAIR_WORK, KINDS,
 };
 use std::path::Path;
 
@@ -28,7 +28,7 @@ fn spofs_of(m: &Model, kinds: &[ElementKind], prefix: &str) -> Vec<String> {
 #[test]
 fn single_us_sources() {
     let m = example();
-    let all = ElementKind::ALL;
+    let all = KINDS;
 
     // plt-mpa ← sub-mpa-acoustic@istvin (one source, lane LN-0970) ← cmp-acoustic-proc@torholt-...-usa-manassas
     // (one source, inputs.csv:235, lane LN-0915 with no chokepoint) ← prt-fpga@jorwick (one source, :926).
@@ -88,7 +88,7 @@ fn single_us_sources() {
 #[test]
 fn matches_brute_force_on_the_example() {
     let m = example();
-    let got = single_points_of_failure(&m, &ElementKind::ALL);
+    let got = single_points_of_failure(&m, &KINDS);
     assert_eq!(got.len(), 11);
     let base = survivors(&m, &[]);
     assert!(

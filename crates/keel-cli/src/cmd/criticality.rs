@@ -1,39 +1,13 @@
 //! `keel criticality`: single points of failure of each platform, and minimal pairs of countries and firms.
 
 use crate::output::{self, Cell, OutputArgs};
-use keel_model::Target;
+use keel_model::{ElementKind, Target};
 use keel_present::{target_country, target_id};
 use keel_see::criticality::{
-    single_points_of_failure, spof_pairs, ElementKind, PlatformPairs, DEFAULT_PAIR_WORK,
+    single_points_of_failure, spof_pairs, PlatformPairs, DEFAULT_PAIR_WORK, KINDS,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// Kinds of element whose loss is tested.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Kind {
-    Stage,
-    Site,
-    Firm,
-    Country,
-    Bloc,
-    Lane,
-    Chokepoint,
-}
-
-impl From<Kind> for ElementKind {
-    fn from(k: Kind) -> Self {
-        match k {
-            Kind::Stage => ElementKind::Stage,
-            Kind::Site => ElementKind::Site,
-            Kind::Firm => ElementKind::Firm,
-            Kind::Country => ElementKind::Country,
-            Kind::Bloc => ElementKind::Bloc,
-            Kind::Lane => ElementKind::Lane,
-            Kind::Chokepoint => ElementKind::Chokepoint,
-        }
-    }
-}
 
 /// Single points of failure of each platform, ranked by the value they stop.
 ///
@@ -48,8 +22,8 @@ pub(crate) struct Args {
     /// Model folder (model.toml + CSV files) or .xlsx workbook.
     pub model: PathBuf,
     /// Kinds of element to test (repeat or comma-separate; default: all kinds).
-    #[arg(long, value_enum, value_delimiter = ',')]
-    pub kind: Vec<Kind>,
+    #[arg(long, value_parser = super::kind_parser(&KINDS), value_delimiter = ',')]
+    pub kind: Vec<ElementKind>,
     /// Only this platform (a demand stage id, or an item id such as plt-lav).
     #[arg(long)]
     pub platform: Option<String>,
@@ -71,9 +45,9 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let wanted = keel_see::resolve_platforms(&m, args.platform.as_deref())
         .map_err(|e| crate::BadInput(e.to_string()))?;
     let kinds: Vec<ElementKind> = if args.kind.is_empty() {
-        ElementKind::ALL.to_vec()
+        KINDS.to_vec()
     } else {
-        let mut k: Vec<ElementKind> = args.kind.iter().map(|&k| k.into()).collect();
+        let mut k = args.kind.clone();
         k.sort_unstable();
         k.dedup();
         k

@@ -31,3 +31,13 @@ pub(crate) fn platform_filter(
     };
     Ok(move |id: &str| ids.as_ref().is_none_or(|set| set.contains(id)))
 }
+
+/// Parses an element-kind option (`--kind`, `--each`) through [`keel_model::ElementKind`], accepting only `kinds`:
+/// clap lists them in `--help` and suggests the closest on a typo.
+pub(crate) fn kind_parser(
+    kinds: &'static [keel_model::ElementKind],
+) -> impl clap::builder::TypedValueParser<Value = keel_model::ElementKind> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(kinds.iter().map(|k| k.as_str()))
+        .try_map(|word| word.parse::<keel_model::ElementKind>())
+}

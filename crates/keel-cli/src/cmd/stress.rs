@@ -3,6 +3,7 @@
 
 use crate::output::{self, Cell, OutputArgs};
 use keel_lp::{element_cases, scenario_cases, sweep, Duration, StressLp};
+use keel_model::ElementKind;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -19,8 +20,8 @@ pub(crate) struct Args {
     /// Disrupt each element of this kind in turn (full outage): stage, site, firm, country, bloc, lane,
     /// chokepoint, regime or item.
     #[arg(long, value_name = "KIND", required_unless_present = "scenarios", conflicts_with = "scenarios",
-          value_parser = ["stage", "site", "firm", "country", "bloc", "lane", "chokepoint", "regime", "item"])]
-    pub each: Option<String>,
+          value_parser = super::kind_parser(&ElementKind::ALL))]
+    pub each: Option<ElementKind>,
     /// Run the named scenarios of scenarios.csv instead (events taken as simultaneous).
     #[arg(long)]
     pub scenarios: bool,
@@ -54,7 +55,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     };
     let (cases, what) = match &args.each {
         Some(kind) => (
-            element_cases(&model, kind, duration)?,
+            element_cases(&model, *kind, duration)?,
             format!("each {kind}"),
         ),
         None => (

@@ -59,9 +59,8 @@ mod step;
 
 pub use results::{PlatformSeries, SimResult};
 
-use keel_model::{GroupIx, LaneIx, Model, Scenario, SourceIx, StageIx};
+use keel_model::{GroupIx, LaneIx, Model, Scenario, SourceIx, StageIx, NONE};
 
-const NONE: u32 = u32::MAX;
 /// Relative tolerance for "equal to plan" and "shortfall is zero".
 pub const EPS: f64 = 1e-9;
 
