@@ -5,18 +5,24 @@
 //! share of 0 carry no flow, so their own inputs are not upstream of `P`. Every front end that restricts an
 //! analysis to one platform (`keel concentration --platform`, the report's platform sections) uses this rule.
 //!
+//! The closure is that of [`crate::exposure::requirements`] (rows with a positive planned share), found for every
+//! platform at once by [`crate::reach::Reach`] without computing the requirements themselves.
+//!
 //! # Complexity
-//! That of [`crate::exposure::requirements`], plus O(groups of the upstream stages) per platform.
+//! O((stages + arcs) x ceil(platforms / 64)) for the reachability pass, plus O(groups of the upstream stages)
+//! per platform; O(stages x ceil(platforms / 64)) words of memory besides the lists returned.
 
-use crate::exposure::requirements;
+use crate::reach::{for_each_bit, Reach};
 use keel_model::{GroupIx, Model, StageIx};
 
 /// The groups upstream of each of `platforms`, in the same order; each list in stage order, then group order.
 pub fn upstream_groups(m: &Model, platforms: &[StageIx]) -> Vec<Vec<GroupIx>> {
-    requirements(m, platforms)
-        .iter()
-        .map(|r| r.stages.iter().flat_map(|&s| m.groups_of(s)).collect())
-        .collect()
+    let reach = Reach::new(m, platforms);
+    let mut out: Vec<Vec<GroupIx>> = vec![Vec::new(); platforms.len()];
+    for s in (0..m.stages.len()).map(StageIx::new) {
+        for_each_bit(reach.of(s), |b| out[b].extend(m.groups_of(s)));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -56,5 +62,20 @@ mod tests {
             .collect();
         // p's own input group and s1's; s2 carries no flow, so its group is not upstream.
         assert_eq!(stages, ["p", "s1"]);
+    }
+
+    #[test]
+    fn matches_the_requirements_closure_on_the_example() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/canada-dib");
+        let m = keel_io::load(&dir).unwrap().model;
+        let platforms: Vec<StageIx> = m.demand_stages().collect();
+        let got = upstream_groups(&m, &platforms);
+        let want: Vec<Vec<GroupIx>> = crate::exposure::requirements(&m, &platforms)
+            .iter()
+            .map(|r| r.stages.iter().flat_map(|&s| m.groups_of(s)).collect())
+            .collect();
+        assert!(got.iter().all(|g| !g.is_empty()));
+        assert_eq!(got, want);
     }
 }

@@ -88,6 +88,14 @@ fn ranked(a: (&Measures, bool), b: (&Measures, bool)) -> std::cmp::Ordering {
     b.1.cmp(&a.1).then(b.0.hhi_firm.total_cmp(&a.0.hhi_firm))
 }
 
+/// Puts the `n` first rows under `order` (a total order) first, sorted; the rest stay unsorted.
+fn top_sorted(v: &mut [usize], n: usize, order: impl Fn(&usize, &usize) -> std::cmp::Ordering) {
+    if n < v.len() {
+        v.select_nth_unstable_by(n, &order);
+    }
+    v[..n].sort_unstable_by(order);
+}
+
 fn title(what: &str, shown: usize, total: usize, flagged: bool, bands: &str) -> String {
     format!(
         "{what}: {}{} rows{}. {bands}",
@@ -120,23 +128,26 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let (gflag, iflag) = (flagged_groups(&c), flagged_items(&c));
     let mut tables = Vec::new();
     let (mut json_groups, mut json_items) = (Vec::new(), Vec::new());
+    // The items bought upstream of --platform (not needed, and not hashed a million times, without it).
     let mut items_bought = std::collections::HashSet::new();
     let mut gs: Vec<usize> = (0..c.groups.len())
         .filter(|&k| upstream.as_ref().is_none_or(|on| on[k]))
         .inspect(|&k| {
-            items_bought.insert(c.groups[k].item.as_str());
+            if upstream.is_some() {
+                items_bought.insert(c.groups[k].item.as_str());
+            }
         })
         .filter(|&k| !args.flagged || gflag[k])
         .collect();
     if args.level != Level::Item {
-        gs.sort_by(|&a, &b| {
+        let n = output::shown(gs.len(), args.top);
+        top_sorted(&mut gs, n, |&a, &b| {
             ranked(
                 (&c.groups[a].measures, gflag[a]),
                 (&c.groups[b].measures, gflag[b]),
             )
             .then(a.cmp(&b))
         });
-        let n = output::shown(gs.len(), args.top);
         let mut t = output::Table::new(
             "groups",
             title(
@@ -162,14 +173,14 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             .filter(|&k| upstream.is_none() || items_bought.contains(c.items[k].item.as_str()))
             .filter(|&k| !args.flagged || iflag[k])
             .collect();
-        is.sort_by(|&a, &b| {
+        let n = output::shown(is.len(), args.top);
+        top_sorted(&mut is, n, |&a, &b| {
             ranked(
                 (&c.items[a].measures, iflag[a]),
                 (&c.items[b].measures, iflag[b]),
             )
             .then(a.cmp(&b))
         });
-        let n = output::shown(is.len(), args.top);
         let mut t = output::Table::new(
             "items",
             title(

@@ -69,19 +69,27 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
 
     // Ranked over every platform, so an element that also stops other platforms ranks higher.
     let ranked = keel_see::rank::rank_spofs(&m, &spofs);
-    let spofs: Vec<_> = spofs
-        .into_iter()
-        .filter(|p| wanted.contains(&p.stage))
-        .collect();
-    let ranked: Vec<_> = ranked
-        .into_iter()
-        .filter(|r| r.platforms.iter().any(|p| wanted.contains(p)))
-        .collect();
-    let rank_of: std::collections::HashMap<Target, usize> = ranked
-        .iter()
-        .enumerate()
-        .map(|(k, r)| (r.element, k + 1))
-        .collect();
+    let (spofs, ranked) = if args.platform.is_none() {
+        (spofs, ranked)
+    } else {
+        let mut on = vec![false; m.stages.len()];
+        for p in &wanted {
+            on[p.index()] = true;
+        }
+        (
+            spofs.into_iter().filter(|p| on[p.stage.index()]).collect(),
+            ranked
+                .into_iter()
+                .filter(|r| r.platforms.iter().any(|p| on[p.index()]))
+                .collect::<Vec<_>>(),
+        )
+    };
+    // A dense table, not a hash map: there are millions of (platform, SPOF) pairs at 10^6 input rows.
+    let slots = keel_see::rank::TargetSlots::new(&m);
+    let mut rank_of = vec![0usize; slots.size()];
+    for (k, r) in ranked.iter().enumerate() {
+        rank_of[slots.slot(r.element)] = k + 1;
+    }
     let stage_id = |s: keel_model::StageIx| m.stages[s.index()].id.as_str();
     let id = |t: Target| target_id(&m, t);
     let per_time = format!("{} per {}", m.meta.currency, m.meta.time_unit);
@@ -138,20 +146,32 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         &["platform", "rank", "kind", "element", "country"],
     );
     // Each platform's SPOFs in rank order.
-    let by_rank = |p: &keel_see::criticality::PlatformSpofs| -> Vec<(usize, Target)> {
-        let mut v: Vec<(usize, Target)> = p.spofs.iter().map(|&t| (rank_of[&t], t)).collect();
-        v.sort_unstable_by_key(|x| x.0);
-        v.truncate(output::shown(v.len(), args.top));
-        v
-    };
-    for p in &spofs {
+    let by_rank: Vec<Vec<(usize, Target)>> = spofs
+        .iter()
+        .map(|p| {
+            let mut v: Vec<(usize, Target)> = p
+                .spofs
+                .iter()
+                .map(|&t| (rank_of[slots.slot(t)], t))
+                .collect();
+            let n = output::shown(v.len(), args.top);
+            if n < v.len() {
+                // Ranks are distinct: the n smallest, then only those sorted.
+                v.select_nth_unstable_by_key(n, |x| x.0);
+                v.truncate(n);
+            }
+            v.sort_unstable_by_key(|x| x.0);
+            v
+        })
+        .collect();
+    for (p, best) in spofs.iter().zip(&by_rank) {
         summary.row(vec![
             Cell::from(stage_id(p.stage)),
             Cell::Bool(p.buildable),
             Cell::from(p.spofs.len()),
             Cell::Num(keel_see::rank::platform_stake(&m, p.stage)),
         ]);
-        for (rank, t) in by_rank(p) {
+        for &(rank, t) in best {
             list.row(vec![
                 Cell::from(stage_id(p.stage)),
                 Cell::from(rank),
@@ -205,13 +225,13 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             "stake": r.stake,
         })).collect::<Vec<_>>(),
         "ranked_total": ranked.len(),
-        "platforms": spofs.iter().map(|p| {
+        "platforms": spofs.iter().zip(&by_rank).map(|(p, best)| {
             let mut o = serde_json::json!({
                 "stage": stage_id(p.stage),
                 "buildable": p.buildable,
                 "stake": keel_see::rank::platform_stake(&m, p.stage),
                 "spofs_total": p.spofs.len(),
-                "spofs": by_rank(p).into_iter().map(|(rank, t)| serde_json::json!({
+                "spofs": best.iter().map(|&(rank, t)| serde_json::json!({
                     "rank": rank,
                     "kind": t.kind(),
                     "id": id(t),
