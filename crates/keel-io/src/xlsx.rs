@@ -71,7 +71,9 @@ impl Workbook {
                 )
             }
         };
-        let mut uncached: Vec<(u32, u32)> = Vec::new();
+        // Sheet row -> column of its first uncached formula cell (`used_cells` runs row by row, left to right),
+        // looked up once per row: a list searched per row was quadratic in a workbook full of such cells.
+        let mut uncached: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
         if let Some((r0, c0)) = formulas.start() {
             for (r, c, _) in formulas.used_cells() {
                 let at = (r0 + r as u32, c0 + c as u32);
@@ -80,7 +82,7 @@ impl Workbook {
                 if matches!(value, None | Some(Data::Empty))
                     || matches!(value, Some(Data::String(v)) if v.is_empty())
                 {
-                    uncached.push(at);
+                    uncached.entry(at.0).or_insert(at.1);
                 }
             }
         }
@@ -103,7 +105,8 @@ impl Workbook {
         for (k, r) in rows.enumerate() {
             // Sheet rows are 1-based and the header is the range's first row.
             let line = first_row + k as u64 + 2;
-            if let Some(&(_, col)) = uncached.iter().find(|(row, _)| u64::from(*row) + 1 == line) {
+            let sheet_row = u32::try_from(line - 1).ok();
+            if let Some(&col) = sheet_row.and_then(|r| uncached.get(&r)) {
                 let cell = format!("{}{line}", column_letters(col));
                 let mut d = Diagnostic::error(
                     &t.name,
