@@ -4,8 +4,10 @@ use crate::meta::parse_toml;
 use crate::IoError;
 use keel_model::{Diagnostic, ModelSource, RawMeta, StringRecord, Table};
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread::JoinHandle;
 
 /// A model stored as a folder of CSV files.
 #[derive(Debug)]
@@ -110,15 +112,33 @@ pub(crate) fn not_text(name: &str, head: &[u8]) -> Option<Diagnostic> {
     None
 }
 
-/// One CSV file read lazily, so a million-row table is never held as text.
-pub(crate) struct CsvTable<R: std::io::Read> {
+/// One CSV file read lazily, so a million-row table is never held as text. Rows are decoded on a thread of
+/// their own, a chunk ahead of the builder (which then only resolves and checks them): decoding is a fifth of
+/// a large model's load, and it overlaps the rest on a second core.
+pub(crate) struct CsvTable {
     name: String,
     headers: Vec<String>,
-    rdr: csv::Reader<R>,
+    /// Decoded chunks, in file order; closed after the last.
+    full: Option<Receiver<Chunk>>,
+    /// Chunks handed back for reuse, so rows are decoded into records already allocated.
+    empty: SyncSender<Chunk>,
+    chunk: Chunk,
+    next: usize,
+    decoder: Option<JoinHandle<()>>,
 }
 
-impl<R: std::io::Read> CsvTable<R> {
-    pub(crate) fn new(name: String, r: R) -> Result<Self, Diagnostic> {
+/// Rows decoded in one go: what decoding each gave (its line, or why it could not be read), and the records.
+#[derive(Default)]
+struct Chunk {
+    outcomes: Vec<Result<u64, Diagnostic>>,
+    recs: Vec<StringRecord>,
+}
+
+/// Rows per chunk: enough to make the hand-over between threads rare.
+const CHUNK: usize = 1024;
+
+impl CsvTable {
+    pub(crate) fn new<R: Read + Send + 'static>(name: String, r: R) -> Result<Self, Diagnostic> {
         let mut rdr = csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(true)
@@ -157,7 +177,22 @@ impl<R: std::io::Read> CsvTable<R> {
             .at_column(k + 1, headers[k].lines().next().unwrap_or(""))
             .with_hint("close the quote (`\"`) at the end of the column name, or remove it"));
         }
-        Ok(CsvTable { name, headers, rdr })
+        let (full_tx, full) = sync_channel(2);
+        let (empty, empty_rx) = sync_channel(4);
+        let (n, h) = (name.clone(), headers.clone());
+        let decoder = std::thread::Builder::new()
+            .name(format!("keel-read-{name}"))
+            .spawn(move || decode_all(rdr, &n, &h, &full_tx, &empty_rx))
+            .map_err(|e| Diagnostic::error(&name, format!("cannot start reading: {e}")))?;
+        Ok(CsvTable {
+            name,
+            headers,
+            full: Some(full),
+            empty,
+            chunk: Chunk::default(),
+            next: 0,
+            decoder: Some(decoder),
+        })
     }
 }
 
@@ -168,6 +203,10 @@ const UTF8_HINT: &str =
 /// it was meant to be, and the rest of the file (or of many rows) was read into this one field. Located at the
 /// line and column where the quoted field starts.
 fn open_quote(name: &str, headers: &[String], rec: &StringRecord, line: u64) -> Option<Diagnostic> {
+    // One pass over the row's bytes: nearly every row holds no line break at all.
+    if !rec.as_slice().bytes().any(|b| b == b'\n' || b == b'\r') {
+        return None;
+    }
     // Earlier fields hold no line break (the first that does is reported), so this one starts on `line`.
     for (k, f) in rec.iter().enumerate() {
         let breaks = f.matches('\n').count() as u64;
@@ -191,7 +230,80 @@ fn open_quote(name: &str, headers: &[String], rec: &StringRecord, line: u64) -> 
     None
 }
 
-impl<R: std::io::Read> Table for CsvTable<R> {
+/// The decoding thread: fills chunks (reused ones first) and sends them in order until the file ends or the
+/// table is dropped.
+fn decode_all<R: Read>(
+    mut rdr: csv::Reader<R>,
+    name: &str,
+    headers: &[String],
+    full: &SyncSender<Chunk>,
+    empty: &Receiver<Chunk>,
+) {
+    loop {
+        let mut chunk = empty.try_recv().unwrap_or_default();
+        chunk.outcomes.clear();
+        let mut end = false;
+        while chunk.outcomes.len() < CHUNK {
+            let k = chunk.outcomes.len();
+            if chunk.recs.len() <= k {
+                chunk.recs.push(StringRecord::new());
+            }
+            match decode(&mut rdr, name, headers, &mut chunk.recs[k]) {
+                Ok(Some(line)) => chunk.outcomes.push(Ok(line)),
+                Ok(None) => {
+                    end = true;
+                    break;
+                }
+                Err(d) => chunk.outcomes.push(Err(d)),
+            }
+        }
+        if full.send(chunk).is_err() || end {
+            return;
+        }
+    }
+}
+
+/// Decodes the next row into `rec`: its line, `None` at the end, or why it cannot be read.
+fn decode<R: Read>(
+    rdr: &mut csv::Reader<R>,
+    name: &str,
+    headers: &[String],
+    rec: &mut StringRecord,
+) -> Result<Option<u64>, Diagnostic> {
+    match rdr.read_record(rec) {
+        Ok(false) => Ok(None),
+        Ok(true) => {
+            let line = rec.position().map_or(0, csv::Position::line);
+            match open_quote(name, headers, rec, line) {
+                Some(d) => Err(d),
+                None => Ok(Some(line)),
+            }
+        }
+        Err(e) if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) => {
+            let (line, field) = match e.kind() {
+                csv::ErrorKind::Utf8 { pos, err } => {
+                    (pos.as_ref().map_or(0, csv::Position::line), err.field())
+                }
+                _ => (0, 0),
+            };
+            let mut d = Diagnostic::error(name, "the row is not valid UTF-8 text")
+                .at_line(line)
+                .with_hint(UTF8_HINT);
+            if let Some(h) = headers.get(field) {
+                d = d.at_column(field + 1, h.clone());
+            }
+            Err(d)
+        }
+        Err(e) => {
+            let line = e.position().map_or(0, csv::Position::line);
+            let d = Diagnostic::error(name, format!("malformed CSV: {e}"));
+            // The csv reader can always make progress after an error, so the caller may go on.
+            Err(if line > 0 { d.at_line(line) } else { d })
+        }
+    }
+}
+
+impl Table for CsvTable {
     fn name(&self) -> &str {
         &self.name
     }
@@ -199,36 +311,31 @@ impl<R: std::io::Read> Table for CsvTable<R> {
         &self.headers
     }
     fn next_row(&mut self, rec: &mut StringRecord) -> Result<Option<u64>, Diagnostic> {
-        match self.rdr.read_record(rec) {
-            Ok(false) => Ok(None),
-            Ok(true) => {
-                let line = rec.position().map_or(0, csv::Position::line);
-                match open_quote(&self.name, &self.headers, rec, line) {
-                    Some(d) => Err(d),
-                    None => Ok(Some(line)),
-                }
-            }
-            Err(e) if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) => {
-                let (line, field) = match e.kind() {
-                    csv::ErrorKind::Utf8 { pos, err } => {
-                        (pos.as_ref().map_or(0, csv::Position::line), err.field())
-                    }
-                    _ => (0, 0),
-                };
-                let mut d = Diagnostic::error(&self.name, "the row is not valid UTF-8 text")
-                    .at_line(line)
-                    .with_hint(UTF8_HINT);
-                if let Some(h) = self.headers.get(field) {
-                    d = d.at_column(field + 1, h.clone());
-                }
-                Err(d)
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                let d = Diagnostic::error(&self.name, format!("malformed CSV: {e}"));
-                // The csv reader can always make progress after an error, so the caller may go on.
-                Err(if line > 0 { d.at_line(line) } else { d })
-            }
+        // The last chunk may be empty.
+        while self.next == self.chunk.outcomes.len() {
+            let Some(next) = self.full.as_ref().and_then(|rx| rx.recv().ok()) else {
+                return Ok(None);
+            };
+            let used = std::mem::replace(&mut self.chunk, next);
+            // The decoder may have ended, or have spares enough: then the chunk is simply dropped.
+            let _ = self.empty.try_send(used);
+            self.next = 0;
+        }
+        let k = self.next;
+        self.next += 1;
+        let outcome = std::mem::replace(&mut self.chunk.outcomes[k], Ok(0));
+        // The caller's record goes back with the chunk, to be decoded into again.
+        std::mem::swap(rec, &mut self.chunk.recs[k]);
+        outcome.map(Some)
+    }
+}
+
+impl Drop for CsvTable {
+    fn drop(&mut self) {
+        // Closing the channel stops the decoder at its next chunk; nothing it could still decode is wanted.
+        drop(self.full.take());
+        if let Some(d) = self.decoder.take() {
+            let _ = d.join();
         }
     }
 }

@@ -37,7 +37,7 @@ impl Builder {
                     &ifile,
                     format!(
                         "supplier `{}` is listed twice for this stage and input item (first on line {at})",
-                        self.stage_names.list[r.supplier as usize]
+                        self.stage_names.name(r.supplier as usize)
                     ),
                 )
                 .at_line(r.line)
@@ -75,8 +75,8 @@ impl Builder {
                         &ifile,
                         format!(
                             "shares of stage `{}` input `{}` sum to {sum}, not 1 (lines {})",
-                            self.stage_names.list[first.stage as usize],
-                            self.item_names.list[first.item as usize],
+                            self.stage_names.name(first.stage as usize),
+                            self.item_names.name(first.item as usize),
                             lines.join(", ")
                         ),
                     )
@@ -118,10 +118,7 @@ impl Builder {
         }
         let mut cycle: Vec<usize> = order[pos[&s]..].to_vec();
         cycle.reverse(); // supplier -> buyer
-        let names: Vec<&str> = cycle
-            .iter()
-            .map(|&c| self.stage_names.list[c].as_str())
-            .collect();
+        let names: Vec<&str> = cycle.iter().map(|&c| self.stage_names.name(c)).collect();
         let stuck = indeg.iter().filter(|&&d| d > 0).count();
         let (sup, buy) = if cycle.len() >= 2 {
             (cycle[0], cycle[1])

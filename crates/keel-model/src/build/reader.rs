@@ -1,11 +1,15 @@
 //! Reading one table: the header is checked against the schema, then each row goes to its parser.
 
 use super::cells::Cols;
-use super::schema::{columns_of, header_of, kind_of_table, TABLES};
+use super::schema::{columns_of, header_of, kind_of_table, references_of, TABLES};
 use super::Builder;
 use crate::diag::{did_you_mean, quote, Diagnostic};
 use crate::table::{StringRecord, Table};
 use rustc_hash::FxHashSet;
+
+/// Rows read ahead at a time: enough look-ups to overlap their cache misses, few enough that what they load
+/// stays in the cache until the rows are handled.
+const BATCH: usize = 32;
 
 impl Builder {
     pub(super) fn read(&mut self, stem: &str, t: &mut dyn Table) {
@@ -104,30 +108,59 @@ impl Builder {
         if stem == "inputs" {
             self.inputs_file = cols.file.clone();
         }
-        loop {
-            match t.next_row(&mut rec) {
-                Ok(Some(line)) => {
-                    cols.line = line;
-                    if rec.iter().all(|f| f.trim().is_empty()) {
-                        continue; // blank line, as spreadsheets leave them
+        // Rows are read in batches, and the ids a batch names are looked up ahead (`Names::warm`): rows are
+        // then handled one by one, in order, exactly as they would be without the batch.
+        let refs = references_of(stem);
+        let mut batch: Vec<StringRecord> = (0..BATCH).map(|_| StringRecord::new()).collect();
+        let mut got: Vec<Result<u64, Diagnostic>> = Vec::with_capacity(BATCH);
+        let mut hashes = Vec::new();
+        let mut done = false;
+        while !done {
+            while got.len() < BATCH {
+                match t.next_row(&mut batch[got.len()]) {
+                    Ok(Some(line)) => got.push(Ok(line)),
+                    Ok(None) => {
+                        done = true;
+                        break;
                     }
-                    self.row_mark = self.diags.len();
-                    self.row_cause = None;
-                    match stem {
-                        "countries" => self.country(&cols, &rec),
-                        "firms" => self.firm(&cols, &rec),
-                        "sites" => self.site(&cols, &rec),
-                        "items" => self.item(&cols, &rec),
-                        "stages" => self.stage(&cols, &rec),
-                        "lanes" => self.lane(&cols, &rec),
-                        "inputs" => self.input(&cols, &rec),
-                        "demand" => self.demand(&cols, &rec),
-                        "scenarios" => self.scenario(&cols, &rec),
-                        _ => {}
-                    }
+                    Err(d) => got.push(Err(d)),
                 }
-                Ok(None) => break,
-                Err(d) => self.read_error(stem, d),
+            }
+            for &(c, kind) in refs {
+                let keys: Vec<&str> = got
+                    .iter()
+                    .zip(&batch)
+                    .filter(|(g, _)| g.is_ok())
+                    .map(|(_, r)| cols.field(r, c))
+                    .collect();
+                self.names(kind).warm(&keys, &mut hashes);
+            }
+            for (g, rec) in got.drain(..).zip(&batch) {
+                let line = match g {
+                    Ok(line) => line,
+                    Err(d) => {
+                        self.read_error(stem, d);
+                        continue;
+                    }
+                };
+                cols.line = line;
+                if rec.iter().all(|f| f.trim().is_empty()) {
+                    continue; // blank line, as spreadsheets leave them
+                }
+                self.row_mark = self.diags.len();
+                self.row_cause = None;
+                match stem {
+                    "countries" => self.country(&cols, rec),
+                    "firms" => self.firm(&cols, rec),
+                    "sites" => self.site(&cols, rec),
+                    "items" => self.item(&cols, rec),
+                    "stages" => self.stage(&cols, rec),
+                    "lanes" => self.lane(&cols, rec),
+                    "inputs" => self.input(&cols, rec),
+                    "demand" => self.demand(&cols, rec),
+                    "scenarios" => self.scenario(&cols, rec),
+                    _ => {}
+                }
             }
         }
         self.read_error = None;

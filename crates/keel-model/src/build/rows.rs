@@ -372,14 +372,16 @@ impl Builder {
         };
         let mut ok = true;
         if self.stages[supplier as usize].item.0 != item {
-            let made = &self.item_names.list[self.stages[supplier as usize].item.index()];
-            let wanted = &self.item_names.list[item as usize];
+            let made = self
+                .item_names
+                .name(self.stages[supplier as usize].item.index());
+            let wanted = self.item_names.name(item as usize);
             self.diags.push(
                 cols.err(
                     3,
                     format!(
                         "supplier `{}` makes `{made}`, not the input item `{wanted}`",
-                        self.stage_names.list[supplier as usize]
+                        self.stage_names.name(supplier as usize)
                     ),
                 )
                 .with_hint("name a stage whose item is the input item, or correct input_item"),
@@ -393,7 +395,7 @@ impl Builder {
                 self.stages[stage as usize].site,
             );
             if lane.from_site != want_from || lane.to_site != want_to {
-                let sn = |s: SiteIx| self.site_names.list[s.index()].as_str();
+                let sn = |s: SiteIx| self.site_names.name(s.index());
                 self.diags.push(
                     cols.err(5, format!(
                         "lane `{}` runs {} -> {}, but this input ships {} -> {} (supplier's site to stage's site)",
@@ -444,7 +446,8 @@ impl Builder {
                     0,
                     format!(
                         "stage `{}` already has demand on line {}",
-                        self.stage_names.list[stage as usize], self.demand_lines[k]
+                        self.stage_names.name(stage as usize),
+                        self.demand_lines[k]
                     ),
                 )
                 .with_hint("give one row per demand stage"),

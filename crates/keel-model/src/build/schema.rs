@@ -89,6 +89,22 @@ pub fn header_of(stem: &str) -> String {
         .join(",")
 }
 
+/// The columns of a table that name an element by id (its own id column included, checked for duplicates),
+/// with the kind they name: what `Names::warm` loads ahead of a batch of rows.
+pub(super) fn references_of(stem: &str) -> &'static [(usize, ElementKind)] {
+    use ElementKind::*;
+    match stem {
+        "firms" => &[(0, Firm)],
+        "sites" => &[(0, Site), (1, Firm)],
+        "items" => &[(0, Item)],
+        "stages" => &[(0, Stage), (1, Item), (2, Site)],
+        "lanes" => &[(0, Lane), (1, Site), (2, Site)],
+        "inputs" => &[(0, Stage), (1, Item), (3, Stage), (5, Lane)],
+        "demand" => &[(0, Stage)],
+        _ => &[],
+    }
+}
+
 /// Numeric rules for a field.
 #[derive(Clone, Copy)]
 pub(super) enum Num {
