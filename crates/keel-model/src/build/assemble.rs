@@ -5,7 +5,7 @@
 //! O(R log R) for R input rows (one sort to group them), O(V + E) for Kahn's algorithm; memory is linear.
 
 use super::schema::file_rank;
-use super::{Builder, Loaded};
+use super::{Builder, Loaded, RawInput};
 use crate::diag::{Diagnostic, Invalid};
 use crate::ids::*;
 use crate::model::*;
@@ -14,8 +14,7 @@ impl Builder {
     pub(super) fn finish(mut self) -> Result<Loaded, Invalid> {
         let n = self.stages.len();
         // Group inputs by (stage, item), keeping file order of suppliers within a group.
-        let mut rows = std::mem::take(&mut self.inputs);
-        rows.sort_by_key(|r| (r.stage, r.item, r.line));
+        let rows = group_rows(std::mem::take(&mut self.inputs), n);
         let mut groups: Vec<Group> = Vec::new();
         let mut sources: Vec<Source> = Vec::new();
         let mut stage_groups = vec![0u32; n + 1];
@@ -154,4 +153,29 @@ impl Builder {
             warnings: self.diags,
         })
     }
+}
+
+/// The input rows ordered by (stage, item, line): counted into place by stage (a stable pass, so each stage's
+/// rows stay in the order read), then each stage's few rows sorted by (item, line), stably: the order of a
+/// stable sort by (stage, item, line), in linear time but for the small sorts.
+fn group_rows(rows: Vec<RawInput>, stages: usize) -> Vec<RawInput> {
+    let mut start = vec![0usize; stages + 1];
+    for r in &rows {
+        start[r.stage as usize + 1] += 1;
+    }
+    for s in 0..stages {
+        start[s + 1] += start[s];
+    }
+    let mut slots: Vec<Option<RawInput>> = vec![None; rows.len()];
+    let mut fill = start.clone();
+    for r in rows {
+        let f = &mut fill[r.stage as usize];
+        slots[*f] = Some(r);
+        *f += 1;
+    }
+    let mut out: Vec<RawInput> = slots.into_iter().flatten().collect();
+    for s in 0..stages {
+        out[start[s]..start[s + 1]].sort_by_key(|r| (r.item, r.line));
+    }
+    out
 }
