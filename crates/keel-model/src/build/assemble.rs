@@ -148,6 +148,7 @@ impl Builder {
             buyer_sources,
             topo,
             demand_of,
+            investments: None,
         };
         Ok(Loaded {
             model,
