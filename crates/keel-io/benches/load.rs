@@ -40,8 +40,8 @@ fn child(dir: &Path) {
     println!(
         "{secs} {} {} {} {}",
         peak_rss_mib(),
-        loaded.model.stages.len(),
-        loaded.model.sources.len(),
+        loaded.model.stages().len(),
+        loaded.model.sources().len(),
         cpu_secs()
     );
 }

@@ -37,17 +37,17 @@ fn opt(v: Option<f64>) -> String {
 
 /// Every table of a model as rows of text, in file order. Optional tables that are empty are left out.
 pub fn model_tables(m: &Model) -> Vec<(&'static str, Vec<Vec<String>>)> {
-    let cc = |c: keel_model::CountryIx| m.countries[c.index()].code.clone();
+    let cc = |c: keel_model::CountryIx| m.countries()[c.index()].code.clone();
     let mut out = Vec::new();
     out.push((
         "countries",
-        m.countries
+        m.countries()
             .iter()
             .map(|c| {
                 let blocs: Vec<&str> = c
                     .blocs
                     .iter()
-                    .map(|b| m.blocs[b.index()].as_str())
+                    .map(|b| m.blocs()[b.index()].as_str())
                     .collect();
                 vec![c.code.clone(), c.name.clone(), blocs.join(";")]
             })
@@ -55,7 +55,7 @@ pub fn model_tables(m: &Model) -> Vec<(&'static str, Vec<Vec<String>>)> {
     ));
     out.push((
         "firms",
-        m.firms
+        m.firms()
             .iter()
             .map(|f| {
                 let parent = if f.parent_country == f.country {
@@ -69,12 +69,12 @@ pub fn model_tables(m: &Model) -> Vec<(&'static str, Vec<Vec<String>>)> {
     ));
     out.push((
         "sites",
-        m.sites
+        m.sites()
             .iter()
             .map(|s| {
                 vec![
                     s.id.clone(),
-                    m.firms[s.firm.index()].id.clone(),
+                    m.firms()[s.firm.index()].id.clone(),
                     cc(s.country),
                     opt(s.lat),
                     opt(s.lon),
@@ -85,11 +85,11 @@ pub fn model_tables(m: &Model) -> Vec<(&'static str, Vec<Vec<String>>)> {
     ));
     out.push((
         "items",
-        m.items
+        m.items()
             .iter()
             .map(|i| {
                 let ec = i.control.as_ref().map_or(String::new(), |c| {
-                    let code = &m.regimes[c.regime.index()].code;
+                    let code = &m.regimes()[c.regime.index()].code;
                     match &c.category {
                         Some(k) => format!("{code}:{k}"),
                         None => code.clone(),
@@ -107,13 +107,13 @@ pub fn model_tables(m: &Model) -> Vec<(&'static str, Vec<Vec<String>>)> {
     ));
     out.push((
         "stages",
-        m.stages
+        m.stages()
             .iter()
             .map(|s| {
                 vec![
                     s.id.clone(),
-                    m.items[s.item.index()].id.clone(),
-                    m.sites[s.site.index()].id.clone(),
+                    m.items()[s.item.index()].id.clone(),
+                    m.sites()[s.site.index()].id.clone(),
                     num(s.value_added),
                     opt(s.capacity),
                     num(s.lead_time),
@@ -123,21 +123,21 @@ pub fn model_tables(m: &Model) -> Vec<(&'static str, Vec<Vec<String>>)> {
             })
             .collect(),
     ));
-    if !m.lanes.is_empty() {
+    if !m.lanes().is_empty() {
         out.push((
             "lanes",
-            m.lanes
+            m.lanes()
                 .iter()
                 .map(|l| {
                     let cps: Vec<&str> = l
                         .chokepoints
                         .iter()
-                        .map(|c| m.chokepoints[c.index()].as_str())
+                        .map(|c| m.chokepoints()[c.index()].as_str())
                         .collect();
                     vec![
                         l.id.clone(),
-                        m.sites[l.from_site.index()].id.clone(),
-                        m.sites[l.to_site.index()].id.clone(),
+                        m.sites()[l.from_site.index()].id.clone(),
+                        m.sites()[l.to_site.index()].id.clone(),
                         l.mode.as_str().into(),
                         num(l.transit_time),
                         cps.join(";"),
@@ -146,42 +146,42 @@ pub fn model_tables(m: &Model) -> Vec<(&'static str, Vec<Vec<String>>)> {
                 .collect(),
         ));
     }
-    let mut inputs = Vec::with_capacity(m.sources.len());
-    for (gi, g) in m.groups.iter().enumerate() {
+    let mut inputs = Vec::with_capacity(m.sources().len());
+    for (gi, g) in m.groups().iter().enumerate() {
         for k in m.sources_of(keel_model::GroupIx::new(gi)) {
-            let src = &m.sources[k.index()];
+            let src = &m.sources()[k.index()];
             inputs.push(vec![
-                m.stages[g.stage.index()].id.clone(),
-                m.items[g.item.index()].id.clone(),
+                m.stages()[g.stage.index()].id.clone(),
+                m.items()[g.item.index()].id.clone(),
                 num(g.qty),
-                m.stages[src.supplier.index()].id.clone(),
+                m.stages()[src.supplier.index()].id.clone(),
                 if g.shares_given {
                     num(src.share)
                 } else {
                     String::new()
                 },
                 src.lane
-                    .map_or(String::new(), |l| m.lanes[l.index()].id.clone()),
+                    .map_or(String::new(), |l| m.lanes()[l.index()].id.clone()),
             ]);
         }
     }
     out.push(("inputs", inputs));
     out.push((
         "demand",
-        m.demands
+        m.demands()
             .iter()
             .map(|d| {
                 vec![
-                    m.stages[d.stage.index()].id.clone(),
+                    m.stages()[d.stage.index()].id.clone(),
                     num(d.demand),
                     num(d.loss_per_unit),
                 ]
             })
             .collect(),
     ));
-    if !m.scenarios.is_empty() {
+    if !m.scenarios().is_empty() {
         let mut rows = Vec::new();
-        for sc in &m.scenarios {
+        for sc in m.scenarios() {
             for (k, ev) in sc.events.iter().enumerate() {
                 let target = m.target_name(ev.target);
                 let id = target
@@ -211,19 +211,19 @@ pub fn model_tables(m: &Model) -> Vec<(&'static str, Vec<Vec<String>>)> {
 pub(crate) fn meta_toml(m: &Model) -> String {
     let q = |s: &str| toml::Value::String(s.to_string()).to_string();
     let mut t = String::new();
-    let _ = writeln!(t, "name = {}", q(&m.meta.name));
+    let _ = writeln!(t, "name = {}", q(&m.meta().name));
     let _ = writeln!(
         t,
         "home_country = {}",
-        q(&m.countries[m.meta.home_country.index()].code)
+        q(&m.countries()[m.meta().home_country.index()].code)
     );
-    let _ = writeln!(t, "currency = {}", q(&m.meta.currency));
-    let _ = writeln!(t, "time_unit = {}", q(&m.meta.time_unit));
-    if let Some(d) = &m.meta.description {
+    let _ = writeln!(t, "currency = {}", q(&m.meta().currency));
+    let _ = writeln!(t, "time_unit = {}", q(&m.meta().time_unit));
+    if let Some(d) = &m.meta().description {
         let _ = writeln!(t, "description = {}", q(d));
     }
     let _ = writeln!(t, "\n[export_regimes]");
-    for r in &m.regimes {
+    for r in m.regimes() {
         let key = if r
             .code
             .chars()
@@ -233,7 +233,7 @@ pub(crate) fn meta_toml(m: &Model) -> String {
         } else {
             q(&r.code)
         };
-        let _ = writeln!(t, "{key} = {}", q(&m.countries[r.country.index()].code));
+        let _ = writeln!(t, "{key} = {}", q(&m.countries()[r.country.index()].code));
     }
     t
 }

@@ -316,14 +316,14 @@ pub fn write_xlsx(m: &Model, path: &Path) -> Result<(), IoError> {
         let ws = wb.add_worksheet().set_name("model").map_err(err)?;
         ws.write_string(0, 0, "key").map_err(err)?;
         ws.write_string(0, 1, "value").map_err(err)?;
-        let home = m.countries[m.meta.home_country.index()].code.clone();
+        let home = m.countries()[m.meta().home_country.index()].code.clone();
         let mut kv = vec![
-            ("name", m.meta.name.clone()),
+            ("name", m.meta().name.clone()),
             ("home_country", home),
-            ("currency", m.meta.currency.clone()),
-            ("time_unit", m.meta.time_unit.clone()),
+            ("currency", m.meta().currency.clone()),
+            ("time_unit", m.meta().time_unit.clone()),
         ];
-        if let Some(d) = &m.meta.description {
+        if let Some(d) = &m.meta().description {
             kv.push(("description", d.clone()));
         }
         for (r, (k, v)) in (1..).zip(kv) {
@@ -335,9 +335,9 @@ pub fn write_xlsx(m: &Model, path: &Path) -> Result<(), IoError> {
         let ws = wb.add_worksheet().set_name("export_regimes").map_err(err)?;
         ws.write_string(0, 0, "regime").map_err(err)?;
         ws.write_string(0, 1, "country").map_err(err)?;
-        for (k, reg) in m.regimes.iter().enumerate() {
+        for (k, reg) in m.regimes().iter().enumerate() {
             ws.write_string(k as u32 + 1, 0, &reg.code).map_err(err)?;
-            ws.write_string(k as u32 + 1, 1, &m.countries[reg.country.index()].code)
+            ws.write_string(k as u32 + 1, 1, &m.countries()[reg.country.index()].code)
                 .map_err(err)?;
         }
     }

@@ -255,13 +255,13 @@ fn workbook(edit: impl FnOnce(&mut rust_xlsxwriter::Workbook)) -> (tempfile::Tem
     let tables = keel_io::model_tables(&m);
     {
         let ws = wb.add_worksheet().set_name("model").unwrap();
-        let home = &m.countries[m.meta.home_country.index()].code;
+        let home = &m.countries()[m.meta().home_country.index()].code;
         for (r, (k, v)) in [
             ("key", "value"),
-            ("name", m.meta.name.as_str()),
+            ("name", m.meta().name.as_str()),
             ("home_country", home.as_str()),
-            ("currency", m.meta.currency.as_str()),
-            ("time_unit", m.meta.time_unit.as_str()),
+            ("currency", m.meta().currency.as_str()),
+            ("time_unit", m.meta().time_unit.as_str()),
         ]
         .into_iter()
         .enumerate()
@@ -272,9 +272,9 @@ fn workbook(edit: impl FnOnce(&mut rust_xlsxwriter::Workbook)) -> (tempfile::Tem
         let ws = wb.add_worksheet().set_name("export_regimes").unwrap();
         ws.write_string(0, 0, "regime").unwrap();
         ws.write_string(0, 1, "country").unwrap();
-        for (k, reg) in m.regimes.iter().enumerate() {
+        for (k, reg) in m.regimes().iter().enumerate() {
             ws.write_string(k as u32 + 1, 0, &reg.code).unwrap();
-            ws.write_string(k as u32 + 1, 1, &m.countries[reg.country.index()].code)
+            ws.write_string(k as u32 + 1, 1, &m.countries()[reg.country.index()].code)
                 .unwrap();
         }
     }

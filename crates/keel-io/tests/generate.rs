@@ -60,13 +60,13 @@ fn rows(m: &MemModel, stem: &str) -> usize {
 fn models_of_several_sizes_and_seeds_are_valid_and_exact_in_stage_count() {
     for &(n, seed) in &[(6, 1), (20, 2), (100, 3), (1000, 4), (5000, 5), (20_000, 6)] {
         let m = build(generate(&opts(n, seed)));
-        assert_eq!(m.stages.len(), n, "stages for n = {n}");
+        assert_eq!(m.stages().len(), n, "stages for n = {n}");
         // Platforms are the demand stages, and carry no buyers.
         let platforms: Vec<StageIx> = m.demand_stages().collect();
         assert!(!platforms.is_empty());
         for &s in &platforms {
             assert_eq!(
-                m.items[m.stages[s.index()].item.index()].kind,
+                m.items()[m.stages()[s.index()].item.index()].kind,
                 ItemKind::Platform
             );
             assert!(m.buyers_of(s).is_empty());
@@ -109,7 +109,7 @@ fn distributions_have_the_documented_shape() {
     // Alternative suppliers per input item: mostly one, about 30% two, a few 3-5.
     let mut by_count = [0usize; 7];
     let mut fan_in = [0usize; 32];
-    for s in 0..m.stages.len() {
+    for s in 0..m.stages().len() {
         let s = StageIx::new(s);
         let groups: Vec<_> = m.groups_of(s).collect();
         if !groups.is_empty() {
@@ -118,7 +118,7 @@ fn distributions_have_the_documented_shape() {
         for g in groups {
             let k = m.sources_of(g).len();
             by_count[k.min(6)] += 1;
-            let sum: f64 = m.sources_of(g).map(|x| m.sources[x.index()].share).sum();
+            let sum: f64 = m.sources_of(g).map(|x| m.sources()[x.index()].share).sum();
             assert!((sum - 1.0).abs() < 1e-6);
         }
     }
@@ -138,36 +138,36 @@ fn distributions_have_the_documented_shape() {
     assert!(small as f64 / buyers as f64 > 0.6);
     assert!(fan_in[5..=20].iter().sum::<usize>() > 0);
     // Real countries and blocs, regimes, lanes with chokepoints, scenarios that resolve.
-    assert_eq!(m.countries.len(), 25);
+    assert_eq!(m.countries().len(), 25);
     for b in ["NATO", "NTIB", "FVEY", "EU"] {
         assert!(m.bloc_ix(b).is_some(), "{b}");
     }
     assert!(m.regime_ix("ITAR").is_some() && m.regime_ix("EAR").is_some());
-    assert!(m.items.iter().any(|i| i.control.is_some()));
-    assert!(!m.lanes.is_empty() && !m.chokepoints.is_empty());
-    assert!(m.scenarios.len() >= 5);
-    assert!(m.firms.iter().any(|f| f.parent_country != f.country));
+    assert!(m.items().iter().any(|i| i.control.is_some()));
+    assert!(!m.lanes().is_empty() && !m.chokepoints().is_empty());
+    assert!(m.scenarios().len() >= 5);
+    assert!(m.firms().iter().any(|f| f.parent_country != f.country));
 }
 
 #[test]
 fn capacity_covers_the_flow_needed_for_demand() {
     // Recompute the flow top-down from demand, independently of the generator, and check every capacity.
     let m = build(generate(&opts(2000, 9)));
-    let mut flow = vec![0.0f64; m.stages.len()];
-    for d in &m.demands {
+    let mut flow = vec![0.0f64; m.stages().len()];
+    for d in m.demands() {
         flow[d.stage.index()] += d.demand;
     }
     // topo_order is suppliers first, so walk it backwards: buyers first.
     for &s in m.topo_order().iter().rev() {
         for g in m.groups_of(s) {
-            let qty = m.groups[g.index()].qty;
+            let qty = m.groups()[g.index()].qty;
             for x in m.sources_of(g) {
-                let src = &m.sources[x.index()];
+                let src = &m.sources()[x.index()];
                 flow[src.supplier.index()] += flow[s.index()] * qty * src.share;
             }
         }
     }
-    for (k, st) in m.stages.iter().enumerate() {
+    for (k, st) in m.stages().iter().enumerate() {
         let cap = st.capacity.expect("every stage has a capacity");
         assert!(
             cap >= 1.09 * flow[k] && cap <= 2.01 * flow[k],

@@ -48,8 +48,8 @@ fn example_loads_clean_with_expected_shape() {
 /// Compares two models field by field through their written tables (the canonical text form).
 fn same(a: &Model, b: &Model) {
     assert_eq!(keel_io::model_tables(a), keel_io::model_tables(b));
-    assert_eq!(a.meta.name, b.meta.name);
-    assert_eq!(a.regimes.len(), b.regimes.len());
+    assert_eq!(a.meta().name, b.meta().name);
+    assert_eq!(a.regimes().len(), b.regimes().len());
 }
 
 #[test]
@@ -216,15 +216,15 @@ fn cycles_and_mismatches_are_named() {
     copy_example(d);
     // A platform's stage made an input of one of its own suppliers closes a cycle.
     let m = load_ok(&example());
-    let p = m.demands[0].stage;
+    let p = m.demands()[0].stage;
     let g = m.groups_of(p).next().unwrap();
-    let sup = m.sources[m.sources_of(g).next().unwrap().index()].supplier;
+    let sup = m.sources()[m.sources_of(g).next().unwrap().index()].supplier;
     let mut inputs = std::fs::read_to_string(d.join("inputs.csv")).unwrap();
-    let pid = &m.stages[p.index()].id;
-    let pitem = &m.items[m.stages[p.index()].item.index()].id;
+    let pid = &m.stages()[p.index()].id;
+    let pitem = &m.items()[m.stages()[p.index()].item.index()].id;
     inputs.push_str(&format!(
         "{},{},1,{},,\n",
-        m.stages[sup.index()].id,
+        m.stages()[sup.index()].id,
         pitem,
         pid
     ));
@@ -239,7 +239,7 @@ fn cycles_and_mismatches_are_named() {
         .expect("cycle reported");
     assert!(
         cyc.message.contains(pid.as_str())
-            && cyc.message.contains(m.stages[sup.index()].id.as_str()),
+            && cyc.message.contains(m.stages()[sup.index()].id.as_str()),
         "{cyc}"
     );
 }

@@ -43,13 +43,13 @@ fn all_38_chains_import_and_build_with_every_stage_and_arc() {
         let m = import(chain);
         let sd = data_rows(&dir.join(format!("{chain:02}_SD.csv")));
         let ll = data_rows(&dir.join(format!("{chain:02}_LL.csv")));
-        assert_eq!(m.stages.len(), sd, "chain {chain} stages");
+        assert_eq!(m.stages().len(), sd, "chain {chain} stages");
         // Each arc is its own single-sourced input item.
-        assert_eq!(m.sources.len(), ll, "chain {chain} arcs");
-        assert_eq!(m.groups.len(), ll, "chain {chain} groups");
-        assert!(!m.demands.is_empty());
-        stages += m.stages.len();
-        arcs += m.sources.len();
+        assert_eq!(m.sources().len(), ll, "chain {chain} arcs");
+        assert_eq!(m.groups().len(), ll, "chain {chain} groups");
+        assert!(!m.demands().is_empty());
+        stages += m.stages().len();
+        arcs += m.sources().len();
     }
     // Totals from the data README (and Willems 2008, Table 1).
     assert_eq!(stages, 15_872);
@@ -61,42 +61,42 @@ fn aircraft_engine_chains_carry_the_published_values() {
     // Chain 26 (aircraft engines, SIC 3724): Retail_0001 row of 26_SD.csv reads
     // stageCost 266.2, avgDemand 30.92, stageTime 10; Manuf_0001 reads 54.31 and 12.
     let m = import(26);
-    assert_eq!(m.stages.len(), 468);
+    assert_eq!(m.stages().len(), 468);
     let s = m.stage_ix("Retail_0001").unwrap();
-    let st = &m.stages[s.index()];
+    let st = &m.stages()[s.index()];
     assert_eq!(st.value_added, 266.2);
     assert_eq!(st.lead_time, 10.0);
     assert_eq!(st.capacity, None);
     let d = m.demand_of(s).unwrap();
     assert_eq!((d.demand, d.loss_per_unit), (30.92, 1.0));
-    assert_eq!(m.items[st.item.index()].kind, ItemKind::Platform);
+    assert_eq!(m.items()[st.item.index()].kind, ItemKind::Platform);
     let s = m.stage_ix("Manuf_0001").unwrap();
-    assert_eq!(m.stages[s.index()].value_added, 54.31);
-    assert_eq!(m.stages[s.index()].lead_time, 12.0);
+    assert_eq!(m.stages()[s.index()].value_added, 54.31);
+    assert_eq!(m.stages()[s.index()].lead_time, 12.0);
     // 26_LL.csv line 2: Manuf_0001 -> Manuf_0011, so Manuf_0011 needs item Manuf_0001 from stage Manuf_0001.
     let buyer = m.stage_ix("Manuf_0011").unwrap();
     assert!(m.groups_of(buyer).any(|g| {
-        let g = &m.groups[g.index()];
-        g.qty == 1.0 && m.items[g.item.index()].id == "Manuf_0001"
+        let g = &m.groups()[g.index()];
+        g.qty == 1.0 && m.items()[g.item.index()].id == "Manuf_0001"
     }));
-    assert_eq!(m.demands.len(), 2);
+    assert_eq!(m.demands().len(), 2);
 
     // Chain 38 (aircraft engine parts): Part_0001 reads stageCost 0.53, stageTime 10; Manuf_0001 1.05 days.
     let m = import(38);
-    assert_eq!(m.stages.len(), 2025);
+    assert_eq!(m.stages().len(), 2025);
     let s = m.stage_ix("Part_0001").unwrap();
-    assert_eq!(m.stages[s.index()].value_added, 0.53);
-    assert_eq!(m.stages[s.index()].lead_time, 10.0);
+    assert_eq!(m.stages()[s.index()].value_added, 0.53);
+    assert_eq!(m.stages()[s.index()].lead_time, 10.0);
     assert_eq!(
-        m.items[m.stages[s.index()].item.index()].kind,
+        m.items()[m.stages()[s.index()].item.index()].kind,
         ItemKind::Component
     );
     let s = m.stage_ix("Manuf_0001").unwrap();
-    assert_eq!(m.stages[s.index()].value_added, 28.74);
-    assert_eq!(m.stages[s.index()].lead_time, 1.05);
-    assert_eq!(m.demands.len(), 559);
-    assert_eq!(m.countries.len(), 1);
-    assert_eq!(m.countries[0].code, "ZZZ");
+    assert_eq!(m.stages()[s.index()].value_added, 28.74);
+    assert_eq!(m.stages()[s.index()].lead_time, 1.05);
+    assert_eq!(m.demands().len(), 559);
+    assert_eq!(m.countries().len(), 1);
+    assert_eq!(m.countries()[0].code, "ZZZ");
 }
 
 #[test]
@@ -145,7 +145,7 @@ fn malformed_rows_are_reported_with_file_and_line() {
         .build()
         .unwrap()
         .model;
-    assert_eq!(m.stages.len(), 2);
-    assert_eq!(m.stages[1].value_added, 7.0);
-    assert_eq!(m.demands[0].demand, 3.0);
+    assert_eq!(m.stages().len(), 2);
+    assert_eq!(m.stages()[1].value_added, 7.0);
+    assert_eq!(m.demands()[0].demand, 3.0);
 }

@@ -169,7 +169,7 @@ fn main() {
         println!(
             "stress sweep n={} stages={} arcs={} components={lps} threads={}: median {:.3} s over {reps} runs (sum PI {checksum:.6e}); model in {}",
             n,
-            model.stages.len(),
+            model.stages().len(),
             model.arc_count(),
             rayon::current_num_threads(),
             times[times.len() / 2],

@@ -152,11 +152,11 @@ fn ration(plan: &Plan<'_>, c: u32, rp: &mut Repair, bounds: &Bounds, theta: f64)
     }
     for &(a, ub) in &bounds.y {
         if cx.flow(rp, a) > ub {
-            let sup = m.sources[a].supplier;
+            let sup = m.sources()[a].supplier;
             cx.touch(rp, sup);
             rp.slack[sup.index()] += rp.y[a] - ub;
             rp.y[a] = ub;
-            cx.push(rp, m.groups[m.sources[a].group.index()].stage);
+            cx.push(rp, m.groups()[m.sources()[a].group.index()].stage);
         }
     }
     while let Some(Reverse((_, k))) = rp.heap.pop() {
@@ -167,7 +167,7 @@ fn ration(plan: &Plan<'_>, c: u32, rp: &mut Repair, bounds: &Bounds, theta: f64)
         // their other sources' spare output, freeing it where needed from those sources' other buyers.
         let mut cap = rp.u[k];
         for g in m.groups_of(s) {
-            let qty = m.groups[g.index()].qty;
+            let qty = m.groups()[g.index()].qty;
             let need = qty * cap;
             let mut have: f64 = m.sources_of(g).map(|a| cx.flow(rp, a.index())).sum();
             if m.sources_of(g).len() > 1 && have < need * (1.0 - TOL) {
@@ -176,7 +176,7 @@ fn ration(plan: &Plan<'_>, c: u32, rp: &mut Repair, bounds: &Bounds, theta: f64)
                     if short <= 0.0 {
                         break;
                     }
-                    let sup = m.sources[a.index()].supplier;
+                    let sup = m.sources()[a.index()].supplier;
                     if plan.comp(sup) != c {
                         continue;
                     }
@@ -207,7 +207,7 @@ fn ration(plan: &Plan<'_>, c: u32, rp: &mut Repair, bounds: &Bounds, theta: f64)
         // Freeing spare above may have cut this stage's own inputs (through a supplier's buyers, a few tiers
         // down) while `cap` was still local: recheck every group against the flows as they are now.
         for g in m.groups_of(s) {
-            let qty = m.groups[g.index()].qty;
+            let qty = m.groups()[g.index()].qty;
             let have: f64 = m.sources_of(g).map(|a| cx.flow(rp, a.index())).sum();
             if have < qty * cap {
                 cap = cap.min(have / qty);
@@ -238,7 +238,7 @@ fn ration(plan: &Plan<'_>, c: u32, rp: &mut Repair, bounds: &Bounds, theta: f64)
                 break;
             }
             let b = m.buyer(a);
-            if plan.comp(b) != c || m.sources_of(m.sources[a.index()].group).len() < 2 {
+            if plan.comp(b) != c || m.sources_of(m.sources()[a.index()].group).len() < 2 {
                 continue;
             }
             let take = cx
@@ -296,7 +296,7 @@ impl Ctx<'_, '_> {
         let (plan, m) = (self.plan, self.plan.model());
         rp.touched_stages.push(s);
         rp.u[k] = plan.x0_u(s);
-        rp.slack[k] = plan.x0_u(s) + m.stages[k].inventory * self.theta - self.owed_at_x0(s);
+        rp.slack[k] = plan.x0_u(s) + m.stages()[k].inventory * self.theta - self.owed_at_x0(s);
     }
 
     /// What stage `s`'s balance row owes at `x0`: its demand and its buyers' draws in the component.
@@ -320,8 +320,8 @@ impl Ctx<'_, '_> {
     fn room_elsewhere(&self, rp: &mut Repair, bounds: &Bounds, a: SourceIx) -> f64 {
         let m = self.plan.model();
         let mut room = 0.0;
-        for other in m.sources_of(m.sources[a.index()].group) {
-            let sup = m.sources[other.index()].supplier;
+        for other in m.sources_of(m.sources()[a.index()].group) {
+            let sup = m.sources()[other.index()].supplier;
             if other == a || self.plan.comp(sup) != self.c {
                 continue;
             }
@@ -362,8 +362,8 @@ impl Ctx<'_, '_> {
             if y <= 0.0 {
                 continue;
             }
-            let g = m.sources[a.index()].group;
-            let qty = m.groups[g.index()].qty;
+            let g = m.sources()[a.index()].group;
+            let qty = m.groups()[g.index()].qty;
             let have: f64 = m.sources_of(g).map(|x| self.flow(rp, x.index())).sum();
             let excess = (have - qty * rp.u[b.index()]).clamp(0.0, y);
             // A buyer short of spare frees some from its own buyers first (a few tiers down).
@@ -431,7 +431,7 @@ mod tests {
         let m = plan.model();
         let b = Bounds::new(plan, 0, d);
         let tol = |scale: f64| 1e-9 * scale.abs().max(1.0);
-        for (j, st) in m.stages.iter().enumerate() {
+        for (j, st) in m.stages().iter().enumerate() {
             let s = StageIx::new(j);
             if plan.comp(s) != 0 {
                 continue;
@@ -444,7 +444,7 @@ mod tests {
                 u[j]
             );
             for g in m.groups_of(s) {
-                let qty = m.groups[g.index()].qty;
+                let qty = m.groups()[g.index()].qty;
                 if m.sources_of(g).len() > 1 {
                     let have: f64 = m.sources_of(g).map(|a| y[a.index()]).sum();
                     assert!(
@@ -469,11 +469,11 @@ mod tests {
                 if plan.comp(buyer) != 0 {
                     continue;
                 }
-                let g = m.sources[a.index()].group;
+                let g = m.sources()[a.index()].group;
                 out += if m.sources_of(g).len() > 1 {
                     y[a.index()]
                 } else {
-                    m.groups[g.index()].qty * u[buyer.index()]
+                    m.groups()[g.index()].qty * u[buyer.index()]
                 };
             }
             let inn = u[j] + st.inventory * theta;
@@ -484,7 +484,7 @@ mod tests {
     fn certify(lp: &StressLp<'_>, d: &Disruption, theta: f64) -> bool {
         let plan = lp.plan();
         let m = plan.model();
-        let mut rp = Repair::new(m.stages.len(), m.sources.len());
+        let mut rp = Repair::new(m.stages().len(), m.sources().len());
         let bounds = Bounds::new(plan, 0, d);
         let (yes, u, y) = certificate_point(plan, 0, &mut rp, &bounds, theta);
         if yes {

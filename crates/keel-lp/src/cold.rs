@@ -54,13 +54,13 @@ pub(crate) fn solve_platform<S: Solver>(
     cap: f64,
 ) -> Result<f64, StressError> {
     let m = plan.model();
-    let mut local = vec![NONE; m.stages.len()];
+    let mut local = vec![NONE; m.stages().len()];
     let mut stack = vec![p];
     local[p.index()] = 0;
     while let Some(s) = stack.pop() {
         for g in m.groups_of(s) {
             for a in m.sources_of(g) {
-                let sup = m.sources[a.index()].supplier;
+                let sup = m.sources()[a.index()].supplier;
                 if local[sup.index()] == NONE {
                     local[sup.index()] = 0;
                     stack.push(sup);
@@ -119,7 +119,7 @@ fn solve<S: Solver>(
     // Balance rows: one per stage (out-shipments + delivered demand <= made + stock).
     let mut balance: Vec<Row> = Vec::with_capacity(n);
     for &s in stages {
-        let st = &m.stages[s.index()];
+        let st = &m.stages()[s.index()];
         let rhs = st.inventory - fixed_t.map_or(0.0, |t| demand_in_scope(s) * t);
         balance.push(pb.add_row(neg_inf, rhs));
     }
@@ -139,7 +139,7 @@ fn solve<S: Solver>(
     let mut u_upper = vec![inf; n];
     for (k, &s) in stages.iter().enumerate() {
         let f = stage_factor[k];
-        let stage_cap = match m.stages[s.index()].capacity {
+        let stage_cap = match m.stages()[s.index()].capacity {
             Some(c) => Some(c * f),
             None if f < 1.0 => Some(plan.rate(s) * f),
             None => None,
@@ -162,7 +162,7 @@ fn solve<S: Solver>(
             .groups_of(s)
             .zip(group_row_start[k]..group_row_start[k + 1])
         {
-            fac.push((group_rows[gi], m.groups[g.index()].qty));
+            fac.push((group_rows[gi], m.groups()[g.index()].qty));
         }
         if let Some(r) = cap_row_of[k] {
             fac.push((cap_rows[r].0, 1.0));
@@ -179,7 +179,7 @@ fn solve<S: Solver>(
             .zip(group_row_start[k]..group_row_start[k + 1])
         {
             for a in m.sources_of(g) {
-                let src = &m.sources[a.index()];
+                let src = &m.sources()[a.index()];
                 let Some(sp) = ix(src.supplier) else { continue };
                 let f = src.lane.and_then(|l| lane_factor.get(&l).copied());
                 let mut upper = inf;
@@ -239,7 +239,7 @@ fn solve<S: Solver>(
         Goal::Loss(t) => format!("the loss LP over t = {t}"),
         Goal::Survive(None) => "the time-to-survive LP".to_string(),
         Goal::Survive(Some(p)) => {
-            format!("the time-to-survive LP of {}", m.stages[p.index()].id)
+            format!("the time-to-survive LP of {}", m.stages()[p.index()].id)
         }
     };
     let mut model = solver

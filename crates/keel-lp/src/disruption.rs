@@ -107,8 +107,8 @@ impl Bounds {
         }
         for &(l, f) in &d.lanes {
             for a in plan.sources_on_lane(l) {
-                let src = &m.sources[a.index()];
-                let g = &m.groups[src.group.index()];
+                let src = &m.sources()[a.index()];
+                let g = &m.groups()[src.group.index()];
                 if plan.comp(g.stage) != c {
                     continue;
                 }
@@ -127,7 +127,7 @@ impl Bounds {
 
     /// Upper bound on `ū` of stage `s`: its capacity, cut by the disruption.
     pub(crate) fn u_upper(&self, plan: &Plan<'_>, s: StageIx) -> f64 {
-        let cap = plan.model().stages[s.index()]
+        let cap = plan.model().stages()[s.index()]
             .capacity
             .unwrap_or(f64::INFINITY);
         cap.min(bound_of(&self.u, s))
@@ -157,7 +157,7 @@ pub(crate) fn touched(plan: &Plan<'_>, d: &Disruption) -> Vec<u32> {
 /// demand.csv order.
 pub(crate) fn platforms_downstream(plan: &Plan<'_>, d: &Disruption) -> Vec<StageIx> {
     let m = plan.model();
-    let mut seen = vec![false; m.stages.len()];
+    let mut seen = vec![false; m.stages().len()];
     let mut stack: Vec<StageIx> = d.stages.iter().map(|x| x.0).collect();
     for &(l, _) in &d.lanes {
         stack.extend(plan.sources_on_lane(l).map(|a| m.buyer(a)));

@@ -101,12 +101,12 @@ impl<'m, S: Solver> StressLp<'m, S> {
         // Baseline TTS up to twice the longest duration in the model, so that most scenarios need no
         // baseline loss LP (baseline loss is 0 for t up to the baseline TTS).
         let longest = model
-            .stages
+            .stages()
             .iter()
             .filter_map(|s| s.ttr)
             .chain(
                 model
-                    .scenarios
+                    .scenarios()
                     .iter()
                     .flat_map(|sc| sc.events.iter().map(|e| e.duration)),
             )
@@ -239,7 +239,7 @@ impl<'m, S: Solver> StressLp<'m, S> {
         }
         // Rounding noise of the simplex should not rank an element above a harmless one.
         let scale: f64 = m
-            .demands
+            .demands()
             .iter()
             .map(|x| x.demand * x.loss_per_unit * t)
             .sum();
@@ -307,7 +307,7 @@ impl<'a, 'm, S: Solver> WarmLp<'a, 'm, S> {
             lp,
             comps: (0..lp.components()).map(|_| None).collect(),
             built: Vec::new(),
-            local: LocalWork::new(m.stages.len(), m.sources.len()),
+            local: LocalWork::new(m.stages().len(), m.sources().len()),
         }
     }
 

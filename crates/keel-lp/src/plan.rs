@@ -51,11 +51,11 @@ pub(crate) struct Plan<'m> {
 
 impl<'m> Plan<'m> {
     pub(crate) fn new(model: &'m Model) -> Self {
-        let n = model.stages.len();
+        let n = model.stages().len();
         // Shares as fractions of their group's total: the model accepts sums within 1e-6 of 1, and a plan that
         // pushes demand by unnormalised shares would miss its own group rows by that much.
-        let mut share: Vec<f64> = model.sources.iter().map(|src| src.share).collect();
-        for g in 0..model.groups.len() {
+        let mut share: Vec<f64> = model.sources().iter().map(|src| src.share).collect();
+        for g in 0..model.groups().len() {
             let g = GroupIx::new(g);
             let total: f64 = model.sources_of(g).map(|a| share[a.index()]).sum();
             if total > 0.0 {
@@ -66,7 +66,7 @@ impl<'m> Plan<'m> {
         }
         // Reverse topological order visits buyers before their suppliers.
         let mut rate = vec![0.0; n];
-        for d in &model.demands {
+        for d in model.demands() {
             rate[d.stage.index()] += d.demand;
         }
         for &s in model.topo_order().iter().rev() {
@@ -75,16 +75,16 @@ impl<'m> Plan<'m> {
                 continue;
             }
             for g in model.groups_of(s) {
-                let qty = model.groups[g.index()].qty;
+                let qty = model.groups()[g.index()].qty;
                 for a in model.sources_of(g) {
-                    let src = &model.sources[a.index()];
+                    let src = &model.sources()[a.index()];
                     rate[src.supplier.index()] += r * qty * share[a.index()];
                 }
             }
         }
         let (comp, comp_stages, local) = components(model);
-        let mut lane_sources = vec![Vec::new(); model.lanes.len()];
-        for (k, src) in model.sources.iter().enumerate() {
+        let mut lane_sources = vec![Vec::new(); model.lanes().len()];
+        for (k, src) in model.sources().iter().enumerate() {
             if let Some(l) = src.lane {
                 lane_sources[l.index()].push(SourceIx::new(k));
             }
@@ -93,7 +93,7 @@ impl<'m> Plan<'m> {
         for &s in model.topo_order().iter().rev() {
             let own = model.demand_of(s).map_or(0.0, |d| d.loss_per_unit);
             let via = model.buyers_of(s).iter().fold(0.0_f64, |v, &a| {
-                let g = &model.groups[model.sources[a.index()].group.index()];
+                let g = &model.groups()[model.sources()[a.index()].group.index()];
                 v.max(value[model.buyer(a).index()] / g.qty)
             });
             value[s.index()] = own.max(via);
@@ -105,7 +105,10 @@ impl<'m> Plan<'m> {
             .map(|stages| {
                 stages.iter().all(|&s| {
                     let r = rate[s.index()];
-                    r.is_finite() && model.stages[s.index()].capacity.is_none_or(|cap| r <= cap)
+                    r.is_finite()
+                        && model.stages()[s.index()]
+                            .capacity
+                            .is_none_or(|cap| r <= cap)
                 })
             })
             .collect();
@@ -154,24 +157,24 @@ impl<'m> Plan<'m> {
         // reserves at every tier; what buyers cannot use stays where it is.
         let offer_share = 0.95;
         let mut u = self.rate.clone();
-        let mut y: Vec<f64> = (0..m.sources.len())
+        let mut y: Vec<f64> = (0..m.sources().len())
             .map(|a| self.planned_flow(SourceIx::new(a)))
             .collect();
         // Offer of each source's supplier to it.
-        let mut offer = vec![0.0; m.sources.len()];
+        let mut offer = vec![0.0; m.sources().len()];
         for &s in m.topo_order() {
             let k = s.index();
             if self.comp[k] == NONE || !self.plan_fits[self.comp[k] as usize] {
                 continue;
             }
-            let head = match m.stages[k].capacity {
+            let head = match m.stages()[k].capacity {
                 Some(cap) => (cap - self.rate[k]).max(0.0),
                 None => self.rate[k],
             };
             let mut e = head;
             for g in m.groups_of(s) {
                 let avail: f64 = m.sources_of(g).map(|a| offer[a.index()]).sum();
-                e = e.min(avail / m.groups[g.index()].qty);
+                e = e.min(avail / m.groups()[g.index()].qty);
             }
             // NaN (a zero-quantity group) or negative: no extra output.
             if e.is_nan() || e < 0.0 {
@@ -181,7 +184,7 @@ impl<'m> Plan<'m> {
             for g in m.groups_of(s) {
                 let avail: f64 = m.sources_of(g).map(|a| offer[a.index()]).sum();
                 if avail > 0.0 && e > 0.0 {
-                    let need = m.groups[g.index()].qty * e;
+                    let need = m.groups()[g.index()].qty * e;
                     for a in m.sources_of(g) {
                         y[a.index()] += need * offer[a.index()] / avail;
                     }
@@ -218,14 +221,14 @@ impl<'m> Plan<'m> {
     /// What source `a` ships per time unit in the plan (its buyer's planned rate pushed down its share).
     pub(crate) fn planned_flow(&self, a: SourceIx) -> f64 {
         let m = self.model;
-        let g = &m.groups[m.sources[a.index()].group.index()];
+        let g = &m.groups()[m.sources()[a.index()].group.index()];
         self.rate[g.stage.index()] * g.qty * self.share[a.index()]
     }
 
     /// Normal output rate bound of a stage per time unit, scaled by `f`: its capacity, or for a stage without
     /// one its planned rate (an outage of such a stage limits it to `f` times what it normally makes).
     pub(crate) fn rate_bound(&self, s: StageIx, f: f64) -> f64 {
-        match self.model.stages[s.index()].capacity {
+        match self.model.stages()[s.index()].capacity {
             Some(cap) => cap * f,
             None => self.rate[s.index()] * f,
         }
@@ -294,7 +297,7 @@ impl<'m> Plan<'m> {
 /// Union-find over platforms: a stage joins the classes of every platform it feeds. Returns the component of
 /// every stage, the stages of every component (topological order) and each stage's position in its component.
 fn components(model: &Model) -> (Vec<u32>, Vec<Vec<StageIx>>, Vec<u32>) {
-    let n = model.stages.len();
+    let n = model.stages().len();
     let platforms: Vec<StageIx> = model.demand_stages().collect();
     let mut parent: Vec<u32> = (0..platforms.len() as u32).collect();
     fn find(p: &mut [u32], mut x: u32) -> u32 {

@@ -235,7 +235,7 @@ impl<S: Solver> Region<'_, '_, S> {
             work.add(s);
         }
         for &(a, _) in &bounds.y {
-            work.add(m.groups[m.sources[a].group.index()].stage);
+            work.add(m.groups()[m.sources()[a].group.index()].stage);
         }
         match fixed_t {
             Some(t) => self
@@ -249,7 +249,7 @@ impl<S: Solver> Region<'_, '_, S> {
                         .grow_and_solve(c, work, &bounds, Goal::Phase1)?
                         .expect("the phase-one LP is always feasible");
                     let demand: f64 = m
-                        .demands
+                        .demands()
                         .iter()
                         .filter(|x| self.plan.comp(x.stage) == c)
                         .map(|x| x.demand)
@@ -431,7 +431,7 @@ impl<S: Solver> Region<'_, '_, S> {
             work.rows.push((i, r as u32));
             // Activity of `sum ȳ - ū` at x0 (stock and lost demand are 0 there).
             let activity = self.plan.x0_net(i);
-            let st = &m.stages[i.index()];
+            let st = &m.stages()[i.index()];
             let stock = tau_fixed.map_or(0.0, |tau| st.inventory * tau);
             let demand = m.demand_of(i).map_or(0.0, |x| x.demand);
             work.upper.push(-demand - activity + stock);
@@ -445,7 +445,7 @@ impl<S: Solver> Region<'_, '_, S> {
             balance(work, &mut rows, s);
             for g in m.groups_of(s) {
                 for a in m.sources_of(g) {
-                    let sup = m.sources[a.index()].supplier;
+                    let sup = m.sources()[a.index()].supplier;
                     if self.plan.comp(sup) == c {
                         balance(work, &mut rows, sup);
                     }
@@ -457,7 +457,7 @@ impl<S: Solver> Region<'_, '_, S> {
             let s = work.region[k];
             for g in m.groups_of(s) {
                 if m.sources_of(g).len() > 1 {
-                    let qty = m.groups[g.index()].qty;
+                    let qty = m.groups()[g.index()].qty;
                     let activity = qty * self.plan.x0_u(s)
                         - m.sources_of(g)
                             .map(|a| self.plan.x0_y(a.index()))
@@ -478,13 +478,13 @@ impl<S: Solver> Region<'_, '_, S> {
             let mut fac: Vec<(Row, f64)> = vec![(bal(work, s), -1.0)];
             let first_group = gr;
             for g in m.groups_of(s) {
-                let qty = m.groups[g.index()].qty;
+                let qty = m.groups()[g.index()].qty;
                 if m.sources_of(g).len() > 1 {
                     fac.push((group_row[gr], qty));
                     gr += 1;
                 } else {
                     let a = m.sources_of(g).next().expect("a group has a source");
-                    let sup = m.sources[a.index()].supplier;
+                    let sup = m.sources()[a.index()].supplier;
                     if self.plan.comp(sup) == c {
                         fac.push((bal(work, sup), qty));
                     }
@@ -502,7 +502,7 @@ impl<S: Solver> Region<'_, '_, S> {
                     continue;
                 }
                 for a in m.sources_of(g) {
-                    let sup = m.sources[a.index()].supplier;
+                    let sup = m.sources()[a.index()].supplier;
                     let mut fac = vec![(group_row[gk], -1.0)];
                     if self.plan.comp(sup) == c {
                         fac.push((bal(work, sup), 1.0));
@@ -546,7 +546,7 @@ impl<S: Solver> Region<'_, '_, S> {
                 .rows
                 .iter()
                 .filter_map(|&(i, r)| {
-                    let inv = m.stages[i.index()].inventory;
+                    let inv = m.stages()[i.index()].inventory;
                     (inv > 0.0).then_some((Row(r as usize), -inv))
                 })
                 .collect();

@@ -58,31 +58,31 @@ pub struct SweepRow {
 pub fn targets_of_kind(model: &Model, kind: ElementKind) -> Vec<Target> {
     let n = |len: usize| 0..len;
     match kind {
-        ElementKind::Stage => n(model.stages.len())
+        ElementKind::Stage => n(model.stages().len())
             .map(|i| Target::Stage(StageIx::new(i)))
             .collect(),
-        ElementKind::Site => n(model.sites.len())
+        ElementKind::Site => n(model.sites().len())
             .map(|i| Target::Site(SiteIx::new(i)))
             .collect(),
-        ElementKind::Firm => n(model.firms.len())
+        ElementKind::Firm => n(model.firms().len())
             .map(|i| Target::Firm(FirmIx::new(i)))
             .collect(),
-        ElementKind::Country => n(model.countries.len())
+        ElementKind::Country => n(model.countries().len())
             .map(|i| Target::Country(CountryIx::new(i)))
             .collect(),
-        ElementKind::Bloc => n(model.blocs.len())
+        ElementKind::Bloc => n(model.blocs().len())
             .map(|i| Target::Bloc(BlocIx::new(i)))
             .collect(),
-        ElementKind::Lane => n(model.lanes.len())
+        ElementKind::Lane => n(model.lanes().len())
             .map(|i| Target::Lane(LaneIx::new(i)))
             .collect(),
-        ElementKind::Chokepoint => n(model.chokepoints.len())
+        ElementKind::Chokepoint => n(model.chokepoints().len())
             .map(|i| Target::Chokepoint(ChokeIx::new(i)))
             .collect(),
-        ElementKind::Regime => n(model.regimes.len())
+        ElementKind::Regime => n(model.regimes().len())
             .map(|i| Target::Regime(RegimeIx::new(i)))
             .collect(),
-        ElementKind::Item => n(model.items.len())
+        ElementKind::Item => n(model.items().len())
             .map(|i| Target::Item(ItemIx::new(i)))
             .collect(),
     }
@@ -99,7 +99,7 @@ fn check_t(t: f64, what: &str) -> Result<f64, StressError> {
 fn ttr_of(model: &Model, d: &Disruption) -> Option<f64> {
     d.stages
         .iter()
-        .filter_map(|&(s, _)| model.stages[s.index()].ttr)
+        .filter_map(|&(s, _)| model.stages()[s.index()].ttr)
         .fold(None, |a, x| Some(a.map_or(x, |a: f64| a.max(x))))
 }
 
@@ -132,7 +132,7 @@ pub fn element_cases(
 /// Each named scenario of `scenarios.csv`, events taken as simultaneous.
 pub fn scenario_cases(model: &Model, duration: Duration) -> Result<Vec<Case>, StressError> {
     model
-        .scenarios
+        .scenarios()
         .iter()
         .map(|sc| {
             let disruption = Disruption::from_scenario(model, sc);

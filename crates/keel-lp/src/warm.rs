@@ -67,7 +67,7 @@ pub(crate) fn build<S: Solver>(
     let u: Vec<(Col, f64)> = stages
         .iter()
         .map(|&s| {
-            let upper = m.stages[s.index()].capacity.unwrap_or(inf);
+            let upper = m.stages()[s.index()].capacity.unwrap_or(inf);
             (pb.add_col(0.0, 0.0, upper), upper)
         })
         .collect();
@@ -81,7 +81,7 @@ pub(crate) fn build<S: Solver>(
     // A group with one supplier ships exactly what its stage uses (shipping more helps nothing), so its
     // shipment column and group row are replaced by `qty * ū_j` in the supplier's balance row: on generated
     // networks two thirds of the groups are single-sourced and the LP shrinks by about half.
-    let mut y: Vec<Option<Col>> = vec![None; m.sources.len()];
+    let mut y: Vec<Option<Col>> = vec![None; m.sources().len()];
     for &s in stages {
         for g in m.groups_of(s) {
             if m.sources_of(g).len() > 1 {
@@ -92,7 +92,7 @@ pub(crate) fn build<S: Solver>(
         }
     }
     for (k, &s) in stages.iter().enumerate() {
-        let st = &m.stages[s.index()];
+        let st = &m.stages()[s.index()];
         let mut row: Vec<(Col, f64)> = vec![(u[k].0, -1.0)];
         for &a in m.buyers_of(s) {
             let b = m.buyer(a);
@@ -102,7 +102,7 @@ pub(crate) fn build<S: Solver>(
             match y[a.index()] {
                 Some(col) => row.push((col, 1.0)),
                 None => {
-                    let qty = m.groups[m.sources[a.index()].group.index()].qty;
+                    let qty = m.groups()[m.sources()[a.index()].group.index()].qty;
                     row.push((u[plan.topo_rank(b) as usize].0, qty));
                 }
             }
@@ -120,7 +120,7 @@ pub(crate) fn build<S: Solver>(
         pb.add_row(f64::NEG_INFINITY, -demand, &row);
         for g in m.groups_of(s) {
             if m.sources_of(g).len() > 1 {
-                let mut row = vec![(u[k].0, m.groups[g.index()].qty)];
+                let mut row = vec![(u[k].0, m.groups()[g.index()].qty)];
                 row.extend(
                     m.sources_of(g)
                         .map(|a| (y[a.index()].expect("multi-sourced"), -1.0)),

@@ -278,13 +278,13 @@ fn random_model_with(seed: u64, roomy: bool) -> Model {
 fn random_disruption(m: &Model, seed: u64) -> Disruption {
     let mut r = Rng(seed.wrapping_mul(0xD1B5_4A32_D192_ED03) | 1);
     let mut d = Disruption::default();
-    for s in 0..m.stages.len() {
+    for s in 0..m.stages().len() {
         if r.chance(0.25) {
             d.stages
                 .push((StageIx::new(s), if r.chance(0.5) { 0.0 } else { 0.5 }));
         }
     }
-    for l in 0..m.lanes.len() {
+    for l in 0..m.lanes().len() {
         if r.chance(0.25) {
             d.lanes
                 .push((LaneIx::new(l), if r.chance(0.5) { 0.0 } else { 0.5 }));
@@ -305,22 +305,24 @@ fn planned(m: &Model) -> Vec<f64> {
         }
         let mut v = m.demand_of(StageIx::new(s)).map_or(0.0, |d| d.demand);
         for &a in m.buyers_of(StageIx::new(s)) {
-            let src = &m.sources[a.index()];
+            let src = &m.sources()[a.index()];
             let b = m.buyer(a).index();
-            v += rate(m, b, memo) * m.groups[src.group.index()].qty * src.share;
+            v += rate(m, b, memo) * m.groups()[src.group.index()].qty * src.share;
         }
         memo[s] = Some(v);
         v
     }
-    let mut memo = vec![None; m.stages.len()];
-    (0..m.stages.len()).map(|s| rate(m, s, &mut memo)).collect()
+    let mut memo = vec![None; m.stages().len()];
+    (0..m.stages().len())
+        .map(|s| rate(m, s, &mut memo))
+        .collect()
 }
 
 /// Whole-network LP. `t = Some(t)`: min loss over t (returned as a positive loss). `None`: max t <= horizon with
 /// the demand of `required` platforms met.
 fn whole_lp(m: &Model, d: &Disruption, t: Option<f64>, required: &[bool], horizon: f64) -> f64 {
-    let n = m.stages.len();
-    let na = m.sources.len();
+    let n = m.stages().len();
+    let na = m.sources().len();
     let rate = planned(m);
     let sf = |s: usize| {
         d.stages
@@ -329,7 +331,7 @@ fn whole_lp(m: &Model, d: &Disruption, t: Option<f64>, required: &[bool], horizo
             .map_or(1.0, |x| x.1)
     };
     let lf = |a: usize| {
-        m.sources[a]
+        m.sources()[a]
             .lane
             .and_then(|l| d.lanes.iter().find(|x| x.0 == l))
             .map_or(1.0, |x| x.1)
@@ -348,7 +350,7 @@ fn whole_lp(m: &Model, d: &Disruption, t: Option<f64>, required: &[bool], horizo
         b.push(rhs);
     };
     for s in 0..n {
-        let st = &m.stages[s];
+        let st = &m.stages()[s];
         let dem = m.demand_of(StageIx::new(s)).map_or(0.0, |x| x.demand);
         // supply: sum_out y - u <= inventory
         let mut c: Vec<(usize, f64)> = m
@@ -370,7 +372,7 @@ fn whole_lp(m: &Model, d: &Disruption, t: Option<f64>, required: &[bool], horizo
         }
         // groups
         for g in m.groups_of(StageIx::new(s)) {
-            let mut c = vec![(s, m.groups[g.index()].qty)];
+            let mut c = vec![(s, m.groups()[g.index()].qty)];
             c.extend(m.sources_of(g).map(|a| (n + a.index(), -1.0)));
             row(&c, 0.0);
         }
@@ -391,9 +393,9 @@ fn whole_lp(m: &Model, d: &Disruption, t: Option<f64>, required: &[bool], horizo
     for k in 0..na {
         let f = lf(k);
         if f < 1.0 {
-            let src = &m.sources[k];
-            let buyer = m.groups[src.group.index()].stage.index();
-            let cap = f * rate[buyer] * m.groups[src.group.index()].qty * src.share;
+            let src = &m.sources()[k];
+            let buyer = m.groups()[src.group.index()].stage.index();
+            let cap = f * rate[buyer] * m.groups()[src.group.index()].qty * src.share;
             match t {
                 Some(t) => row(&[(n + k, 1.0)], cap * t),
                 None => row(&[(n + k, 1.0), (tc, -cap)], 0.0),
@@ -425,7 +427,7 @@ fn whole_lp(m: &Model, d: &Disruption, t: Option<f64>, required: &[bool], horizo
 /// Platforms coupled to the disruption: those sharing an upstream stage, transitively, with a platform whose
 /// closure holds a disrupted stage or the buyer of a disrupted lane's source.
 fn coupled(m: &Model, d: &Disruption) -> Vec<bool> {
-    let n = m.stages.len();
+    let n = m.stages().len();
     let plats: Vec<usize> = m.demand_stages().map(keel_model::StageIx::index).collect();
     let closure = |p: usize| {
         let mut seen = vec![false; n];
@@ -435,7 +437,7 @@ fn coupled(m: &Model, d: &Disruption) -> Vec<bool> {
                 for g in m.groups_of(StageIx::new(s)) {
                     st.extend(
                         m.sources_of(g)
-                            .map(|a| m.sources[a.index()].supplier.index()),
+                            .map(|a| m.sources()[a.index()].supplier.index()),
                     );
                 }
             }
@@ -445,7 +447,7 @@ fn coupled(m: &Model, d: &Disruption) -> Vec<bool> {
     let cl: Vec<Vec<bool>> = plats.iter().map(|&p| closure(p)).collect();
     let mut touched: Vec<usize> = d.stages.iter().map(|x| x.0.index()).collect();
     for &(l, _) in &d.lanes {
-        for (k, src) in m.sources.iter().enumerate() {
+        for (k, src) in m.sources().iter().enumerate() {
             if src.lane == Some(l) {
                 touched.push(m.buyer(keel_model::SourceIx::new(k)).index());
             }
@@ -487,7 +489,7 @@ fn sweep_matches_dense(
     baseline: bool,
 ) -> Result<(), TestCaseError> {
     let rows = keel_lp::sweep(lp, cases, false, &|_| {}).unwrap();
-    let none = vec![false; m.stages.len()];
+    let none = vec![false; m.stages().len()];
     for c in cases {
         let got = rows.iter().find(|r| r.name == c.name).unwrap();
         let mut pi = whole_lp(m, &c.disruption, Some(c.t), &none, horizon);
@@ -530,7 +532,7 @@ proptest! {
         let horizon = 50.0;
         let lp = StressLp::new(&m, horizon).unwrap();
         let got = lp.impact(&d, t, false).unwrap();
-        let none = vec![false; m.stages.len()];
+        let none = vec![false; m.stages().len()];
         let loss = whole_lp(&m, &d, Some(t), &none, horizon);
         let base = whole_lp(&m, &Disruption::default(), Some(t), &none, horizon);
         let pi = (loss - base).max(0.0);

@@ -11,7 +11,7 @@ fn canada_dib_scenarios_and_countries() {
     let lp = StressLp::new(&m, 365.0).unwrap();
     let cases = scenario_cases(&m, Duration::Ttr { fallback: 30.0 }).unwrap();
     let rows = sweep(&lp, &cases, true, &|_| {}).unwrap();
-    assert_eq!(rows.len(), m.scenarios.len());
+    assert_eq!(rows.len(), m.scenarios().len());
     // Ranked: REI of the first is 1 (some scenario costs something), and REI never increases down the table.
     assert_eq!(rows[0].rei, 1.0);
     assert!(rows.windows(2).all(|w| w[0].impact.pi >= w[1].impact.pi));
@@ -33,7 +33,7 @@ fn canada_dib_scenarios_and_countries() {
     let cases = element_cases(&m, ElementKind::Country, Duration::Fixed(30.0)).unwrap();
     let a = sweep(&lp, &cases, false, &|_| {}).unwrap();
     let b = sweep(&lp, &cases, false, &|_| {}).unwrap();
-    assert_eq!(a.len(), m.countries.len());
+    assert_eq!(a.len(), m.countries().len());
     let names = |v: &[keel_lp::SweepRow]| {
         v.iter()
             .map(|r| (r.name.clone(), r.impact.pi.to_bits()))

@@ -6,6 +6,7 @@
 //! All of it is flat `Vec`s, so a pass over a million arcs touches memory sequentially.
 
 use crate::ids::*;
+use crate::invest::Investments;
 use crate::kind::ElementKind;
 use serde::Serialize;
 use std::ops::Range;
@@ -234,20 +235,20 @@ pub struct Scenario {
 /// A validated defence-industrial-base model. Build one with [`crate::build()`].
 #[derive(Clone, Debug, Serialize)]
 pub struct Model {
-    pub meta: Meta,
-    pub regimes: Vec<Regime>,
-    pub countries: Vec<Country>,
-    pub blocs: Vec<String>,
-    pub firms: Vec<Firm>,
-    pub sites: Vec<Site>,
-    pub items: Vec<Item>,
-    pub stages: Vec<Stage>,
-    pub groups: Vec<Group>,
-    pub sources: Vec<Source>,
-    pub lanes: Vec<Lane>,
-    pub chokepoints: Vec<String>,
-    pub demands: Vec<Demand>,
-    pub scenarios: Vec<Scenario>,
+    pub(crate) meta: Meta,
+    pub(crate) regimes: Vec<Regime>,
+    pub(crate) countries: Vec<Country>,
+    pub(crate) blocs: Vec<String>,
+    pub(crate) firms: Vec<Firm>,
+    pub(crate) sites: Vec<Site>,
+    pub(crate) items: Vec<Item>,
+    pub(crate) stages: Vec<Stage>,
+    pub(crate) groups: Vec<Group>,
+    pub(crate) sources: Vec<Source>,
+    pub(crate) lanes: Vec<Lane>,
+    pub(crate) chokepoints: Vec<String>,
+    pub(crate) demands: Vec<Demand>,
+    pub(crate) scenarios: Vec<Scenario>,
     /// `stage_groups[s]..stage_groups[s+1]` are the groups of stage `s`.
     pub(crate) stage_groups: Vec<u32>,
     /// `buyer_start[s]..buyer_start[s+1]` index `buyer_sources`: the sources in which `s` is the supplier.
@@ -257,9 +258,104 @@ pub struct Model {
     pub(crate) topo: Vec<StageIx>,
     /// For each stage, its demand row if any.
     pub(crate) demand_of: Vec<Option<u32>>,
+    /// options.csv and the model with its candidate stages, if the model has options.
+    pub(crate) investments: Option<Box<Investments>>,
 }
 
 impl Model {
+    // Read-only views: the vectors stay private so that nothing outside the builder can put them out of step
+    // with the adjacency data (`stage_groups`, `buyer_start`, `topo`, `demand_of`).
+
+    /// What the model is about (`model.toml`).
+    #[inline]
+    pub fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    /// Export-control regimes, in file order.
+    #[inline]
+    pub fn regimes(&self) -> &[Regime] {
+        &self.regimes
+    }
+
+    /// Countries, in file order.
+    #[inline]
+    pub fn countries(&self) -> &[Country] {
+        &self.countries
+    }
+
+    /// Bloc tags, in order of first use.
+    #[inline]
+    pub fn blocs(&self) -> &[String] {
+        &self.blocs
+    }
+
+    /// Firms, in file order.
+    #[inline]
+    pub fn firms(&self) -> &[Firm] {
+        &self.firms
+    }
+
+    /// Sites, in file order.
+    #[inline]
+    pub fn sites(&self) -> &[Site] {
+        &self.sites
+    }
+
+    /// Items, in file order.
+    #[inline]
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    /// Stages, in file order.
+    #[inline]
+    pub fn stages(&self) -> &[Stage] {
+        &self.stages
+    }
+
+    /// Input groups (one per stage and input item), stage by stage: see [`Model::groups_of`].
+    #[inline]
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    /// Supplier options, group by group: see [`Model::sources_of`].
+    #[inline]
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// Transport lanes, in file order.
+    #[inline]
+    pub fn lanes(&self) -> &[Lane] {
+        &self.lanes
+    }
+
+    /// Chokepoint names, in order of first use.
+    #[inline]
+    pub fn chokepoints(&self) -> &[String] {
+        &self.chokepoints
+    }
+
+    /// End demand rows, in `demand.csv` order.
+    #[inline]
+    pub fn demands(&self) -> &[Demand] {
+        &self.demands
+    }
+
+    /// Named scenarios, in file order.
+    #[inline]
+    pub fn scenarios(&self) -> &[Scenario] {
+        &self.scenarios
+    }
+
+    /// The investment options of options.csv and the model with their candidate stages; `None` without
+    /// options. Only `keel plan` looks at them: this model has no candidate stage.
+    pub fn investments(&self) -> Option<&Investments> {
+        self.investments.as_deref()
+    }
+
     /// The groups (distinct input items) of a stage.
     #[inline]
     pub fn groups_of(&self, s: StageIx) -> impl ExactSizeIterator<Item = GroupIx> + Clone {

@@ -74,7 +74,7 @@ fn parts(d: &Diagnostic) -> Parts<'_> {
 fn the_base_model_loads_without_warnings() {
     let l = model(&[]).build().unwrap();
     assert!(l.warnings.is_empty(), "{:#?}", l.warnings);
-    assert_eq!(l.model.stages.len(), 2);
+    assert_eq!(l.model.stages().len(), 2);
 }
 
 // ---- tables and headers ----

@@ -62,15 +62,15 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
 /// or chokepoint name; item id), without any kind prefix.
 pub fn target_id(m: &Model, t: Target) -> &str {
     match t {
-        Target::Stage(s) => &m.stages[s.index()].id,
-        Target::Site(x) => &m.sites[x.index()].id,
-        Target::Firm(f) => &m.firms[f.index()].id,
-        Target::Country(c) => &m.countries[c.index()].code,
-        Target::Bloc(b) => &m.blocs[b.index()],
-        Target::Lane(l) => &m.lanes[l.index()].id,
-        Target::Chokepoint(c) => &m.chokepoints[c.index()],
-        Target::Regime(r) => &m.regimes[r.index()].code,
-        Target::Item(i) => &m.items[i.index()].id,
+        Target::Stage(s) => &m.stages()[s.index()].id,
+        Target::Site(x) => &m.sites()[x.index()].id,
+        Target::Firm(f) => &m.firms()[f.index()].id,
+        Target::Country(c) => &m.countries()[c.index()].code,
+        Target::Bloc(b) => &m.blocs()[b.index()],
+        Target::Lane(l) => &m.lanes()[l.index()].id,
+        Target::Chokepoint(c) => &m.chokepoints()[c.index()],
+        Target::Regime(r) => &m.regimes()[r.index()].code,
+        Target::Item(i) => &m.items()[i.index()].id,
     }
 }
 
@@ -78,12 +78,12 @@ pub fn target_id(m: &Model, t: Target) -> &str {
 pub fn target_country(m: &Model, t: Target) -> Option<&str> {
     let c = match t {
         Target::Stage(s) => m.stage_country(s),
-        Target::Site(x) => m.sites[x.index()].country,
-        Target::Firm(f) => m.firms[f.index()].country,
+        Target::Site(x) => m.sites()[x.index()].country,
+        Target::Firm(f) => m.firms()[f.index()].country,
         Target::Country(c) => c,
         _ => return None,
     };
-    Some(&m.countries[c.index()].code)
+    Some(&m.countries()[c.index()].code)
 }
 
 #[cfg(test)]
@@ -118,7 +118,7 @@ mod tests {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/canada-dib");
         let m = keel_io::load(&dir).unwrap().model;
         let t = Target::Stage(keel_model::StageIx::new(0));
-        assert_eq!(target_id(&m, t), m.stages[0].id);
+        assert_eq!(target_id(&m, t), m.stages()[0].id);
         assert_eq!(
             m.target_name(t),
             format!("stage {}", target_id(&m, t)),

@@ -98,7 +98,7 @@ pub(crate) struct PlatformData {
 /// controlled items and flagged groups per platform (and regime).
 pub(crate) fn gather(m: &Model, listed: usize) -> Vec<PlatformData> {
     let platforms: Vec<StageIx> = m.demand_stages().collect();
-    let regimes: Vec<RegimeIx> = (0..m.regimes.len()).map(RegimeIx::new).collect();
+    let regimes: Vec<RegimeIx> = (0..m.regimes().len()).map(RegimeIx::new).collect();
     let exp = exposure::exposure(
         m,
         &platforms,
@@ -121,7 +121,7 @@ pub(crate) fn gather(m: &Model, listed: usize) -> Vec<PlatformData> {
 
     // Counts: each stage's groups summed once, then added to every platform the stage is upstream of.
     let mut counts = vec![GroupCounts::default(); platforms.len()];
-    for s in (0..m.stages.len()).map(StageIx::new) {
+    for s in (0..m.stages().len()).map(StageIx::new) {
         let bits = reach.of(s);
         if bits.iter().all(|&w| w == 0) {
             continue;
@@ -136,7 +136,7 @@ pub(crate) fn gather(m: &Model, listed: usize) -> Vec<PlatformData> {
     }
     // The flagged groups of the whole model in the order the page lists them (`concentration` lists groups
     // in model order, one per group).
-    let mut ranked: Vec<GroupIx> = (0..m.groups.len())
+    let mut ranked: Vec<GroupIx> = (0..m.groups().len())
         .map(GroupIx::new)
         .filter(|g| flagged[g.index()])
         .collect();
@@ -154,7 +154,7 @@ pub(crate) fn gather(m: &Model, listed: usize) -> Vec<PlatformData> {
         .map(|b| {
             ranked
                 .iter()
-                .filter(|g| reach.has(m.groups[g.index()].stage, b))
+                .filter(|g| reach.has(m.groups()[g.index()].stage, b))
                 .take(listed)
                 .map(|&g| UpstreamGroup {
                     group: g,

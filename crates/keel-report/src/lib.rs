@@ -61,12 +61,12 @@ impl Default for ReportOptions {
 
 /// Runs the analyses on `model` and returns the whole report as one HTML document.
 pub fn render(model: &Model, opts: &ReportOptions) -> Result<String, ReportError> {
-    if model.demands.is_empty() {
+    if model.demands().is_empty() {
         return Err(ReportError::NoPlatforms);
     }
     let listed = opts
         .max_listed
-        .unwrap_or(LISTED_PER_PAGE / model.demands.len())
+        .unwrap_or(LISTED_PER_PAGE / model.demands().len())
         .max(opts.max_rows);
     let opts = ReportOptions {
         max_listed: Some(listed),

@@ -27,7 +27,7 @@ pub(crate) fn page(m: &Model, opts: &ReportOptions, data: &[PlatformData]) -> St
     let title = opts
         .title
         .clone()
-        .unwrap_or_else(|| format!("Defence industrial base report: {}", m.meta.name));
+        .unwrap_or_else(|| format!("Defence industrial base report: {}", m.meta().name));
     h.push_str(&format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -60,7 +60,7 @@ struct Ctx<'m> {
 
 impl<'m> Ctx<'m> {
     fn new(m: &'m Model, data: &[PlatformData]) -> Self {
-        let home = &m.countries[m.meta.home_country.index()];
+        let home = &m.countries()[m.meta().home_country.index()];
         let mut weight: BTreeMap<String, f64> = BTreeMap::new();
         for p in data {
             for s in &p.exposure.by_country {
@@ -71,13 +71,13 @@ impl<'m> Ctx<'m> {
             m,
             world: map::world(),
             stage_by_id: m
-                .stages
+                .stages()
                 .iter()
                 .enumerate()
                 .map(|(i, s)| (s.id.as_str(), StageIx::new(i)))
                 .collect(),
             item_by_id: m
-                .items
+                .items()
                 .iter()
                 .map(|i| (i.id.as_str(), i.name.as_str()))
                 .collect(),
@@ -88,12 +88,12 @@ impl<'m> Ctx<'m> {
     }
 
     fn model_codes(&self) -> Vec<&'m str> {
-        self.m.countries.iter().map(|c| c.code.as_str()).collect()
+        self.m.countries().iter().map(|c| c.code.as_str()).collect()
     }
 
     fn country_name(&self, code: &str) -> String {
         self.m
-            .countries
+            .countries()
             .iter()
             .find(|c| c.code == code)
             .map_or_else(|| code.to_string(), |c| c.name.clone())
@@ -104,15 +104,15 @@ impl<'m> Ctx<'m> {
     }
 
     fn item_name(&self, s: StageIx) -> &'m str {
-        &self.m.items[self.m.stages[s.index()].item.index()].name
+        &self.m.items()[self.m.stages()[s.index()].item.index()].name
     }
 
     fn firm_name(&self, s: StageIx) -> &'m str {
-        &self.m.firms[self.m.stage_firm(s).index()].name
+        &self.m.firms()[self.m.stage_firm(s).index()].name
     }
 
     fn stage_country(&self, s: StageIx) -> &'m str {
-        &self.m.countries[self.m.stage_country(s).index()].code
+        &self.m.countries()[self.m.stage_country(s).index()].code
     }
 
     /// "Item name (Firm, CTY)" for a stage id, or the id itself if unknown.
@@ -142,7 +142,7 @@ impl<'m> Ctx<'m> {
 }
 
 fn platform_anchor(ctx: &Ctx, s: StageIx) -> String {
-    format!("p-{}", slug(&ctx.m.stages[s.index()].id))
+    format!("p-{}", slug(&ctx.m.stages()[s.index()].id))
 }
 
 fn header(h: &mut String, ctx: &Ctx, title: &str) {
@@ -152,7 +152,7 @@ fn header(h: &mut String, ctx: &Ctx, title: &str) {
         "<header>\n<p class=\"kicker\">Keel report</p>\n<h1>{}</h1>\n",
         esc(title)
     ));
-    if let Some(d) = &m.meta.description {
+    if let Some(d) = &m.meta().description {
         h.push_str(&format!("<p class=\"desc\">{}</p>\n", esc(d)));
     }
     let facts = [
@@ -183,8 +183,8 @@ fn header(h: &mut String, ctx: &Ctx, title: &str) {
             "Money",
             format!(
                 "{} per unit; demand per {}",
-                esc(&m.meta.currency),
-                esc(&m.meta.time_unit)
+                esc(&m.meta().currency),
+                esc(&m.meta().time_unit)
             ),
         ),
     ];
@@ -243,10 +243,10 @@ fn overview(h: &mut String, ctx: &Ctx, data: &[PlatformData]) {
              <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
             platform_anchor(ctx, s),
             esc(ctx.item_name(s)),
-            esc(&m.stages[s.index()].id),
+            esc(&m.stages()[s.index()].id),
             esc(&format!("{}, {}", ctx.firm_name(s), ctx.stage_country(s))),
             num(demand),
-            esc(&m.meta.currency),
+            esc(&m.meta().currency),
             num(p.exposure.value_added),
             pct(p.exposure.home_share),
             pct(p.exposure.home_controlled_share),
@@ -284,11 +284,11 @@ fn platform(h: &mut String, ctx: &Ctx, opts: &ReportOptions, p: &PlatformData) {
          &middot; made by {} in {} &middot; demand {} per {}</p>\n",
         platform_anchor(ctx, s),
         esc(ctx.item_name(s)),
-        esc(&m.stages[s.index()].id),
+        esc(&m.stages()[s.index()].id),
         esc(ctx.firm_name(s)),
         esc(&ctx.country_name(ctx.stage_country(s))),
         num(demand.map_or(0.0, |d| d.demand)),
-        esc(&m.meta.time_unit)
+        esc(&m.meta().time_unit)
     ));
     let controlled: Vec<&str> = p
         .controls
@@ -299,7 +299,7 @@ fn platform(h: &mut String, ctx: &Ctx, opts: &ReportOptions, p: &PlatformData) {
     let cards = [
         (
             "Value added per unit".to_string(),
-            format!("{} {}", esc(&m.meta.currency), num(e.value_added)),
+            format!("{} {}", esc(&m.meta().currency), num(e.value_added)),
         ),
         (format!("Made in {}", esc(ctx.home_name)), pct(e.home_share)),
         (
@@ -390,7 +390,7 @@ fn world_map(h: &mut String, ctx: &Ctx, p: &PlatformData) {
         .collect();
     let countries: Vec<(&str, &str)> = ctx
         .m
-        .countries
+        .countries()
         .iter()
         .map(|c| (c.code.as_str(), c.name.as_str()))
         .collect();
@@ -478,7 +478,7 @@ fn controls(h: &mut String, ctx: &Ctx, opts: &ReportOptions, cs: &[PlatformContr
             .m
             .regime_ix(&c.regime)
             .map(|r| {
-                ctx.m.countries[ctx.m.regimes[r.index()].country.index()]
+                ctx.m.countries()[ctx.m.regimes()[r.index()].country.index()]
                     .name
                     .clone()
             })
@@ -574,7 +574,7 @@ fn suppliers(ctx: &Ctx, g: GroupIx) -> String {
     let m = ctx.m;
     let mut firms: Vec<String> = Vec::new();
     for k in m.sources_of(g) {
-        let sup = m.sources[k.index()].supplier;
+        let sup = m.sources()[k.index()].supplier;
         let label = format!("{} ({})", ctx.firm_name(sup), ctx.stage_country(sup));
         if !firms.contains(&label) {
             firms.push(label);
@@ -654,7 +654,7 @@ fn concentration(h: &mut String, ctx: &Ctx, opts: &ReportOptions, p: &PlatformDa
         .collect();
     let how = format!(
         "keel concentration MODEL --platform {}",
-        ctx.m.stages[p.stage.index()].id
+        ctx.m.stages()[p.stage.index()].id
     );
     fold_rows(
         h,
@@ -709,7 +709,7 @@ fn spofs(h: &mut String, ctx: &Ctx, opts: &ReportOptions, p: &PlatformData) {
     ));
     let how = format!(
         "keel criticality MODEL --platform {}",
-        ctx.m.stages[p.stage.index()].id
+        ctx.m.stages()[p.stage.index()].id
     );
     for (k, _, many) in KINDS {
         let total = of_kind(k).count();
@@ -740,51 +740,51 @@ fn spof_row(ctx: &Ctx, t: Target) -> String {
                 "{} in {} (stage {})",
                 ctx.firm_name(s),
                 ctx.country_name(ctx.stage_country(s)),
-                m.stages[s.index()].id
+                m.stages()[s.index()].id
             ),
         ),
         Target::Firm(f) => {
-            let firm = &m.firms[f.index()];
-            let c = &m.countries[firm.country.index()].name;
+            let firm = &m.firms()[f.index()];
+            let c = &m.countries()[firm.country.index()].name;
             ("firm", firm.name.clone(), format!("based in {c}"))
         }
         Target::Site(x) => {
-            let site = &m.sites[x.index()];
+            let site = &m.sites()[x.index()];
             (
                 "site",
                 site.name.clone().unwrap_or_else(|| site.id.clone()),
                 format!(
                     "{} in {} (site {})",
-                    m.firms[site.firm.index()].name,
-                    ctx.country_name(&m.countries[site.country.index()].code),
+                    m.firms()[site.firm.index()].name,
+                    ctx.country_name(&m.countries()[site.country.index()].code),
                     site.id
                 ),
             )
         }
         Target::Bloc(b) => (
             "bloc",
-            m.blocs[b.index()].clone(),
+            m.blocs()[b.index()].clone(),
             "every member country lost at once".to_string(),
         ),
         Target::Country(c) => (
             "country",
-            m.countries[c.index()].name.clone(),
-            m.countries[c.index()].code.clone(),
+            m.countries()[c.index()].name.clone(),
+            m.countries()[c.index()].code.clone(),
         ),
         Target::Lane(l) => {
-            let lane = &m.lanes[l.index()];
+            let lane = &m.lanes()[l.index()];
             let site = |x: keel_model::SiteIx| {
-                let st = &m.sites[x.index()];
+                let st = &m.sites()[x.index()];
                 format!(
                     "{} ({})",
-                    m.firms[st.firm.index()].name,
-                    m.countries[st.country.index()].code
+                    m.firms()[st.firm.index()].name,
+                    m.countries()[st.country.index()].code
                 )
             };
             let chokes: Vec<&str> = lane
                 .chokepoints
                 .iter()
-                .map(|c| m.chokepoints[c.index()].as_str())
+                .map(|c| m.chokepoints()[c.index()].as_str())
                 .collect();
             (
                 "transport lane",
@@ -804,7 +804,7 @@ fn spof_row(ctx: &Ctx, t: Target) -> String {
         }
         Target::Chokepoint(c) => (
             "chokepoint",
-            m.chokepoints[c.index()].clone(),
+            m.chokepoints()[c.index()].clone(),
             "every lane through it closed".to_string(),
         ),
         other => ("other", m.target_name(other), String::new()),
@@ -847,7 +847,7 @@ fn footer(h: &mut String, ctx: &Ctx) {
     h.push_str(&format!(
         "<footer>\n<p><b>Data credits.</b> Model: {}. {} Report generated by Keel (keel report), \
          open-source, Apache-2.0. This file is self-contained and works offline.</p>\n</footer>\n",
-        esc(&ctx.m.meta.name),
+        esc(&ctx.m.meta().name),
         esc(map::CREDIT)
     ));
 }

@@ -16,9 +16,9 @@ fn example_report_has_every_platform_map_and_no_external_resources() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.ends_with("</html>\n"));
     // 11 platforms in the example, each with its section, its id, two bars and a map.
-    assert_eq!(m.demands.len(), 11);
-    for d in &m.demands {
-        let id = &m.stages[d.stage.index()].id;
+    assert_eq!(m.demands().len(), 11);
+    for d in m.demands() {
+        let id = &m.stages()[d.stage.index()].id;
         assert!(html.contains(id.as_str()), "platform {id} missing");
     }
     assert_eq!(html.matches("<section class=\"platform\"").count(), 11);

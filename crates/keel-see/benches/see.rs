@@ -79,7 +79,7 @@ fn commands_bench() {
         let ps: Vec<_> = m.demand_stages().collect();
         println!(
             "commands/{rows}: {} stages, {} input rows, {} platforms in {}; load {secs:.3} s",
-            m.stages.len(),
+            m.stages().len(),
             m.arc_count(),
             ps.len(),
             dir.display()
@@ -170,10 +170,10 @@ fn exposure_bench() {
         let m = model(rows);
         println!(
             "exposure/{rows}: {} stages, {} input rows, {} platforms, {} countries, {} threads (generate + build {:.2} s)",
-            m.stages.len(),
+            m.stages().len(),
             m.arc_count(),
-            m.demands.len(),
-            m.countries.len(),
+            m.demands().len(),
+            m.countries().len(),
             rayon::current_num_threads(),
             t.elapsed().as_secs_f64()
         );
@@ -269,9 +269,9 @@ fn criticality_bench() {
         let m = model(rows);
         println!(
             "criticality/{rows}: {} stages, {} input rows, {} platforms (generate + build {:.2} s)",
-            m.stages.len(),
+            m.stages().len(),
             m.arc_count(),
-            m.demands.len(),
+            m.demands().len(),
             t.elapsed().as_secs_f64()
         );
         let reps = if rows >= 1_000_000 { 3 } else { 10 };

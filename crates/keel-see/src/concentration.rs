@@ -165,12 +165,12 @@ fn common_lane(
     }
     let first = first?;
     if same {
-        return Some(m.lanes[first.index()].id.clone());
+        return Some(m.lanes()[first.index()].id.clone());
     }
     // Several chokepoints shared by all: name the first by name, for determinism.
     common
         .iter()
-        .map(|&c| m.chokepoints[c as usize].as_str())
+        .map(|&c| m.chokepoints()[c as usize].as_str())
         .min()
         .map(|c| format!("chokepoint {c}"))
 }
@@ -230,13 +230,19 @@ impl Ctx<'_> {
 
 /// Concentration of every group and every produced item (see the module doc).
 pub fn concentration(m: &Model) -> Concentration {
-    let home = m.meta.home_country;
-    let home_blocs = &m.countries[home.index()].blocs;
-    let inside = (0..m.countries.len())
-        .map(|c| c == home.index() || m.countries[c].blocs.iter().any(|b| home_blocs.contains(b)))
+    let home = m.meta().home_country;
+    let home_blocs = &m.countries()[home.index()].blocs;
+    let inside = (0..m.countries().len())
+        .map(|c| {
+            c == home.index()
+                || m.countries()[c]
+                    .blocs
+                    .iter()
+                    .any(|b| home_blocs.contains(b))
+        })
         .collect();
     let chokes = m
-        .lanes
+        .lanes()
         .iter()
         .map(|l| {
             let mut cs: Vec<u32> = l.chokepoints.iter().map(|c| c.0).collect();
@@ -247,33 +253,33 @@ pub fn concentration(m: &Model) -> Concentration {
     let ctx = Ctx { m, inside, chokes };
 
     // Groups are independent: in parallel, each thread with its own buffers (the order is kept).
-    let groups: Vec<GroupConcentration> = (0..m.groups.len())
+    let groups: Vec<GroupConcentration> = (0..m.groups().len())
         .into_par_iter()
         .map_init(Scratch::default, |sc, gi| {
             let gx = keel_model::GroupIx::new(gi);
-            let g = &m.groups[gi];
+            let g = &m.groups()[gi];
             let shares = m.sources_of(gx).map(|k| {
-                let src = &m.sources[k.index()];
+                let src = &m.sources()[k.index()];
                 (src.supplier, src.share)
             });
-            let lanes = m.sources_of(gx).map(|k| m.sources[k.index()].lane);
+            let lanes = m.sources_of(gx).map(|k| m.sources()[k.index()].lane);
             GroupConcentration {
-                stage: m.stages[g.stage.index()].id.clone(),
-                item: m.items[g.item.index()].id.clone(),
+                stage: m.stages()[g.stage.index()].id.clone(),
+                item: m.items()[g.item.index()].id.clone(),
                 measures: ctx.measures(shares, lanes, sc),
             }
         })
         .collect();
 
     // Producers and delivering rows of each item, as flat CSR lists.
-    let ni = m.items.len();
+    let ni = m.items().len();
     let mut producers: Vec<Vec<StageIx>> = vec![Vec::new(); ni];
-    for (s, st) in m.stages.iter().enumerate() {
+    for (s, st) in m.stages().iter().enumerate() {
         producers[st.item.index()].push(StageIx::new(s));
     }
     let mut rows_of: Vec<Vec<Option<LaneIx>>> = vec![Vec::new(); ni];
-    for src in &m.sources {
-        rows_of[m.groups[src.group.index()].item.index()].push(src.lane);
+    for src in m.sources() {
+        rows_of[m.groups()[src.group.index()].item.index()].push(src.lane);
     }
     let mut items = Vec::new();
     let mut sc = Scratch::default();
@@ -283,13 +289,16 @@ pub fn concentration(m: &Model) -> Concentration {
         }
         let unlimited = ps
             .iter()
-            .filter(|s| m.stages[s.index()].capacity.is_none())
+            .filter(|s| m.stages()[s.index()].capacity.is_none())
             .count();
-        let finite: f64 = ps.iter().filter_map(|s| m.stages[s.index()].capacity).sum();
+        let finite: f64 = ps
+            .iter()
+            .filter_map(|s| m.stages()[s.index()].capacity)
+            .sum();
         let shares: Vec<(StageIx, f64)> = ps
             .iter()
             .map(|&s| {
-                let w = match m.stages[s.index()].capacity {
+                let w = match m.stages()[s.index()].capacity {
                     _ if unlimited == 0 && finite <= 0.0 => 1.0 / ps.len() as f64,
                     None => 1.0 / unlimited as f64,
                     Some(_) if unlimited > 0 => 0.0,
@@ -300,14 +309,14 @@ pub fn concentration(m: &Model) -> Concentration {
             .collect();
         let rows = &rows_of[i];
         items.push(ItemConcentration {
-            item: m.items[i].id.clone(),
+            item: m.items()[i].id.clone(),
             unlimited,
             measures: ctx.measures(shares.iter().copied(), rows.iter().copied(), &mut sc),
         });
     }
     Concentration {
         bands: BANDS,
-        home_country: m.countries[home.index()].code.clone(),
+        home_country: m.countries()[home.index()].code.clone(),
         groups,
         items,
     }

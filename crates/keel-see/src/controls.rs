@@ -85,7 +85,7 @@ pub struct PlatformControl {
 }
 
 fn carries(m: &Model, s: StageIx, r: RegimeIx) -> bool {
-    m.items[m.stages[s.index()].item.index()]
+    m.items()[m.stages()[s.index()].item.index()]
         .control
         .as_ref()
         .is_some_and(|c| c.regime == r)
@@ -93,12 +93,12 @@ fn carries(m: &Model, s: StageIx, r: RegimeIx) -> bool {
 
 /// For each stage, whether it can be built free of regime `r` (see the module doc).
 pub fn regime_free(m: &Model, r: RegimeIx) -> Vec<bool> {
-    let mut free = vec![false; m.stages.len()];
+    let mut free = vec![false; m.stages().len()];
     for &s in m.topo_order() {
         free[s.index()] = !carries(m, s, r)
             && m.groups_of(s).all(|g| {
                 m.sources_of(g)
-                    .any(|k| free[m.sources[k.index()].supplier.index()])
+                    .any(|k| free[m.sources()[k.index()].supplier.index()])
             });
     }
     free
@@ -127,9 +127,9 @@ struct Scratch {
 impl Scratch {
     fn new(m: &Model, regimes: usize) -> Self {
         Scratch {
-            seen: vec![false; m.stages.len()],
-            parent: vec![None; m.stages.len()],
-            item_seen: vec![false; m.items.len()],
+            seen: vec![false; m.stages().len()],
+            parent: vec![None; m.stages().len()],
+            item_seen: vec![false; m.items().len()],
             order: Vec::new(),
             found: vec![Vec::new(); regimes],
         }
@@ -141,8 +141,8 @@ impl Scratch {
     /// id) are the same as with a full search.
     fn search(&mut self, m: &Model, p: StageIx, regimes: &[RegimeIx], need: &[usize]) {
         let note = |sc: &mut Scratch, s: StageIx| {
-            let it = m.stages[s.index()].item;
-            if let Some(c) = &m.items[it.index()].control {
+            let it = m.stages()[s.index()].item;
+            if let Some(c) = &m.items()[it.index()].control {
                 if let Some(ri) = regimes.iter().position(|&r| r == c.regime) {
                     if !sc.item_seen[it.index()] {
                         sc.item_seen[it.index()] = true;
@@ -165,7 +165,7 @@ impl Scratch {
                 head += 1;
                 for g in m.groups_of(s) {
                     for k in m.sources_of(g) {
-                        let src = &m.sources[k.index()];
+                        let src = &m.sources()[k.index()];
                         let sup = src.supplier;
                         if src.share > 0.0 && !self.seen[sup.index()] {
                             self.seen[sup.index()] = true;
@@ -186,7 +186,7 @@ impl Scratch {
         }
         for f in &mut self.found {
             for &s in f.iter() {
-                self.item_seen[m.stages[s.index()].item.index()] = false;
+                self.item_seen[m.stages()[s.index()].item.index()] = false;
             }
             f.clear();
         }
@@ -197,9 +197,9 @@ impl Scratch {
 /// Per platform (bit), how many distinct items carrying `r` it contains through planned rows.
 fn item_counts(m: &Model, r: RegimeIx, reach: &Reach, platforms: usize) -> Vec<usize> {
     let w = reach.words();
-    let mut items: Vec<u64> = vec![0; m.items.len() * w];
-    for (s, st) in m.stages.iter().enumerate() {
-        if m.items[st.item.index()]
+    let mut items: Vec<u64> = vec![0; m.items().len() * w];
+    for (s, st) in m.stages().iter().enumerate() {
+        if m.items()[st.item.index()]
             .control
             .as_ref()
             .is_some_and(|c| c.regime == r)
@@ -288,15 +288,15 @@ struct Frontiers {
 impl Frontiers {
     fn new(m: &Model, r: RegimeIx, free: &[bool], platforms: &[StageIx]) -> Self {
         let item_carries = |g: keel_model::GroupIx| {
-            m.items[m.groups[g.index()].item.index()]
+            m.items()[m.groups()[g.index()].item.index()]
                 .control
                 .as_ref()
                 .is_some_and(|c| c.regime == r)
         };
-        let blocked: Vec<bool> = (0..m.groups.len())
+        let blocked: Vec<bool> = (0..m.groups().len())
             .map(|g| {
                 !m.sources_of(keel_model::GroupIx::new(g))
-                    .any(|k| free[m.sources[k.index()].supplier.index()])
+                    .any(|k| free[m.sources()[k.index()].supplier.index()])
             })
             .collect();
         let seeds = platforms
@@ -307,7 +307,7 @@ impl Frontiers {
         let walk = Reach::along(m, platforms.len(), seeds, |g, _| {
             blocked[g.index()] && !item_carries(g)
         });
-        let mut groups: Vec<(StageIx, keel_model::GroupIx)> = (0..m.stages.len())
+        let mut groups: Vec<(StageIx, keel_model::GroupIx)> = (0..m.stages().len())
             .map(StageIx::new)
             .filter(|&s| walk.of(s).iter().any(|&w| w != 0))
             .flat_map(|s| m.groups_of(s).map(move |g| (s, g)))
@@ -315,8 +315,8 @@ impl Frontiers {
             .collect();
         let key = |&(s, g): &(StageIx, keel_model::GroupIx)| {
             (
-                m.stages[s.index()].id.as_str(),
-                m.items[m.groups[g.index()].item.index()].id.as_str(),
+                m.stages()[s.index()].id.as_str(),
+                m.items()[m.groups()[g.index()].item.index()].id.as_str(),
             )
         };
         groups.sort_by(|a, b| key(a).cmp(&key(b)));
@@ -338,8 +338,8 @@ impl Frontiers {
             .filter(|&&(s, _)| self.walk.has(s, b))
             .take(top.unwrap_or(usize::MAX))
             .map(|&(s, g)| FrontierGroup {
-                stage: m.stages[s.index()].id.clone(),
-                item: m.items[m.groups[g.index()].item.index()].id.clone(),
+                stage: m.stages()[s.index()].id.clone(),
+                item: m.items()[m.groups()[g.index()].item.index()].id.clone(),
             })
             .collect()
     }
@@ -368,11 +368,11 @@ fn platform_control(
     top: Option<usize>,
 ) -> PlatformControl {
     let (r, hit, free, frontiers) = (reg.r, &reg.hit, &reg.free, &reg.frontiers);
-    let id = |s: StageIx| m.stages[s.index()].id.clone();
+    let id = |s: StageIx| m.stages()[s.index()].id.clone();
     let mut via: Vec<EmbeddedItem> = Vec::new();
     if hit[p.index()] {
         for &s in &sc.found[ri] {
-            let it = m.stages[s.index()].item;
+            let it = m.stages()[s.index()].item;
             let mut path = vec![id(s)];
             let mut cur = s;
             while let Some(b) = sc.parent[cur.index()] {
@@ -380,7 +380,7 @@ fn platform_control(
                 cur = b;
             }
             path.reverse();
-            let item = &m.items[it.index()];
+            let item = &m.items()[it.index()];
             via.push(EmbeddedItem {
                 item: item.id.clone(),
                 category: item.control.as_ref().and_then(|c| c.category.clone()),
@@ -400,12 +400,12 @@ fn platform_control(
     if !free[p.index()] {
         let blocked = |g: keel_model::GroupIx| {
             !m.sources_of(g)
-                .any(|k| free[m.sources[k.index()].supplier.index()])
+                .any(|k| free[m.sources()[k.index()].supplier.index()])
         };
         blocked_inputs = m
             .groups_of(p)
             .filter(|&g| blocked(g))
-            .map(|g| m.items[m.groups[g.index()].item.index()].id.clone())
+            .map(|g| m.items()[m.groups()[g.index()].item.index()].id.clone())
             .collect();
         blocked_inputs.sort();
         frontier = frontiers.of(m, b, top);
@@ -413,8 +413,8 @@ fn platform_control(
     PlatformControl {
         platform: id(p),
         stage: p,
-        item: m.items[m.stages[p.index()].item.index()].id.clone(),
-        regime: m.regimes[r.index()].code.clone(),
+        item: m.items()[m.stages()[p.index()].item.index()].id.clone(),
+        regime: m.regimes()[r.index()].code.clone(),
         controlled: hit[p.index()],
         item_controlled,
         via,

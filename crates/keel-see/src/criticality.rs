@@ -105,12 +105,12 @@ pub fn single_points_of_failure(model: &Model, kinds: &[ElementKind]) -> Vec<Pla
 /// For each stage, whether it is buildable when the stages marked in `dead_stages` and the lanes marked in
 /// `dead_lanes` are removed. This is the plain feasibility pass of the definition, O(stages + arcs).
 pub fn buildable(model: &Model, dead_stages: &[bool], dead_lanes: &[bool]) -> Vec<bool> {
-    let mut ok = vec![false; model.stages.len()];
+    let mut ok = vec![false; model.stages().len()];
     for &s in model.topo_order() {
         ok[s.index()] = !dead_stages[s.index()]
             && model.groups_of(s).all(|g| {
                 model.sources_of(g).any(|k| {
-                    let src = &model.sources[k.index()];
+                    let src = &model.sources()[k.index()];
                     ok[src.supplier.index()] && src.lane.is_none_or(|l| !dead_lanes[l.index()])
                 })
             });
@@ -129,13 +129,13 @@ pub(crate) struct Space {
 impl Space {
     pub(crate) fn new(model: &Model, kinds: &[ElementKind]) -> Self {
         let lens = [
-            model.stages.len(),
-            model.sites.len(),
-            model.firms.len(),
-            model.countries.len(),
-            model.blocs.len(),
-            model.lanes.len(),
-            model.chokepoints.len(),
+            model.stages().len(),
+            model.sites().len(),
+            model.firms().len(),
+            model.countries().len(),
+            model.blocs().len(),
+            model.lanes().len(),
+            model.chokepoints().len(),
         ];
         let mut off = [0u32; 8];
         for (i, n) in lens.iter().enumerate() {
@@ -179,7 +179,7 @@ impl Space {
 
     /// `own(s)` restricted to the requested kinds, sorted (appended to `out`).
     pub(crate) fn own(&self, model: &Model, s: StageIx, out: &mut Vec<u32>) {
-        let site = model.stages[s.index()].site;
+        let site = model.stages()[s.index()].site;
         let country = model.stage_country(s);
         if self.wants(ElementKind::Stage) {
             out.push(self.id(ElementKind::Stage, s.0));
@@ -196,7 +196,7 @@ impl Space {
         if self.wants(ElementKind::Bloc) {
             let start = out.len();
             out.extend(
-                model.countries[country.index()]
+                model.countries()[country.index()]
                     .blocs
                     .iter()
                     .map(|b| self.id(ElementKind::Bloc, b.0)),
@@ -207,7 +207,7 @@ impl Space {
 
     /// `via(k)` restricted to the requested kinds, sorted and deduplicated (appended to `out`).
     pub(crate) fn via(&self, model: &Model, k: SourceIx, out: &mut Vec<u32>) {
-        let Some(l) = model.sources[k.index()].lane else {
+        let Some(l) = model.sources()[k.index()].lane else {
             return;
         };
         if self.wants(ElementKind::Lane) {
@@ -216,7 +216,7 @@ impl Space {
         if self.wants(ElementKind::Chokepoint) {
             let start = out.len();
             out.extend(
-                model.lanes[l.index()]
+                model.lanes()[l.index()]
                     .chokepoints
                     .iter()
                     .map(|c| self.id(ElementKind::Chokepoint, c.0)),
@@ -236,7 +236,7 @@ impl Space {
 
 /// For each stage, whether some platform (transitively) uses it, the platforms included.
 pub(crate) fn upstream_of_platforms(model: &Model) -> Vec<bool> {
-    let mut up = vec![false; model.stages.len()];
+    let mut up = vec![false; model.stages().len()];
     let mut stack: Vec<StageIx> = Vec::new();
     for p in model.demand_stages() {
         if !up[p.index()] {
@@ -247,7 +247,7 @@ pub(crate) fn upstream_of_platforms(model: &Model) -> Vec<bool> {
     while let Some(s) = stack.pop() {
         for g in model.groups_of(s) {
             for k in model.sources_of(g) {
-                let sup = model.sources[k.index()].supplier;
+                let sup = model.sources()[k.index()].supplier;
                 if !up[sup.index()] {
                     up[sup.index()] = true;
                     stack.push(sup);
@@ -269,7 +269,7 @@ pub(crate) struct Crit {
 /// is released once its last relevant buyer has been computed (its entry is then `None`, which callers must not
 /// read: only platforms are read afterwards).
 pub(crate) fn propagate(model: &Model, space: &Space, relevant: &[bool], drop_spent: bool) -> Crit {
-    let n = model.stages.len();
+    let n = model.stages().len();
     let mut sets: Vec<Set> = vec![None; n];
     let mut pending: Vec<u32> = Vec::new();
     let mut keep = vec![false; n];
@@ -299,7 +299,7 @@ pub(crate) fn propagate(model: &Model, space: &Space, relevant: &[bool], drop_sp
         if drop_spent {
             for g in model.groups_of(s) {
                 for k in model.sources_of(g) {
-                    let sup = model.sources[k.index()].supplier.index();
+                    let sup = model.sources()[k.index()].supplier.index();
                     pending[sup] -= 1;
                     if pending[sup] == 0 && !keep[sup] {
                         sets[sup] = None;
@@ -344,7 +344,7 @@ pub(crate) fn stage_set(
             if removed.is_some_and(|r| sc.via.contains(&r)) {
                 continue;
             }
-            let Some(sup) = get(model.sources[k.index()].supplier) else {
+            let Some(sup) = get(model.sources()[k.index()].supplier) else {
                 continue;
             };
             match &cur {

@@ -69,7 +69,7 @@ pub fn spof_pairs(
     let platforms: Vec<StageIx> = model.demand_stages().collect();
 
     // What each element touches directly: the stages it owns or whose sources it closes.
-    let n = model.stages.len();
+    let n = model.stages().len();
     let mut touch: Vec<(u32, u32)> = Vec::new();
     let mut buf = Vec::new();
     let mut arcs = 0usize;

@@ -64,7 +64,7 @@ pub fn embodied(m: &Model, platforms: &[StageIx]) -> Vec<Embodied> {
 /// [`embodied`] on a layout already built (so [`crate::exposure`] builds one for both of its passes).
 pub(crate) fn embodied_in(m: &Model, lay: &Layout, platforms: &[StageIx]) -> Vec<Embodied> {
     let n = lay.len();
-    let nc = m.countries.len();
+    let nc = m.countries().len();
     if platforms.is_empty() {
         return Vec::new();
     }
@@ -336,7 +336,7 @@ mod tests {
     fn upstream_counts_match_depth_first_search() {
         let m = generated();
         let lay = Layout::new(&m);
-        let n = m.stages.len();
+        let n = m.stages().len();
         assert!(n > 1000);
         for (step, take) in [(3, 200), (5, 70)] {
             let ps: Vec<StageIx> = (0..n).step_by(step).take(take).map(StageIx::new).collect();
@@ -350,9 +350,9 @@ mod tests {
                     any[lay.pos_of[s.index()] as usize] = true;
                     for g in m.groups_of(s) {
                         for k in m.sources_of(g) {
-                            let src = &m.sources[k.index()];
+                            let src = &m.sources()[k.index()];
                             let sup = src.supplier.index();
-                            if m.groups[g.index()].qty * src.share > 0.0 && !seen[sup] {
+                            if m.groups()[g.index()].qty * src.share > 0.0 && !seen[sup] {
                                 seen[sup] = true;
                                 stack.push(src.supplier);
                             }
@@ -371,8 +371,8 @@ mod tests {
     fn forward_variants_agree_exactly() {
         let m = generated();
         let lay = Layout::new(&m);
-        let n = m.stages.len();
-        let nc = m.countries.len();
+        let n = m.stages().len();
+        let nc = m.countries().len();
         let leaf = (0..n)
             .find(|&s| m.groups_of(StageIx::new(s)).len() == 0)
             .unwrap();
@@ -409,10 +409,10 @@ mod tests {
         // The leaf platform's value is its own value added, at its country.
         let o = (nout - 1) * 2 * nc;
         let c = m.stage_country(StageIx::new(leaf)).index();
-        assert_eq!(both[o + c], m.stages[leaf].value_added);
+        assert_eq!(both[o + c], m.stages()[leaf].value_added);
         assert_eq!(
             both[o..o + nc].iter().sum::<f64>(),
-            m.stages[leaf].value_added
+            m.stages()[leaf].value_added
         );
     }
 }

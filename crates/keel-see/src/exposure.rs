@@ -165,7 +165,7 @@ impl Scratch {
             self.closure.push(s);
             for g in m.groups_of(s) {
                 for k in m.sources_of(g) {
-                    let src = &m.sources[k.index()];
+                    let src = &m.sources()[k.index()];
                     if src.share <= 0.0 {
                         continue;
                     }
@@ -184,9 +184,9 @@ impl Scratch {
         while let Some(s) = self.stack.pop() {
             let xs = self.x[s.index()];
             for g in m.groups_of(s) {
-                let f = xs * m.groups[g.index()].qty;
+                let f = xs * m.groups()[g.index()].qty;
                 for k in m.sources_of(g) {
-                    let src = &m.sources[k.index()];
+                    let src = &m.sources()[k.index()];
                     if src.share <= 0.0 {
                         continue;
                     }
@@ -216,7 +216,7 @@ fn for_each_platform<T: Send>(
     platforms: &[StageIx],
     f: impl Fn(&Scratch, StageIx) -> T + Sync,
 ) -> Vec<T> {
-    let n = m.stages.len();
+    let n = m.stages().len();
     // A few chunks per thread balance uneven closures while keeping the number of O(stages) buffers small.
     let chunk = platforms
         .len()
@@ -261,7 +261,7 @@ pub fn requirements(m: &Model, platforms: &[StageIx]) -> Vec<Requirement> {
 
 /// Value added by tier for one platform: `out[d] = sum_i va_i x_i^(d)`, see the module doc.
 pub fn tier_values(m: &Model, p: StageIx) -> Vec<f64> {
-    let n = m.stages.len();
+    let n = m.stages().len();
     let mut cur = vec![0.0f64; n];
     let mut next = vec![0.0f64; n];
     let mut cur_list = vec![p];
@@ -273,11 +273,11 @@ pub fn tier_values(m: &Model, p: StageIx) -> Vec<f64> {
         let mut v = 0.0;
         for &s in &cur_list {
             let xs = cur[s.index()];
-            v += m.stages[s.index()].value_added * xs;
+            v += m.stages()[s.index()].value_added * xs;
             for g in m.groups_of(s) {
-                let f = xs * m.groups[g.index()].qty;
+                let f = xs * m.groups()[g.index()].qty;
                 for k in m.sources_of(g) {
-                    let src = &m.sources[k.index()];
+                    let src = &m.sources()[k.index()];
                     if src.share <= 0.0 {
                         continue;
                     }
@@ -457,10 +457,10 @@ fn assemble(
     by_firm: Vec<Share>,
 ) -> PlatformExposure {
     // Blocs follow from countries: a country's value counts toward each of its blocs.
-    let mut bloc = vec![0.0; m.blocs.len()];
+    let mut bloc = vec![0.0; m.blocs().len()];
     let mut no_bloc = 0.0;
     for (c, v) in country.iter().enumerate() {
-        let blocs = &m.countries[c].blocs;
+        let blocs = &m.countries()[c].blocs;
         if blocs.is_empty() {
             no_bloc += v;
         }
@@ -468,19 +468,19 @@ fn assemble(
             bloc[bl.index()] += v;
         }
     }
-    let home = m.meta.home_country.index();
-    let code = |i: usize| m.countries[i].code.clone();
+    let home = m.meta().home_country.index();
+    let code = |i: usize| m.countries()[i].code.clone();
     let mut by_bloc = rows(
         bloc.iter()
             .enumerate()
-            .map(|(i, &v)| (m.blocs[i].clone(), v)),
+            .map(|(i, &v)| (m.blocs()[i].clone(), v)),
         total,
     );
     by_bloc.extend(rows(std::iter::once((NO_BLOC.to_string(), no_bloc)), total));
     PlatformExposure {
-        platform: m.stages[p.index()].id.clone(),
+        platform: m.stages()[p.index()].id.clone(),
         stage: p,
-        item: m.items[m.stages[p.index()].item.index()].id.clone(),
+        item: m.items()[m.stages()[p.index()].item.index()].id.clone(),
         value_added: total,
         upstream_stages: upstream,
         home_country: code(home),
@@ -538,13 +538,13 @@ fn sweep_block(m: &Model, lay: &Layout, block: &[StageIx], groups: bool) -> Bloc
             }
         }
     }
-    let nc = if groups { m.countries.len() } else { 0 };
+    let nc = if groups { m.countries().len() } else { 0 };
     let mut s = BlockSums {
         total: ZERO,
         upstream: [0; LANES],
         country: vec![ZERO; nc],
         parent: vec![ZERO; nc],
-        firm: vec![ZERO; m.firms.len()],
+        firm: vec![ZERO; m.firms().len()],
     };
     for (t, xs) in x.iter().enumerate().rev() {
         if *xs == ZERO {
@@ -576,7 +576,7 @@ fn firm_values(m: &Model, firm: &[Lanes], b: usize, limit: Option<usize>) -> Vec
         .collect();
     let by_value = |a: &(usize, f64), c: &(usize, f64)| {
         c.1.total_cmp(&a.1)
-            .then_with(|| m.firms[a.0].id.cmp(&m.firms[c.0].id))
+            .then_with(|| m.firms()[a.0].id.cmp(&m.firms()[c.0].id))
     };
     if let Some(k) = limit {
         if k < fv.len() {
@@ -591,7 +591,7 @@ fn firm_values(m: &Model, firm: &[Lanes], b: usize, limit: Option<usize>) -> Vec
 
 /// Firm rows, largest first; ids are cloned only for the firms kept.
 fn firm_rows(m: &Model, fv: impl Iterator<Item = (usize, f64)>, total: f64) -> Vec<Share> {
-    rows(fv.map(|(f, v)| (m.firms[f].id.clone(), v)), total)
+    rows(fv.map(|(f, v)| (m.firms()[f].id.clone(), v)), total)
 }
 
 /// Convenience: exposure of the platforms named like [`crate::resolve_platforms`] does.

@@ -44,12 +44,12 @@ pub(crate) struct Layout {
 
 impl Layout {
     pub(crate) fn new(m: &Model) -> Layout {
-        let n = m.stages.len();
+        let n = m.stages().len();
         let mut pos_of = vec![0u32; n];
         for (t, s) in m.topo_order().iter().enumerate() {
             pos_of[s.index()] = t as u32;
         }
-        let parallel = m.sources.len() >= PARALLEL_ARCS;
+        let parallel = m.sources().len() >= PARALLEL_ARCS;
         // The rows and the per-stage attributes are independent: on a large graph, build them side by side.
         let ((row_start, row_to, row_w), (va, country, parent, firm)) = if parallel {
             rayon::join(|| rows(m, &pos_of), || attributes(m, &pos_of))
@@ -105,9 +105,9 @@ fn rows(m: &Model, pos_of: &[u32]) -> (Vec<u32>, Vec<u32>, Vec<f64>) {
         let begin = row_start[t as usize] as usize;
         let mut k = begin;
         for g in m.groups_of(StageIx::new(s)) {
-            let qty = m.groups[g.index()].qty;
+            let qty = m.groups()[g.index()].qty;
             for src in m.sources_of(g) {
-                let src = &m.sources[src.index()];
+                let src = &m.sources()[src.index()];
                 let w = qty * src.share;
                 if w > 0.0 {
                     row_to[k] = pos_of[src.supplier.index()];
@@ -133,13 +133,13 @@ fn attributes(m: &Model, pos_of: &[u32]) -> (Vec<f64>, Vec<u32>, Vec<u32>, Vec<u
     // Country, firm and parent country per site first, read in site order: per stage they are then one
     // lookup in a small table instead of a chain of two scattered reads.
     let site: Vec<(u32, u32, u32)> = m
-        .sites
+        .sites()
         .iter()
         .map(|st| {
             (
                 st.country.0,
                 st.firm.0,
-                m.firms[st.firm.index()].parent_country.0,
+                m.firms()[st.firm.index()].parent_country.0,
             )
         })
         .collect();
@@ -147,7 +147,7 @@ fn attributes(m: &Model, pos_of: &[u32]) -> (Vec<f64>, Vec<u32>, Vec<u32>, Vec<u
     let mut country = vec![0u32; n];
     let mut parent = vec![0u32; n];
     let mut firm = vec![0u32; n];
-    for (st, &t) in m.stages.iter().zip(pos_of) {
+    for (st, &t) in m.stages().iter().zip(pos_of) {
         let t = t as usize;
         let (c, f, p) = site[st.site.index()];
         va[t] = st.value_added;

@@ -53,13 +53,13 @@ pub fn resolve_platforms(model: &Model, wanted: Option<&str>) -> Result<Vec<Stag
     }
     let by_item: Vec<StageIx> = model
         .demand_stages()
-        .filter(|s| model.items[model.stages[s.index()].item.index()].id == w)
+        .filter(|s| model.items()[model.stages()[s.index()].item.index()].id == w)
         .collect();
     if by_item.is_empty() {
         let mut items: Vec<&str> = model
             .demand_stages()
             .map(|s| {
-                model.items[model.stages[s.index()].item.index()]
+                model.items()[model.stages()[s.index()].item.index()]
                     .id
                     .as_str()
             })
@@ -84,11 +84,11 @@ pub fn resolve_regimes(
     wanted: Option<&str>,
 ) -> Result<Vec<keel_model::RegimeIx>, SeeError> {
     match wanted {
-        None => Ok((0..model.regimes.len())
+        None => Ok((0..model.regimes().len())
             .map(keel_model::RegimeIx::new)
             .collect()),
         Some(w) => model.regime_ix(w).map(|r| vec![r]).ok_or_else(|| {
-            let known: Vec<&str> = model.regimes.iter().map(|r| r.code.as_str()).collect();
+            let known: Vec<&str> = model.regimes().iter().map(|r| r.code.as_str()).collect();
             SeeError::UnknownRegime(
                 w.to_string(),
                 format!(

@@ -35,15 +35,15 @@ pub struct TargetSlots {
 impl TargetSlots {
     pub fn new(m: &Model) -> Self {
         let lens = [
-            m.stages.len(),
-            m.sites.len(),
-            m.firms.len(),
-            m.countries.len(),
-            m.blocs.len(),
-            m.lanes.len(),
-            m.chokepoints.len(),
-            m.regimes.len(),
-            m.items.len(),
+            m.stages().len(),
+            m.sites().len(),
+            m.firms().len(),
+            m.countries().len(),
+            m.blocs().len(),
+            m.lanes().len(),
+            m.chokepoints().len(),
+            m.regimes().len(),
+            m.items().len(),
         ];
         let mut off = [0usize; 10];
         for (i, n) in lens.iter().enumerate() {
@@ -88,7 +88,7 @@ pub struct RankedElement {
 /// The value lost per time unit while platform `p` is stopped: the sum of `demand x loss_per_unit` over its
 /// demand rows (0 for a stage with no demand row).
 pub fn platform_stake(m: &Model, p: StageIx) -> f64 {
-    m.demands
+    m.demands()
         .iter()
         .filter(|d| d.stage == p)
         .map(|d| d.demand * d.loss_per_unit)
@@ -179,7 +179,7 @@ mod tests {
         assert!((r[0].stake - (a + b)).abs() < 1e-9 * (a + b));
         assert_eq!(r[1].element, f);
         assert_eq!(r[1].stake, a);
-        let d = &m.demands[0];
+        let d = &m.demands()[0];
         assert_eq!(
             a,
             d.demand * d.loss_per_unit,

@@ -32,7 +32,7 @@ impl Reach {
             m,
             platforms.len(),
             platforms.iter().copied().enumerate(),
-            |_, k| m.sources[k.index()].share > 0.0,
+            |_, k| m.sources()[k.index()].share > 0.0,
         )
     }
 
@@ -45,7 +45,7 @@ impl Reach {
         follow: impl Fn(GroupIx, SourceIx) -> bool,
     ) -> Reach {
         let words = nbits.div_ceil(64).max(1);
-        let mut bits = vec![0u64; m.stages.len() * words];
+        let mut bits = vec![0u64; m.stages().len() * words];
         for (b, p) in seeds {
             bits[p.index() * words + b / 64] |= 1u64 << (b % 64);
         }
@@ -61,7 +61,7 @@ impl Reach {
                     if !follow(g, k) {
                         continue;
                     }
-                    let j = m.sources[k.index()].supplier.index();
+                    let j = m.sources()[k.index()].supplier.index();
                     for (d, &c) in bits[j * words..(j + 1) * words].iter_mut().zip(&cur) {
                         *d |= c;
                     }

@@ -34,7 +34,7 @@ pub struct Tiers {
 impl Tiers {
     /// Computes `T_i` for every stage of `m`.
     pub fn new(m: &Model) -> Self {
-        let n = m.stages.len();
+        let n = m.stages().len();
         let mut off = vec![0usize; n];
         let mut len = vec![0u32; n];
         let mut vals: Vec<f64> = Vec::new();
@@ -43,7 +43,7 @@ impl Tiers {
             let mut l = 1u32;
             for g in m.groups_of(s) {
                 for k in m.sources_of(g) {
-                    let src = &m.sources[k.index()];
+                    let src = &m.sources()[k.index()];
                     if src.share > 0.0 {
                         l = l.max(len[src.supplier.index()] + 1);
                     }
@@ -53,11 +53,11 @@ impl Tiers {
             off[i] = o;
             len[i] = l;
             vals.resize(o + l as usize, 0.0);
-            vals[o] = m.stages[i].value_added;
+            vals[o] = m.stages()[i].value_added;
             for g in m.groups_of(s) {
-                let qty = m.groups[g.index()].qty;
+                let qty = m.groups()[g.index()].qty;
                 for k in m.sources_of(g) {
-                    let src = &m.sources[k.index()];
+                    let src = &m.sources()[k.index()];
                     if src.share <= 0.0 {
                         continue;
                     }

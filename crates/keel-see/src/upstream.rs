@@ -19,7 +19,7 @@ use keel_model::{GroupIx, Model, StageIx};
 pub fn upstream_groups(m: &Model, platforms: &[StageIx]) -> Vec<Vec<GroupIx>> {
     let reach = Reach::new(m, platforms);
     let mut out: Vec<Vec<GroupIx>> = vec![Vec::new(); platforms.len()];
-    for s in (0..m.stages.len()).map(StageIx::new) {
+    for s in (0..m.stages().len()).map(StageIx::new) {
         for_each_bit(reach.of(s), |b| out[b].extend(m.groups_of(s)));
     }
     out
@@ -58,7 +58,7 @@ mod tests {
         let up = upstream_groups(&m, &[p]);
         let stages: Vec<&str> = up[0]
             .iter()
-            .map(|g| m.stages[m.groups[g.index()].stage.index()].id.as_str())
+            .map(|g| m.stages()[m.groups()[g.index()].stage.index()].id.as_str())
             .collect();
         // p's own input group and s1's; s2 carries no flow, so its group is not upstream.
         assert_eq!(stages, ["p", "s1"]);

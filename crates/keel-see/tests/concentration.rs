@@ -126,7 +126,7 @@ fn example_runs() {
     .unwrap()
     .model;
     let c = concentration(&m);
-    assert_eq!(c.groups.len(), m.groups.len());
+    assert_eq!(c.groups.len(), m.groups().len());
     for g in &c.groups {
         let x = &g.measures;
         assert!(x.hhi_firm >= 10_000.0 / x.firms as f64 - 1e-6 && x.hhi_firm <= 10_000.0 + 1e-6);

@@ -129,9 +129,8 @@ fn canada_itar_expectations() {
                 let (b, s) = (m.stage_ix(&w[0]).unwrap(), m.stage_ix(&w[1]).unwrap());
                 assert!(m.groups_of(b).any(|g| m
                     .sources_of(g)
-                    .any(
-                        |k| m.sources[k.index()].supplier == s && m.sources[k.index()].share > 0.0
-                    )));
+                    .any(|k| m.sources()[k.index()].supplier == s
+                        && m.sources()[k.index()].share > 0.0)));
             }
         }
     }
@@ -173,12 +172,12 @@ fn walk_frontier(
     free: &[bool],
 ) -> Vec<FrontierGroup> {
     let carries = |it: keel_model::ItemIx| {
-        m.items[it.index()]
+        m.items()[it.index()]
             .control
             .as_ref()
             .is_some_and(|c| c.regime == r)
     };
-    if free[p.index()] || carries(m.stages[p.index()].item) {
+    if free[p.index()] || carries(m.stages()[p.index()].item) {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -187,19 +186,19 @@ fn walk_frontier(
     while let Some(s) = stack.pop() {
         for g in m.groups_of(s) {
             if m.sources_of(g)
-                .any(|k| free[m.sources[k.index()].supplier.index()])
+                .any(|k| free[m.sources()[k.index()].supplier.index()])
             {
                 continue;
             }
-            let it = m.groups[g.index()].item;
+            let it = m.groups()[g.index()].item;
             if carries(it) {
                 out.push(FrontierGroup {
-                    stage: m.stages[s.index()].id.clone(),
-                    item: m.items[it.index()].id.clone(),
+                    stage: m.stages()[s.index()].id.clone(),
+                    item: m.items()[it.index()].id.clone(),
                 });
             } else {
                 for k in m.sources_of(g) {
-                    let sup = m.sources[k.index()].supplier;
+                    let sup = m.sources()[k.index()].supplier;
                     if seen.insert(sup) {
                         stack.push(sup);
                     }
@@ -226,7 +225,7 @@ fn top_n_is_the_prefix_of_the_full_search() {
     .unwrap()
     .model;
     let ps: Vec<StageIx> = m.demand_stages().collect();
-    let rs: Vec<_> = (0..m.regimes.len())
+    let rs: Vec<_> = (0..m.regimes().len())
         .map(keel_model::RegimeIx::new)
         .collect();
     let full = controls(&m, &ps, &rs, ControlOptions::default());

@@ -19,7 +19,7 @@ fn spofs_of(m: &Model, kinds: &[ElementKind], prefix: &str) -> Vec<String> {
     let r = single_points_of_failure(m, kinds);
     let p = r
         .iter()
-        .find(|p| m.stages[p.stage.index()].id.starts_with(prefix))
+        .find(|p| m.stages()[p.stage.index()].id.starts_with(prefix))
         .unwrap();
     assert!(p.buildable);
     p.spofs.iter().map(|t| m.target_name(*t)).collect()
@@ -116,7 +116,7 @@ fn matches_brute_force_on_the_example() {
 fn country_pairs_match_brute_force() {
     let m = example();
     let got = spof_pairs(&m, ElementKind::Country, DEFAULT_PAIR_WORK).unwrap();
-    let cs: Vec<Target> = (0..m.countries.len())
+    let cs: Vec<Target> = (0..m.countries().len())
         .map(|i| Target::Country(keel_model::CountryIx::new(i)))
         .collect();
     let single: Vec<Vec<bool>> = cs.iter().map(|&c| survivors(&m, &[c])).collect();
@@ -138,7 +138,7 @@ fn country_pairs_match_brute_force() {
     let firms = spof_pairs(&m, ElementKind::Firm, DEFAULT_PAIR_WORK).unwrap();
     let mpa = firms
         .iter()
-        .find(|p| m.stages[p.stage.index()].id.starts_with("plt-mpa@"))
+        .find(|p| m.stages()[p.stage.index()].id.starts_with("plt-mpa@"))
         .unwrap();
     let names: Vec<String> = mpa
         .pairs
@@ -157,19 +157,19 @@ fn country_pairs_match_brute_force() {
 fn all_elements(m: &Model) -> Vec<Target> {
     use keel_model::*;
     let mut v: Vec<Target> = Vec::new();
-    v.extend((0..m.stages.len()).map(|i| Target::Stage(StageIx::new(i))));
-    v.extend((0..m.sites.len()).map(|i| Target::Site(SiteIx::new(i))));
-    v.extend((0..m.firms.len()).map(|i| Target::Firm(FirmIx::new(i))));
-    v.extend((0..m.countries.len()).map(|i| Target::Country(CountryIx::new(i))));
-    v.extend((0..m.blocs.len()).map(|i| Target::Bloc(BlocIx::new(i))));
-    v.extend((0..m.lanes.len()).map(|i| Target::Lane(LaneIx::new(i))));
-    v.extend((0..m.chokepoints.len()).map(|i| Target::Chokepoint(ChokeIx::new(i))));
+    v.extend((0..m.stages().len()).map(|i| Target::Stage(StageIx::new(i))));
+    v.extend((0..m.sites().len()).map(|i| Target::Site(SiteIx::new(i))));
+    v.extend((0..m.firms().len()).map(|i| Target::Firm(FirmIx::new(i))));
+    v.extend((0..m.countries().len()).map(|i| Target::Country(CountryIx::new(i))));
+    v.extend((0..m.blocs().len()).map(|i| Target::Bloc(BlocIx::new(i))));
+    v.extend((0..m.lanes().len()).map(|i| Target::Lane(LaneIx::new(i))));
+    v.extend((0..m.chokepoints().len()).map(|i| Target::Chokepoint(ChokeIx::new(i))));
     v
 }
 
 fn survivors(m: &Model, removed: &[Target]) -> Vec<bool> {
-    let mut dead_stages = vec![false; m.stages.len()];
-    let mut dead_lanes = vec![false; m.lanes.len()];
+    let mut dead_stages = vec![false; m.stages().len()];
+    let mut dead_lanes = vec![false; m.lanes().len()];
     for &t in removed {
         for s in m.target_stages(t) {
             dead_stages[s.index()] = true;

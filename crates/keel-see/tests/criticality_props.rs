@@ -143,25 +143,25 @@ fn random_model(seed: u64) -> Model {
 
 fn elements(m: &Model, kind: ElementKind) -> Vec<Target> {
     match kind {
-        ElementKind::Stage => (0..m.stages.len())
+        ElementKind::Stage => (0..m.stages().len())
             .map(|i| Target::Stage(StageIx::new(i)))
             .collect(),
-        ElementKind::Site => (0..m.sites.len())
+        ElementKind::Site => (0..m.sites().len())
             .map(|i| Target::Site(SiteIx::new(i)))
             .collect(),
-        ElementKind::Firm => (0..m.firms.len())
+        ElementKind::Firm => (0..m.firms().len())
             .map(|i| Target::Firm(FirmIx::new(i)))
             .collect(),
-        ElementKind::Country => (0..m.countries.len())
+        ElementKind::Country => (0..m.countries().len())
             .map(|i| Target::Country(CountryIx::new(i)))
             .collect(),
-        ElementKind::Bloc => (0..m.blocs.len())
+        ElementKind::Bloc => (0..m.blocs().len())
             .map(|i| Target::Bloc(BlocIx::new(i)))
             .collect(),
-        ElementKind::Lane => (0..m.lanes.len())
+        ElementKind::Lane => (0..m.lanes().len())
             .map(|i| Target::Lane(LaneIx::new(i)))
             .collect(),
-        ElementKind::Chokepoint => (0..m.chokepoints.len())
+        ElementKind::Chokepoint => (0..m.chokepoints().len())
             .map(|i| Target::Chokepoint(ChokeIx::new(i)))
             .collect(),
         // Not in criticality::KINDS: the analysis ignores them.
@@ -171,8 +171,8 @@ fn elements(m: &Model, kind: ElementKind) -> Vec<Target> {
 
 /// Which platforms (by demand row) are buildable with the targets removed.
 fn survivors(m: &Model, removed: &[Target]) -> Vec<bool> {
-    let mut dead_stages = vec![false; m.stages.len()];
-    let mut dead_lanes = vec![false; m.lanes.len()];
+    let mut dead_stages = vec![false; m.stages().len()];
+    let mut dead_lanes = vec![false; m.lanes().len()];
     for &t in removed {
         for s in m.target_stages(t) {
             dead_stages[s.index()] = true;
@@ -267,7 +267,7 @@ fn generator_covers_interesting_cases() {
     for seed in 0..300 {
         let m = random_model(seed);
         let s = single_points_of_failure(&m, &[ElementKind::Stage, ElementKind::Chokepoint]);
-        if (0..m.groups.len()).any(|g| m.sources_of(GroupIx::new(g)).len() > 1) {
+        if (0..m.groups().len()).any(|g| m.sources_of(GroupIx::new(g)).len() > 1) {
             hidden += 1;
         }
         chokes += s

@@ -451,7 +451,7 @@ proptest! {
     #[test]
     fn matches_dense_leontief(seed in any::<u64>()) {
         let (m, a) = random_model(seed);
-        let n = m.stages.len();
+        let n = m.stages().len();
         // Every stage as a platform at once: more than one block of eight, in one call.
         let all: Vec<StageIx> = (0..n).map(StageIx::new).collect();
         let es = exposure(&m, &all, ExposureOptions { tiers: true, ..Default::default() });
@@ -482,7 +482,7 @@ proptest! {
             for i in 0..n {
                 prop_assert!(close(got[i], want[i]), "seed {seed} p {p} i {i}: {} vs {}", got[i], want[i]);
             }
-            let v: f64 = (0..n).map(|i| m.stages[i].value_added * want[i]).sum();
+            let v: f64 = (0..n).map(|i| m.stages()[i].value_added * want[i]).sum();
             let e = &es[p];
             prop_assert_eq!(e.stage, StageIx::new(p));
             prop_assert!(close(e.value_added, v));
@@ -496,8 +496,8 @@ proptest! {
                 prop_assert!(close(*a, *b), "seed {seed} p {p}: tier {a} vs {b}");
             }
             let can: f64 = (0..n)
-                .filter(|&i| m.countries[m.stage_country(StageIx::new(i)).index()].code == "CAN")
-                .map(|i| m.stages[i].value_added * want[i])
+                .filter(|&i| m.countries()[m.stage_country(StageIx::new(i)).index()].code == "CAN")
+                .map(|i| m.stages()[i].value_added * want[i])
                 .sum();
             let want_home = if v == 0.0 { 0.0 } else { can / v };
             prop_assert!(close(e.home_share, want_home));

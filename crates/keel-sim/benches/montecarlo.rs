@@ -39,10 +39,10 @@ fn main() {
     println!(
         "model: {} stages, {} input rows, {} firms, {} scenarios; generated in {gen_s:.2} s, simulator setup \
          {setup_s:.3} s, steady baseline: {}",
-        model.stages.len(),
-        model.sources.len(),
-        model.firms.len(),
-        model.scenarios.len(),
+        model.stages().len(),
+        model.sources().len(),
+        model.firms().len(),
+        model.scenarios().len(),
         sim.is_steady()
     );
     let opts = McOptions {
@@ -79,6 +79,6 @@ fn main() {
     println!(
         "median {:.2} s for {runs} runs x {horizon} steps on {} stages (checksum {checksum:.6e})",
         times[times.len() / 2],
-        model.stages.len()
+        model.stages().len()
     );
 }

@@ -198,18 +198,18 @@ impl Dur {
 fn element_name(sim: &Simulator, id: u32) -> String {
     let m = sim.model();
     let mut i = id as usize;
-    if i < m.scenarios.len() {
-        return format!("scenario {}", m.scenarios[i].name);
+    if i < m.scenarios().len() {
+        return format!("scenario {}", m.scenarios()[i].name);
     }
-    i -= m.scenarios.len();
-    if i < m.firms.len() {
+    i -= m.scenarios().len();
+    if i < m.firms().len() {
         return m.target_name(Target::Firm(keel_model::FirmIx::new(i)));
     }
-    i -= m.firms.len();
-    if i < m.sites.len() {
+    i -= m.firms().len();
+    if i < m.sites().len() {
         return m.target_name(Target::Site(keel_model::SiteIx::new(i)));
     }
-    i -= m.sites.len();
+    i -= m.sites().len();
     m.target_name(Target::Lane(keel_model::LaneIx::new(i)))
 }
 
@@ -235,7 +235,7 @@ fn sample(
     events.clear();
     elements.clear();
     if opts.scenarios {
-        for (i, sc) in m.scenarios.iter().enumerate() {
+        for (i, sc) in m.scenarios().iter().enumerate() {
             let Some(p) = sc.probability else { continue };
             if rng.random::<f64>() < p {
                 let at = rng.random::<f64>() * h;
@@ -246,11 +246,11 @@ fn sample(
     }
     for r in &opts.base_rates {
         let (count, offset) = match r.kind {
-            RateKind::Firm => (m.firms.len(), m.scenarios.len()),
-            RateKind::Site => (m.sites.len(), m.scenarios.len() + m.firms.len()),
+            RateKind::Firm => (m.firms().len(), m.scenarios().len()),
+            RateKind::Site => (m.sites().len(), m.scenarios().len() + m.firms().len()),
             RateKind::Lane => (
-                m.lanes.len(),
-                m.scenarios.len() + m.firms.len() + m.sites.len(),
+                m.lanes().len(),
+                m.scenarios().len() + m.firms().len() + m.sites().len(),
             ),
         };
         if r.probability <= 0.0 {
@@ -334,8 +334,8 @@ pub fn monte_carlo(
     check(opts)?;
     let dur = Dur::new(opts.duration)?;
     let m = sim.model();
-    let np = m.demands.len();
-    let lpu: Vec<f64> = m.demands.iter().map(|d| d.loss_per_unit).collect();
+    let np = m.demands().len();
+    let lpu: Vec<f64> = m.demands().iter().map(|d| d.loss_per_unit).collect();
     let done = AtomicUsize::new(0);
     let min_len = (opts.runs / (rayon::current_num_threads() * 16)).max(1);
     let outs: Vec<RunOut> = (0..opts.runs)
@@ -367,7 +367,7 @@ pub fn monte_carlo(
             let loss: Vec<f64> = outs.iter().map(|o| o.loss[p]).collect();
             let short: Vec<f64> = outs.iter().map(|o| o.short[p] as f64).collect();
             PlatformMc {
-                stage: m.stages[m.demands[p].stage.index()].id.clone(),
+                stage: m.stages()[m.demands()[p].stage.index()].id.clone(),
                 loss: stats(&loss),
                 steps_short: stats(&short),
                 runs_short: outs.iter().filter(|o| o.short[p] > 0).count(),
@@ -382,7 +382,7 @@ pub fn monte_carlo(
         .take(k)
         .filter(|&r| total[r] > 0.0)
         .collect();
-    let n_el = m.scenarios.len() + m.firms.len() + m.sites.len() + m.lanes.len();
+    let n_el = m.scenarios().len() + m.firms().len() + m.sites().len() + m.lanes().len();
     let mut in_worst = vec![0usize; n_el];
     let mut in_all = vec![0usize; n_el];
     for o in &outs {

@@ -46,7 +46,7 @@ fn check(model: &Model, horizon: usize, runs: &[Vec<RunEvent>]) -> usize {
         let a = fast.simulate(ev);
         let want = full.simulate(ev);
         same(&a, &want, &format!("run {i}"));
-        let mut reused = Series(vec![vec![0.0; horizon]; model.demands.len()]);
+        let mut reused = Series(vec![vec![0.0; horizon]; model.demands().len()]);
         fast.run(ev, &mut scratch, &mut reused);
         for (p, got) in want.platforms.iter().zip(&reused.0) {
             for (t, (x, y)) in p.shortfall.iter().zip(got).enumerate() {
@@ -67,7 +67,7 @@ fn example_scenarios() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/canada-dib");
     let model = keel_io::load(std::path::Path::new(dir)).unwrap().model;
     let sim = Simulator::new(&model, 400).unwrap();
-    let runs: Vec<Vec<RunEvent>> = (0..model.scenarios.len())
+    let runs: Vec<Vec<RunEvent>> = (0..model.scenarios().len())
         .map(|i| sim.scenario_events(i, None))
         .collect();
     let lossy = check(&model, 400, &runs);

@@ -123,7 +123,7 @@ impl Spec {
     /// The tables as one text, for failure messages (paste into a `TextModel` to reproduce).
     fn dump(&self) -> String {
         let m = self.model();
-        let cap: Vec<Option<f64>> = m.stages.iter().map(|s| s.capacity).collect();
+        let cap: Vec<Option<f64>> = m.stages().iter().map(|s| s.capacity).collect();
         self.tables(&cap)
             .into_iter()
             .skip(3)
@@ -142,15 +142,15 @@ fn build(tables: &[(&str, String)]) -> Model {
 
 /// Planned rate of every stage: end demand pushed down the planned shares (buyers before suppliers).
 fn planned(m: &Model) -> Vec<f64> {
-    let mut r = vec![0.0; m.stages.len()];
-    for d in &m.demands {
+    let mut r = vec![0.0; m.stages().len()];
+    for d in m.demands() {
         r[d.stage.index()] += d.demand;
     }
     for &s in m.topo_order().iter().rev() {
         for g in m.groups_of(s) {
             for a in m.sources_of(g) {
-                let src = &m.sources[a.index()];
-                r[src.supplier.index()] += r[s.index()] * m.groups[g.index()].qty * src.share;
+                let src = &m.sources()[a.index()];
+                r[src.supplier.index()] += r[s.index()] * m.groups()[g.index()].qty * src.share;
             }
         }
     }
@@ -175,12 +175,12 @@ struct Outcome {
 /// LP's TTS covers the coupled classes that contain `x`.
 fn coupled(m: &Model, x: StageIx) -> Vec<bool> {
     let closure = |p: StageIx| {
-        let mut seen = vec![false; m.stages.len()];
+        let mut seen = vec![false; m.stages().len()];
         let mut stack = vec![p];
         while let Some(s) = stack.pop() {
             if !std::mem::replace(&mut seen[s.index()], true) {
                 for g in m.groups_of(s) {
-                    stack.extend(m.sources_of(g).map(|a| m.sources[a.index()].supplier));
+                    stack.extend(m.sources_of(g).map(|a| m.sources()[a.index()].supplier));
                 }
             }
         }
@@ -194,7 +194,7 @@ fn coupled(m: &Model, x: StageIx) -> Vec<bool> {
         changed = false;
         for a in 0..k {
             for b in 0..k {
-                let share = (0..m.stages.len()).any(|s| up[a][s] && up[b][s]);
+                let share = (0..m.stages().len()).any(|s| up[a][s] && up[b][s]);
                 if class[a] < class[b] && share {
                     let (old, new) = (class[b], class[a]);
                     class

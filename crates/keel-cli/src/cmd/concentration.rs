@@ -117,7 +117,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         Some(p) => {
             let platforms = keel_see::resolve_platforms(&m, Some(p))
                 .map_err(|e| crate::BadInput(e.to_string()))?;
-            let mut on = vec![false; m.groups.len()];
+            let mut on = vec![false; m.groups().len()];
             for g in keel_see::upstream::upstream_groups(&m, &platforms).concat() {
                 on[g.index()] = true;
             }

@@ -72,7 +72,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let (spofs, ranked) = if args.platform.is_none() {
         (spofs, ranked)
     } else {
-        let mut on = vec![false; m.stages.len()];
+        let mut on = vec![false; m.stages().len()];
         for p in &wanted {
             on[p.index()] = true;
         }
@@ -90,9 +90,9 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     for (k, r) in ranked.iter().enumerate() {
         rank_of[slots.slot(r.element)] = k + 1;
     }
-    let stage_id = |s: keel_model::StageIx| m.stages[s.index()].id.as_str();
+    let stage_id = |s: keel_model::StageIx| m.stages()[s.index()].id.as_str();
     let id = |t: Target| target_id(&m, t);
-    let per_time = format!("{} per {}", m.meta.currency, m.meta.time_unit);
+    let per_time = format!("{} per {}", m.meta().currency, m.meta().time_unit);
     let shown = output::shown(ranked.len(), args.top);
     let mut elements = output::Table::new(
         "ranked",
@@ -213,7 +213,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             .into()
     };
     let json = serde_json::json!({
-        "model": m.meta.name,
+        "model": m.meta().name,
         "kinds": kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
         "stake_unit": per_time,
         "ranked": ranked[..shown].iter().enumerate().map(|(k, r)| serde_json::json!({

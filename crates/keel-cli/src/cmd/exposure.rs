@@ -67,7 +67,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         "platforms",
         format!(
             "Value added embodied per unit of platform ({}), home country {}",
-            m.meta.currency,
+            m.meta().currency,
             res.first().map_or("", |e| e.home_country.as_str())
         ),
         &[
@@ -132,7 +132,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
     }
     let json = serde_json::json!({
-        "currency": m.meta.currency,
+        "currency": m.meta().currency,
         "note": "shares of the value added embodied in one unit of each platform; bloc shares can sum to more than 1",
         "platforms": res,
     });

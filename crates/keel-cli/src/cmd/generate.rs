@@ -46,11 +46,11 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     eprintln!(
         "wrote {}: {} stages, {} platforms, {} input rows, {} lanes, {} scenarios",
         args.out.display(),
-        m.stages.len(),
-        m.demands.len(),
-        m.sources.len(),
-        m.lanes.len(),
-        m.scenarios.len()
+        m.stages().len(),
+        m.demands().len(),
+        m.sources().len(),
+        m.lanes().len(),
+        m.scenarios().len()
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -55,9 +55,9 @@ fn willems(a: &WillemsArgs) -> anyhow::Result<ExitCode> {
         "wrote {}: Willems chain {:02}, {} stages, {} arcs, {} demand stages",
         a.out.display(),
         a.chain,
-        m.stages.len(),
-        m.sources.len(),
-        m.demands.len()
+        m.stages().len(),
+        m.sources().len(),
+        m.demands().len()
     );
     Ok(ExitCode::SUCCESS)
 }

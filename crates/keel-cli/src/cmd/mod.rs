@@ -25,7 +25,7 @@ pub(crate) fn platform_filter(
             keel_see::resolve_platforms(m, wanted)
                 .map_err(|e| crate::BadInput(e.to_string()))?
                 .into_iter()
-                .map(|s| m.stages[s.index()].id.clone())
+                .map(|s| m.stages()[s.index()].id.clone())
                 .collect(),
         ),
     };

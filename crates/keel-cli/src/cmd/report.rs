@@ -48,7 +48,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         "Wrote {} ({} KB, {} platforms).",
         args.out.display(),
         html.len().div_ceil(1024),
-        m.demands.len()
+        m.demands().len()
     )?;
     writeln!(
         out,

@@ -44,8 +44,8 @@ pub(crate) const LP_VS_SIM: &str = "Note: `keel stress` (LP) ignores goods in tr
 
 pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let model = crate::load_model(&args.model)?;
-    if !model.scenarios.iter().any(|s| s.name == args.scenario) {
-        let names: Vec<&str> = model.scenarios.iter().map(|s| s.name.as_str()).collect();
+    if !model.scenarios().iter().any(|s| s.name == args.scenario) {
+        let names: Vec<&str> = model.scenarios().iter().map(|s| s.name.as_str()).collect();
         return Err(crate::BadInput(format!(
             "unknown scenario `{}`{}; the scenarios of this model are: {}",
             args.scenario,

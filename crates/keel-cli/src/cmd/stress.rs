@@ -68,7 +68,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let rows = sweep(&lp, &cases, args.per_platform, &|n| bar.set(n))?;
     bar.finish();
     let shown = output::shown(rows.len(), args.top);
-    let id = |s: keel_model::StageIx| model.stages[s.index()].id.as_str();
+    let id = |s: keel_model::StageIx| model.stages()[s.index()].id.as_str();
     let title = format!(
         "Stress test ({what}, {}{} scenarios): PI = loss over t ({}), TTS in {} (horizon {}); the LP ignores \
          goods in transit (`keel simulate` plays them through time)",
@@ -78,8 +78,8 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             String::new()
         },
         rows.len(),
-        model.meta.currency,
-        model.meta.time_unit,
+        model.meta().currency,
+        model.meta().time_unit,
         keel_present::num(args.horizon)
     );
     let mut table = output::Table::new(

@@ -147,6 +147,7 @@ impl Builder {
             buyer_sources,
             topo,
             demand_of,
+            investments: None,
         };
         Ok(Loaded {
             model,

@@ -24,7 +24,7 @@ impl Simulator<'_> {
         mut changed: impl FnMut(StageIx),
     ) -> (f64, f64, bool, bool) {
         let m = self.model;
-        let st = &m.stages[s.index()];
+        let st = &m.stages()[s.index()];
         let mut req = m.demand_of(s).map_or(0.0, |d| d.demand);
         let mut extra = 0.0;
         let mut partial_lane = false;
@@ -32,12 +32,12 @@ impl Simulator<'_> {
         for &k in m.buyers_of(s) {
             let o = order[k.index()];
             req += o;
-            if let Some(l) = m.sources[k.index()].lane {
+            if let Some(l) = m.sources()[k.index()].lane {
                 partial_lane |= lfac[l.index()] < 1.0;
             }
             let base = self.base_order[k.index()];
             held_plan &= o == base;
-            if !pull && o > base && self.rerouted(m.sources[k.index()].group, sfac, lfac) {
+            if !pull && o > base && self.rerouted(m.sources()[k.index()].group, sfac, lfac) {
                 extra += o - base;
             }
         }
@@ -59,13 +59,13 @@ impl Simulator<'_> {
         };
         let mut dirty = f < 1.0 || partial_lane;
         for g in m.groups_of(s) {
-            let grp = &m.groups[g.index()];
+            let grp = &m.groups()[g.index()];
             let need = grp.qty * buy;
             let mut share = 0.0;
             let mut count = 0usize;
             for k in m.sources_of(g) {
                 if self.available(k, sfac, lfac) {
-                    share += m.sources[k.index()].share;
+                    share += m.sources()[k.index()].share;
                     count += 1;
                 }
             }
@@ -73,14 +73,14 @@ impl Simulator<'_> {
                 let o = if !self.available(k, sfac, lfac) {
                     0.0
                 } else if share > 0.0 {
-                    need * m.sources[k.index()].share / share
+                    need * m.sources()[k.index()].share / share
                 } else {
                     need / count as f64
                 };
                 let base = self.base_order[k.index()];
                 if o != order[k.index()] || o != base {
                     order[k.index()] = o;
-                    changed(m.sources[k.index()].supplier);
+                    changed(m.sources()[k.index()].supplier);
                 }
                 dirty |= o != base;
             }
@@ -107,7 +107,7 @@ impl Simulator<'_> {
 
     #[inline]
     fn available(&self, k: SourceIx, sfac: &[f64], lfac: &[f64]) -> bool {
-        let src = &self.model.sources[k.index()];
+        let src = &self.model.sources()[k.index()];
         sfac[src.supplier.index()] > 0.0 && src.lane.is_none_or(|l| lfac[l.index()] > 0.0)
     }
 
@@ -153,7 +153,7 @@ impl Simulator<'_> {
         // factors and of the orders the stage holds.
         let set = |bits: &mut [u64], r: u32| bits[r as usize / 64] |= 1u64 << (r % 64);
         if !self.skip {
-            for r in 0..m.stages.len() {
+            for r in 0..m.stages().len() {
                 set(&mut sc.seeds, r as u32);
             }
         }
@@ -182,7 +182,7 @@ impl Simulator<'_> {
             {
                 set(
                     &mut sc.seeds,
-                    self.rank[m.sources[k.index()].supplier.index()],
+                    self.rank[m.sources()[k.index()].supplier.index()],
                 );
                 if flip {
                     set(&mut sc.seeds, self.rank[m.buyer(k).index()]);

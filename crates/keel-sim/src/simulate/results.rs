@@ -22,7 +22,7 @@ impl Simulator<'_> {
     ) -> Result<SimResult, SimError> {
         let ix = self
             .model
-            .scenarios
+            .scenarios()
             .iter()
             .position(|s| s.name == name)
             .ok_or_else(|| SimError::UnknownScenario(name.to_string()))?;
@@ -43,14 +43,14 @@ impl Simulator<'_> {
         let m = self.model;
         let h = self.horizon;
         let mut rec = Recorder {
-            short: vec![vec![0.0; h]; m.demands.len()],
+            short: vec![vec![0.0; h]; m.demands().len()],
             progress,
         };
         let mut sc = self.scratch();
         self.run(events, &mut sc, &mut rec);
         let start = events.iter().map(|e| e.first).min().filter(|&s| s < h);
         let platforms: Vec<PlatformSeries> = m
-            .demands
+            .demands()
             .iter()
             .zip(rec.short)
             .map(|(d, short)| {
@@ -66,7 +66,7 @@ impl Simulator<'_> {
                 let first = short.iter().position(|&x| x > 0.0);
                 let last = short.iter().rposition(|&x| x > 0.0);
                 PlatformSeries {
-                    stage: m.stages[d.stage.index()].id.clone(),
+                    stage: m.stages()[d.stage.index()].id.clone(),
                     demand: d.demand,
                     loss_per_unit: d.loss_per_unit,
                     first_shortfall: first,

@@ -43,30 +43,30 @@ impl<'m> Simulator<'m> {
                 "horizon must be between 1 and 1e8 steps, got {horizon}"
             )));
         }
-        let n = model.stages.len();
+        let n = model.stages().len();
         let mut rank = vec![0u32; n];
         let by_rank: Vec<StageIx> = model.topo_order().to_vec();
         for (r, s) in by_rank.iter().enumerate() {
             rank[s.index()] = r as u32;
         }
         let delay: Vec<u32> = model
-            .sources
+            .sources()
             .iter()
             .map(|src| {
-                let lt = model.stages[src.supplier.index()].lead_time;
+                let lt = model.stages()[src.supplier.index()].lead_time;
                 let tt = src
                     .lane
-                    .map_or(0.0, |l| model.lanes[l.index()].transit_time);
+                    .map_or(0.0, |l| model.lanes()[l.index()].transit_time);
                 steps_of(lt + tt)
             })
             .collect();
         let demand_delay: Vec<u32> = model
-            .demands
+            .demands()
             .iter()
-            .map(|d| steps_of(model.stages[d.stage.index()].lead_time))
+            .map(|d| steps_of(model.stages()[d.stage.index()].lead_time))
             .collect();
         let mut demand_row = vec![NONE; n];
-        for (i, d) in model.demands.iter().enumerate() {
+        for (i, d) in model.demands().iter().enumerate() {
             demand_row[d.stage.index()] = i as u32;
         }
         let max_d = delay
@@ -74,19 +74,19 @@ impl<'m> Simulator<'m> {
             .filter(|&&d| (d as usize) < horizon)
             .max()
             .map_or(0, |&d| d as usize);
-        let grows: Vec<GroupRow> = (0..model.groups.len())
+        let grows: Vec<GroupRow> = (0..model.groups().len())
             .map(|g| {
                 let ks = model.sources_of(GroupIx::new(g));
                 let k0 = ks.clone().next().map_or(0, |k| k.0);
                 GroupRow {
                     k0,
                     k1: k0 + ks.len() as u32,
-                    qty: model.groups[g].qty,
+                    qty: model.groups()[g].qty,
                 }
             })
             .collect();
         let mut rows = Vec::with_capacity(n);
-        let mut arcs = Vec::with_capacity(model.sources.len());
+        let mut arcs = Vec::with_capacity(model.sources().len());
         let mut g_next = 0u32;
         for (s, &drow) in demand_row.iter().enumerate() {
             let st = StageIx::new(s);
@@ -97,7 +97,7 @@ impl<'m> Simulator<'m> {
             arcs.extend(model.buyers_of(st).iter().map(|&k| Arc {
                 k: k.0,
                 delay: delay[k.index()],
-                lane: model.sources[k.index()].lane.map_or(NONE, |l| l.0),
+                lane: model.sources()[k.index()].lane.map_or(NONE, |l| l.0),
                 rank: rank[model.buyer(k).index()],
                 base: 0.0,
                 stop: 0,
@@ -112,9 +112,9 @@ impl<'m> Simulator<'m> {
             });
         }
         let (lane_src_off, lane_src) = csr(
-            model.lanes.len(),
+            model.lanes().len(),
             model
-                .sources
+                .sources()
                 .iter()
                 .enumerate()
                 .filter_map(|(k, s)| s.lane.map(|l| (l.index(), SourceIx::new(k)))),
@@ -123,7 +123,7 @@ impl<'m> Simulator<'m> {
         let mut ev_pairs = Vec::new();
         let mut ev_lane_pairs = Vec::new();
         let mut e_ix = 0usize;
-        for sc in &model.scenarios {
+        for sc in model.scenarios() {
             for e in &sc.events {
                 ev_pairs.extend(model.target_stages(e.target).into_iter().map(|s| (e_ix, s)));
                 ev_lane_pairs.extend(model.target_lanes(e.target).into_iter().map(|l| (e_ix, l)));
@@ -134,13 +134,13 @@ impl<'m> Simulator<'m> {
         let (ev_stage_off, ev_stages) = csr(e_ix, ev_pairs.into_iter());
         let (ev_lane_off, ev_lanes) = csr(e_ix, ev_lane_pairs.into_iter());
         let (firm_off, firm_stages) = csr(
-            model.firms.len(),
+            model.firms().len(),
             (0..n).map(|s| (model.stage_firm(StageIx::new(s)).index(), StageIx::new(s))),
         );
         let (site_off, site_stages) = csr(
-            model.sites.len(),
+            model.sites().len(),
             model
-                .stages
+                .stages()
                 .iter()
                 .enumerate()
                 .map(|(s, st)| (st.site.index(), StageIx::new(s))),
@@ -159,7 +159,7 @@ impl<'m> Simulator<'m> {
             arcs,
             base_req: vec![0.0; n],
             base_target: vec![0.0; n],
-            base_order: vec![0.0; model.sources.len()],
+            base_order: vec![0.0; model.sources().len()],
             steady: true,
             skip: true,
             live: Vec::new(),
@@ -176,8 +176,8 @@ impl<'m> Simulator<'m> {
             site_stages,
         };
         let sfac = vec![1.0; n];
-        let lfac = vec![1.0; model.lanes.len()];
-        let mut order = vec![0.0; model.sources.len()];
+        let lfac = vec![1.0; model.lanes().len()];
+        let mut order = vec![0.0; model.sources().len()];
         for r in (0..n).rev() {
             let s = sim.by_rank[r];
             let (req, target, _, _) = sim.plan(s, &sfac, &lfac, &mut order, true, |_| {});
@@ -317,7 +317,7 @@ impl<'m> Simulator<'m> {
     /// The events of a scenario as written in `scenarios.csv`, shifted so the scenario starts at `at`
     /// (`None`: keep the file's starts).
     pub fn scenario_events(&self, scenario: usize, at: Option<f64>) -> Vec<RunEvent> {
-        let sc: &Scenario = &self.model.scenarios[scenario];
+        let sc: &Scenario = &self.model.scenarios()[scenario];
         let first = sc
             .events
             .iter()
@@ -349,9 +349,9 @@ impl<'m> Simulator<'m> {
     pub fn scratch(&self) -> Scratch {
         let m = self.model;
         Scratch {
-            st: (0..m.stages.len())
+            st: (0..m.stages().len())
                 .map(|s| StageState {
-                    inv: m.stages[s].inventory,
+                    inv: m.stages()[s].inventory,
                     req: self.base_req[s],
                     target: self.base_target[s],
                     ship_plan: true,
@@ -363,18 +363,18 @@ impl<'m> Simulator<'m> {
                     off_out: false,
                 })
                 .collect(),
-            buf: vec![0.0; m.groups.len()],
-            dbuf: vec![0.0; m.groups.len()],
+            buf: vec![0.0; m.groups().len()],
+            dbuf: vec![0.0; m.groups().len()],
             arr: self.base_order.clone(),
             due: vec![Vec::new(); self.slots],
             order: self.base_order.clone(),
-            sfac: vec![1.0; m.stages.len()],
-            lfac: vec![1.0; m.lanes.len()],
+            sfac: vec![1.0; m.stages().len()],
+            lfac: vec![1.0; m.lanes().len()],
             odirty: vec![0; self.words],
             odirty_list: Vec::new(),
             dirty_count: 0,
-            sfac_prev: vec![1.0; m.stages.len()],
-            lfac_prev: vec![1.0; m.lanes.len()],
+            sfac_prev: vec![1.0; m.stages().len()],
+            lfac_prev: vec![1.0; m.lanes().len()],
             old_stages: Vec::new(),
             old_lanes: Vec::new(),
             seeds: vec![0; self.words],
@@ -383,7 +383,7 @@ impl<'m> Simulator<'m> {
             awake: vec![0; self.words],
             awake_count: 0,
             last: self.base_order.clone(),
-            moved: vec![false; m.sources.len()],
+            moved: vec![false; m.sources().len()],
             moved_list: Vec::new(),
             touched_list: Vec::new(),
             fac_stages: Vec::new(),

@@ -285,7 +285,7 @@ impl Simulator<'_> {
         }
         if row.demand_row != NONE {
             let r = row.demand_row as usize;
-            let d = self.model.demands[r].demand;
+            let d = self.model.demands()[r].demand;
             let served = d * ratio;
             shipped += served;
             let at = t + self.demand_delay[r] as usize;
@@ -307,7 +307,7 @@ impl Simulator<'_> {
             sc.st[s as usize].coasting = false;
             sc.st[s as usize].made = 0.0;
             sc.st[s as usize].off_out = false;
-            sc.st[s as usize].inv = m.stages[s as usize].inventory;
+            sc.st[s as usize].inv = m.stages()[s as usize].inventory;
             for g in m.groups_of(st) {
                 sc.buf[g.index()] = 0.0;
             }
