@@ -30,6 +30,7 @@ fi
 
 # name|arguments after the model (OUT stands for an output file the command writes itself)
 COMMANDS=(
+    "check|check"
     "exposure-country|exposure --by country --format json"
     "exposure-firm|exposure --by firm --format json"
     "criticality|criticality --format json"

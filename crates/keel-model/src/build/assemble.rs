@@ -2,7 +2,8 @@
 //! and a topological order; then either the model or every diagnostic is returned.
 //!
 //! # Complexity
-//! O(R log R) for R input rows (one sort to group them), O(V + E) for Kahn's algorithm; memory is linear.
+//! O(R log S) for R input rows grouped by counting into stages, S the most rows of one stage (sorted by
+//! item); O(V + E) for Kahn's algorithm; memory is linear.
 
 use super::schema::file_rank;
 use super::{Builder, Loaded, RawInput};

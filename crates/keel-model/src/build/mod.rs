@@ -14,7 +14,8 @@
 //! table), `assemble` (the adjacency, topological order and the result) and `checks` (cycles, unused elements).
 //!
 //! # Complexity
-//! O(R log R) for R input rows (one sort to group them), O(V + E) for the cycle check; memory is linear.
+//! O(R log S) for R input rows, S the most rows of one stage (grouping), O(V + E) for the cycle check;
+//! memory is linear. Each id look-up is O(1) expected (`names`).
 
 mod assemble;
 mod cells;
