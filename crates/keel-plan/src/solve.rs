@@ -355,14 +355,8 @@ impl<'a, 'm> Planner<'a, 'm> {
         let exact = cases
             .iter()
             .all(|c| outcomes::count(options, &c.scope) <= opts.max_exact as f64);
-        let draws = (!exact).then(|| {
-            Draws::new(
-                options,
-                inv.groups.len(),
-                opts.samples.max(1),
-                opts.seed,
-            )
-        });
+        let draws =
+            (!exact).then(|| Draws::new(options, inv.groups.len(), opts.samples.max(1), opts.seed));
         for c in &mut cases {
             (c.classes, c.sample_class) = match &draws {
                 None => (outcomes::exact(options, &c.scope), Vec::new()),
