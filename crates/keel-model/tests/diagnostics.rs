@@ -317,7 +317,7 @@ fn every_bound_is_checked_at_its_limit() {
         d.message,
         "1.000001e6 is beyond the bound of `lead_time`: at most 1e6 (time units)"
     );
-    assert_eq!(keel_model::build::schema::BOUNDS.len(), 11);
+    assert_eq!(keel_model::build::schema::BOUNDS.len(), 14);
 }
 
 #[test]
