@@ -315,6 +315,16 @@ impl Builder {
         self.diags.push(d);
     }
 
+    /// The first error in options.csv, if any. An empty share on a supplier no option names may follow from
+    /// it: the row meant to make that supplier a candidate may be the one rejected (its stage misspelt, or
+    /// the whole table unreadable).
+    pub(super) fn options_error(&self) -> Option<usize> {
+        let file = self.files.get("options")?;
+        self.diags
+            .iter()
+            .position(|d| d.is_error() && &d.file == file)
+    }
+
     /// Whether options.csv gave any option (without, the model is built exactly as in format v1).
     pub(super) fn has_options(&self) -> bool {
         !self.opts.rows.is_empty()
