@@ -873,9 +873,8 @@ fn with_options(replace: &[(&str, &str)], rows: &str) -> TextModel {
 
 /// The one error of a model with options.
 fn one_opt(replace: &[(&str, &str)], rows: &str) -> Diagnostic {
-    let inv = match with_options(replace, rows).build() {
-        Ok(_) => panic!("the model loaded"),
-        Err(inv) => inv,
+    let Err(inv) = with_options(replace, rows).build() else {
+        panic!("the model loaded")
     };
     let errors: Vec<&Diagnostic> = inv.errors().collect();
     assert_eq!(errors.len(), 1, "{:#?}", inv.diagnostics);
