@@ -894,6 +894,19 @@ fn a_model_with_a_candidate_loads_without_warnings() {
 }
 
 #[test]
+fn warnings_never_name_a_candidate() {
+    // c@s1 supplies nothing (no input row names it): an existing stage would be warned about, a candidate
+    // is not, being absent from the model the analyses see.
+    let l = with_options(&[CAND_STAGES], SOURCE).build().unwrap();
+    assert!(l.warnings.is_empty(), "{:#?}", l.warnings);
+    let l = model(&[CAND_STAGES]).build().unwrap();
+    assert_eq!(
+        l.warnings[0].message,
+        "stage `c@s1` supplies no stage and has no demand: its output goes nowhere"
+    );
+}
+
+#[test]
 fn an_unknown_option_column_has_a_did_you_mean() {
     let inv = model(&[CAND_STAGES, CAND_INPUTS])
         .table(
