@@ -51,6 +51,7 @@ enum Command {
     Stress(cmd::stress::Args),
     Simulate(cmd::simulate::Args),
     Montecarlo(cmd::montecarlo::Args),
+    Plan(cmd::plan::Args),
 }
 
 /// Bad input (a model that does not load, a missing file): exit code 2.
@@ -135,6 +136,7 @@ fn main() -> ExitCode {
         Command::Stress(a) => cmd::stress::run(a),
         Command::Simulate(a) => cmd::simulate::run(a),
         Command::Montecarlo(a) => cmd::montecarlo::run(a),
+        Command::Plan(a) => cmd::plan::run(a),
     };
     match result {
         Ok(code) => code,

@@ -176,6 +176,55 @@ impl<'m, S: Solver> StressLp<'m, S> {
         self.plan.components()
     }
 
+    /// The component (independent LP block) of stage `s`; `None` for a stage that feeds no platform.
+    pub fn component_of(&self, s: StageIx) -> Option<u32> {
+        let c = self.plan.comp(s);
+        (c != keel_model::NONE).then_some(c)
+    }
+
+    /// The stages of component `c`, suppliers first.
+    pub fn component_stages(&self, c: u32) -> &[StageIx] {
+        self.plan.stages(c)
+    }
+
+    /// Time to survive of undisrupted component `c`: infinite when its plan fits every capacity, else the
+    /// TTS LP's value up to twice the longest duration in the model. Its loss is 0 over any `t` up to this.
+    pub fn component_baseline_tts(&self, c: u32) -> f64 {
+        self.baseline_tts[c as usize]
+    }
+
+    /// Components holding a stage `d` cuts or the buyer of a lane it cuts, sorted.
+    pub fn touched_components(&self, d: &Disruption) -> Vec<u32> {
+        touched(&self.plan, d)
+    }
+
+    /// What source `a` ships per time unit in the undisrupted plan (the reference a cut lane's factor scales).
+    pub fn planned_flow(&self, a: keel_model::SourceIx) -> f64 {
+        self.plan.planned_flow(a)
+    }
+
+    /// The absolute loss of `d` over duration `t`, summed over the whole network: the loss LP of every
+    /// component it touches plus the undisrupted loss of the others (0 when they meet demand over `t`). Unlike
+    /// [`StressLp::impact`]'s PI, nothing is subtracted: the planner (and its tests) need what is lost, also
+    /// when the undisrupted network already falls short. Whole-component LPs built from scratch.
+    pub fn loss(&self, d: &Disruption, t: f64) -> Result<f64, StressError> {
+        if !(t.is_finite() && t >= 0.0) {
+            return Err(StressError::Option(format!(
+                "disruption duration must be >= 0, got {t}"
+            )));
+        }
+        let comps = touched(&self.plan, d);
+        let mut total = 0.0;
+        for c in 0..self.plan.components() as u32 {
+            total += if comps.binary_search(&c).is_ok() {
+                cold::solve_component(&self.plan, &self.solver, c, d, Goal::Loss(t), self.horizon)?
+            } else {
+                self.baseline_loss(c, t)?
+            };
+        }
+        Ok(total)
+    }
+
     fn tts_of(&self, v: f64) -> Tts {
         let at_least = v >= self.horizon * (1.0 - 1e-9);
         Tts {

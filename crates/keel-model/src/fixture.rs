@@ -52,7 +52,7 @@ impl ModelSource for TextModel {
                 self.table_name(stem),
                 text,
             )?))),
-            None if matches!(stem, "lanes" | "scenarios") => Ok(None),
+            None if matches!(stem, "lanes" | "scenarios" | "options") => Ok(None),
             None => Ok(Some(Box::new(MemTable::from_csv(
                 self.table_name(stem),
                 &header_of(stem),

@@ -10,6 +10,7 @@ pub(crate) mod generate;
 pub(crate) mod import;
 pub(crate) mod montecarlo;
 pub(crate) mod mrio;
+pub(crate) mod plan;
 pub(crate) mod report;
 pub(crate) mod simulate;
 pub(crate) mod stress;

@@ -17,7 +17,8 @@
 #![allow(unsafe_code)]
 
 use super::{
-    Col, Cols, LpModel, Problem, Rows, Sense, Solution, Solver, SolverError, SolverOption, Status,
+    Col, Cols, LpModel, MipOptions, MipSolution, MipSolver, Problem, Rows, Sense, Solution, Solver,
+    SolverError, SolverOption, Status,
 };
 use highs::HighsModelStatus;
 use highs_sys::HighsInt;
@@ -55,25 +56,14 @@ impl Solver for Highs {
     type Model = HighsLp;
 
     fn build(&self, pb: &Problem, sense: Sense) -> Result<HighsLp, SolverError> {
-        assert!(pb.col_lower.len() == pb.num_cols() && pb.col_upper.len() == pb.num_cols());
-        assert!(pb.row_upper.len() == pb.num_rows() && pb.start.len() == pb.num_cols() + 1);
-        let mut hp = highs::ColProblem::new();
-        let rows: Vec<highs::Row> = pb
-            .row_lower
-            .iter()
-            .zip(&pb.row_upper)
-            .map(|(&lo, &up)| hp.add_row(lo..=up))
-            .collect();
-        let mut entries: Vec<(highs::Row, f64)> = Vec::new();
-        for j in 0..pb.num_cols() {
-            entries.clear();
-            entries.extend(pb.column(j).map(|(r, v)| (rows[r], v)));
-            hp.add_column(pb.col_cost[j], pb.col_lower[j]..=pb.col_upper[j], &entries);
+        if !pb.integer.is_empty() {
+            return Err(SolverError(
+                "an LP model cannot hold integer columns: solve it with MipSolver::solve_mip"
+                    .into(),
+            ));
         }
-        let sense = match sense {
-            Sense::Minimise => highs::Sense::Minimise,
-            Sense::Maximise => highs::Sense::Maximise,
-        };
+        let hp = col_problem(pb);
+        let sense = highs_sense(sense);
         let model = hp
             .try_optimise(sense)
             .map_err(|e| SolverError(format!("{e:?}")))?;
@@ -82,6 +72,98 @@ impl Solver for Highs {
             solved: None,
             num_rows: pb.num_rows(),
             num_cols: pb.num_cols(),
+        })
+    }
+}
+
+/// `pb` as the `highs` crate's column-wise problem, integer columns marked.
+fn col_problem(pb: &Problem) -> highs::ColProblem {
+    assert!(pb.col_lower.len() == pb.num_cols() && pb.col_upper.len() == pb.num_cols());
+    assert!(pb.row_upper.len() == pb.num_rows() && pb.start.len() == pb.num_cols() + 1);
+    assert!(pb.integer.iter().all(|&j| j < pb.num_cols()));
+    let mut hp = highs::ColProblem::new();
+    let rows: Vec<highs::Row> = pb
+        .row_lower
+        .iter()
+        .zip(&pb.row_upper)
+        .map(|(&lo, &up)| hp.add_row(lo..=up))
+        .collect();
+    let mut is_int = vec![false; pb.num_cols()];
+    for &j in &pb.integer {
+        is_int[j] = true;
+    }
+    let mut entries: Vec<(highs::Row, f64)> = Vec::new();
+    for (j, &int) in is_int.iter().enumerate() {
+        entries.clear();
+        entries.extend(pb.column(j).map(|(r, v)| (rows[r], v)));
+        let bounds = pb.col_lower[j]..=pb.col_upper[j];
+        if pb.integer.is_empty() {
+            hp.add_column(pb.col_cost[j], bounds, &entries);
+        } else {
+            hp.add_column_with_integrality(pb.col_cost[j], bounds, &entries, int);
+        }
+    }
+    hp
+}
+
+fn highs_sense(sense: Sense) -> highs::Sense {
+    match sense {
+        Sense::Minimise => highs::Sense::Minimise,
+        Sense::Maximise => highs::Sense::Maximise,
+    }
+}
+
+impl MipSolver for Highs {
+    fn solve_mip(
+        &self,
+        pb: &Problem,
+        sense: Sense,
+        options: &MipOptions,
+    ) -> Result<MipSolution, SolverError> {
+        let mut model = col_problem(pb)
+            .try_optimise(highs_sense(sense))
+            .map_err(|e| SolverError(format!("{e:?}")))?;
+        model.set_option("mip_rel_gap", options.rel_gap);
+        // An absolute gap of HiGHS's default (1e-6) would stop early on losses of a few dollars.
+        model.set_option("mip_abs_gap", 0.0);
+        if let Some(t) = options.time_limit {
+            model.set_option("time_limit", t);
+        }
+        let solved = model
+            .try_solve()
+            .map_err(|e| SolverError(format!("{e:?}")))?;
+        let status = match solved.status() {
+            HighsModelStatus::Optimal => Status::Optimal,
+            HighsModelStatus::Infeasible => Status::Infeasible,
+            HighsModelStatus::UnboundedOrInfeasible => Status::UnboundedOrInfeasible,
+            HighsModelStatus::ModelEmpty => Status::Empty,
+            s => Status::Other(format!("{s:?}")),
+        };
+        let feasible = matches!(
+            solved.primal_solution_status(),
+            highs::HighsSolutionStatus::Feasible
+        ) || status == Status::Empty;
+        let cols = if feasible {
+            solved.get_solution().columns().to_vec()
+        } else {
+            Vec::new()
+        };
+        let objective = solved.objective_value();
+        let bound = solved
+            .double_info_value(c"mip_dual_bound")
+            .unwrap_or(f64::NAN);
+        let gap = if status == Status::Empty {
+            0.0
+        } else {
+            solved.mip_gap()
+        };
+        Ok(MipSolution {
+            status,
+            feasible,
+            objective,
+            bound,
+            gap,
+            cols,
         })
     }
 }

@@ -95,6 +95,8 @@ pub struct Problem {
     pub start: Vec<usize>,
     pub index: Vec<usize>,
     pub value: Vec<f64>,
+    /// Columns restricted to integer values, ascending (empty: an LP).
+    pub integer: Vec<usize>,
 }
 
 impl Default for Problem {
@@ -109,6 +111,7 @@ impl Default for Problem {
             start: vec![0],
             index: Vec::new(),
             value: Vec::new(),
+            integer: Vec::new(),
         }
     }
 }
@@ -120,6 +123,34 @@ impl Problem {
 
     pub fn num_rows(&self) -> usize {
         self.row_lower.len()
+    }
+
+    /// Appends a row `lower <= sum entries <= upper` (one entry per column at most). O(nonzeros): the
+    /// column-wise arrays are rebuilt, so add rows in bulk with a builder instead.
+    pub fn push_row(&mut self, lower: f64, upper: f64, entries: &[(Col, f64)]) -> Row {
+        let r = self.num_rows();
+        let mut extra = vec![None; self.num_cols()];
+        for &(c, v) in entries {
+            extra[c.0] = Some(v);
+        }
+        let (mut index, mut value) = (Vec::new(), Vec::new());
+        let mut start = Vec::with_capacity(self.start.len());
+        start.push(0);
+        for (j, e) in extra.iter().enumerate() {
+            for (i, v) in self.column(j) {
+                index.push(i);
+                value.push(v);
+            }
+            if let Some(v) = e {
+                index.push(r);
+                value.push(*v);
+            }
+            start.push(index.len());
+        }
+        (self.start, self.index, self.value) = (start, index, value);
+        self.row_lower.push(lower);
+        self.row_upper.push(upper);
+        Row(r)
     }
 
     /// Entries of column `j`: (row, coefficient).
@@ -164,6 +195,19 @@ impl ColBuilder {
         Col(pb.col_cost.len() - 1)
     }
 
+    /// Like [`ColBuilder::add_col`], for a column restricted to integer values.
+    pub fn add_int_col(
+        &mut self,
+        cost: f64,
+        lower: f64,
+        upper: f64,
+        entries: &[(Row, f64)],
+    ) -> Col {
+        let c = self.add_col(cost, lower, upper, entries);
+        self.pb.integer.push(c.0);
+        c
+    }
+
     pub fn build(self) -> Problem {
         self.pb
     }
@@ -180,6 +224,7 @@ pub struct RowBuilder {
     row_upper: Vec<f64>,
     /// Per column: (row, coefficient), in row order.
     entries: Vec<Vec<(usize, f64)>>,
+    integer: Vec<usize>,
 }
 
 impl RowBuilder {
@@ -194,6 +239,26 @@ impl RowBuilder {
         self.col_upper.push(upper);
         self.entries.push(Vec::new());
         Col(self.col_cost.len() - 1)
+    }
+
+    /// Like [`RowBuilder::add_col`], for a column restricted to integer values.
+    pub fn add_int_col(&mut self, cost: f64, lower: f64, upper: f64) -> Col {
+        let c = self.add_col(cost, lower, upper);
+        self.integer.push(c.0);
+        c
+    }
+
+    /// Adds `cost` to the objective coefficient of column `c`.
+    pub fn add_cost(&mut self, c: Col, cost: f64) {
+        self.col_cost[c.0] += cost;
+    }
+
+    pub fn num_cols(&self) -> usize {
+        self.col_cost.len()
+    }
+
+    pub fn num_rows(&self) -> usize {
+        self.row_lower.len()
     }
 
     /// A row `lower <= sum entries <= upper` over columns added before.
@@ -229,6 +294,7 @@ impl RowBuilder {
             start,
             index,
             value,
+            integer: self.integer,
         }
     }
 }
@@ -335,6 +401,50 @@ pub trait LpModel {
     fn set_basis(&mut self, basis: &Self::Basis) -> bool;
 }
 
+/// What a mixed-integer solve may spend and when it may stop.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MipOptions {
+    /// Stop once the relative gap between the best solution and the best bound is at most this.
+    pub rel_gap: f64,
+    /// Stop after this many seconds of wall time (the best solution found so far is returned).
+    pub time_limit: Option<f64>,
+}
+
+impl Default for MipOptions {
+    /// Proven optimal up to 1e-9 (relative), no time limit.
+    fn default() -> Self {
+        MipOptions {
+            rel_gap: 1e-9,
+            time_limit: None,
+        }
+    }
+}
+
+/// The result of a mixed-integer solve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MipSolution {
+    pub status: Status,
+    /// Whether `cols` holds a feasible solution (also when a limit stopped the search).
+    pub feasible: bool,
+    /// Objective of the best solution found (meaningful when `feasible`).
+    pub objective: f64,
+    /// Best proven bound on the optimum (a lower bound when minimising).
+    pub bound: f64,
+    /// Relative gap `|objective - bound| / max(|objective|, tiny)` as the backend reports it.
+    pub gap: f64,
+    pub cols: Vec<f64>,
+}
+
+/// Solves problems with integer columns ([`Problem::integer`]) to proven optimality or to a gap.
+pub trait MipSolver: Sync + fmt::Debug {
+    fn solve_mip(
+        &self,
+        problem: &Problem,
+        sense: Sense,
+        options: &MipOptions,
+    ) -> Result<MipSolution, SolverError>;
+}
+
 /// Makes [`LpModel`]s. Shared by every thread of a sweep; each thread builds its own models.
 pub trait Solver: Sync + fmt::Debug {
     type Model: LpModel;
@@ -407,5 +517,30 @@ mod tests {
         assert_eq!((m.num_rows(), m.num_cols()), (1, 2));
         assert_eq!(m.solve().unwrap(), Status::Optimal);
         assert!((m.objective() + 3.0).abs() < 1e-9);
+    }
+
+    /// Knapsack by hand: max 5a + 4b + 3c with 2a + 3b + c <= 5, binary. Subsets that fit: {a, b} (weight 5,
+    /// value 9), {a, c} (3, 8), {b, c} (4, 7), {a, b, c} weighs 6. So 9 at (1, 1, 0); the LP relaxation would
+    /// reach 10 (a = 1, c = 1, b = 2/3), so integrality is what HiGHS enforced.
+    #[test]
+    fn highs_solves_a_hand_knapsack_to_proven_optimality() {
+        let mut rb = RowBuilder::new();
+        let a = rb.add_int_col(5.0, 0.0, 1.0);
+        let b = rb.add_int_col(4.0, 0.0, 1.0);
+        let c = rb.add_int_col(3.0, 0.0, 1.0);
+        rb.add_row(f64::NEG_INFINITY, 5.0, &[(a, 2.0), (b, 3.0), (c, 1.0)]);
+        let pb = rb.build();
+        assert_eq!(pb.integer, [0, 1, 2]);
+        let sol = Highs
+            .solve_mip(&pb, Sense::Maximise, &MipOptions::default())
+            .unwrap();
+        assert_eq!(sol.status, Status::Optimal);
+        assert!(sol.feasible);
+        assert!((sol.objective - 9.0).abs() < 1e-9, "{}", sol.objective);
+        assert!(sol.gap <= 1e-9);
+        let x: Vec<i64> = sol.cols.iter().map(|v| v.round() as i64).collect();
+        assert_eq!(x, [1, 1, 0]);
+        // An LP model refuses integer columns rather than silently relaxing them.
+        assert!(Highs.build(&pb, Sense::Maximise).is_err());
     }
 }

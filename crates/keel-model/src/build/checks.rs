@@ -51,21 +51,38 @@ impl Builder {
             self.follow(root);
             return false;
         }
+        // Candidate suppliers (format v1.1) leave share empty; the rule holds among the existing suppliers.
+        let existing = run
+            .iter()
+            .filter(|r| !self.opts.is_candidate(r.supplier))
+            .count();
         let given = run.iter().filter(|r| r.share.is_some()).count();
-        if given != 0 && given != run.len() {
+        if existing == 0 && !self.opts.is_candidate(first.stage) {
             ok = false;
-            let r = run.iter().find(|r| r.share.is_none()).unwrap_or(first);
+            self.only_candidates(run);
+        } else if given != 0 && given != existing {
+            ok = false;
+            let r = run
+                .iter()
+                .find(|r| r.share.is_none() && !self.opts.is_candidate(r.supplier))
+                .unwrap_or(first);
+            if let Some(root) = self.options_error() {
+                self.follow(root);
+                return false;
+            }
             self.diags.push(
                 Diagnostic::error(
                     &ifile,
                     "share is empty here but given on other rows of the same stage and input item",
                 )
                 .at_line(r.line)
-                .with_hint(
-                    "give a share on every row of the group, or leave all empty to split equally",
-                ),
+                .with_hint(format!(
+                    "give a share on every row of the group, or leave all empty to split equally; if `{}` is a \
+                     candidate stage, add a `source` option naming it to options.csv",
+                    self.stage_names.name(r.supplier as usize)
+                )),
             );
-        } else if given == run.len() {
+        } else if given > 0 && given == existing {
             let sum: f64 = run.iter().map(|r| r.share.unwrap_or(0.0)).sum();
             if (sum - 1.0).abs() > 1e-6 {
                 ok = false;
@@ -153,7 +170,10 @@ impl Builder {
             .unwrap_or_else(|| format!("{stem}.csv"))
     }
 
-    pub(super) fn warnings(&mut self, buyer_start: &[u32]) {
+    /// Warnings about elements nothing uses, over the model with its candidates (`candidate`, one flag per
+    /// stage or empty for none), so that what only a candidate uses is used; candidates themselves are not
+    /// warned about, being absent from the model the analyses see.
+    pub(super) fn warnings(&mut self, buyer_start: &[u32], candidate: &[bool]) {
         let mut firm_used = vec![false; self.firms.len()];
         for s in &self.sites {
             firm_used[s.firm.index()] = true;
@@ -199,6 +219,9 @@ impl Builder {
             has_demand[d.stage.index()] = true;
         }
         for (k, st) in self.stages.iter().enumerate() {
+            if candidate.get(k) == Some(&true) {
+                continue;
+            }
             let sells = buyer_start[k + 1] > buyer_start[k];
             if self.items[st.item.index()].kind == ItemKind::Platform && !has_demand[k] && !sells {
                 self.diags.push(

@@ -1,6 +1,6 @@
 //! Turning raw tables into a validated [`Model`], reporting every problem at once.
 //!
-//! Tables are read in dependency order (countries, firms, sites, items, stages, lanes, inputs, demand,
+//! Tables are read in dependency order (countries, firms, sites, items, stages, options, lanes, inputs, demand,
 //! scenarios), so each reference can be resolved as soon as it is read. A bad row is reported and skipped, and
 //! reading goes on, so one run lists every problem in every file.
 //!
@@ -11,7 +11,8 @@
 //!
 //! The seams, one module each: [`schema`] (tables, columns, numeric rules and bounds), `names` (interning),
 //! `reader` (one table's header and rows), `cells` (fields, numbers, references), `rows` (one parser per
-//! table), `assemble` (the adjacency, topological order and the result) and `checks` (cycles, unused elements).
+//! table), `options` (options.csv and its candidate stages), `assemble` (the adjacency, topological order and
+//! the result, once for the model and once more with the candidates) and `checks` (cycles, unused elements).
 //!
 //! # Complexity
 //! O(R log S) for R input rows, S the most rows of one stage (grouping), O(V + E) for the cycle check;
@@ -21,6 +22,7 @@ mod assemble;
 mod cells;
 mod checks;
 mod names;
+mod options;
 mod reader;
 mod rows;
 pub mod schema;
@@ -87,7 +89,7 @@ pub fn build(src: &mut dyn ModelSource) -> Result<Loaded, Invalid> {
         }
     };
     for stem in TABLES {
-        let required = !matches!(stem, "lanes" | "scenarios");
+        let required = !matches!(stem, "lanes" | "scenarios" | "options");
         let missing_name = src.table_name(stem);
         match src.table(stem) {
             Ok(Some(mut t)) => b.read(stem, t.as_mut()),
@@ -137,6 +139,8 @@ struct Builder {
     demand_lines: Vec<u64>,
     demand_at: FxHashMap<u32, usize>,
     scenarios: Vec<Scenario>,
+    /// options.csv as read, and the candidate stages its `source` options name.
+    opts: options::OptionRows,
     /// The name each table was read under, for diagnostics raised after reading.
     files: FxHashMap<&'static str, String>,
     /// Ids whose row was rejected, with the diagnostic (index in `diags`) their references follow from.
@@ -171,7 +175,7 @@ impl Builder {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 struct RawInput {
     stage: u32,
     item: u32,

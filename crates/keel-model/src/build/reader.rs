@@ -155,6 +155,7 @@ impl Builder {
                     "sites" => self.site(&cols, rec),
                     "items" => self.item(&cols, rec),
                     "stages" => self.stage(&cols, rec),
+                    "options" => self.option(&cols, rec),
                     "lanes" => self.lane(&cols, rec),
                     "inputs" => self.input(&cols, rec),
                     "demand" => self.demand(&cols, rec),

@@ -370,7 +370,7 @@ impl Builder {
         else {
             return;
         };
-        let mut ok = true;
+        let mut ok = !self.candidate_share(cols, supplier, share);
         if self.stages[supplier as usize].item.0 != item {
             let made = self
                 .item_names
@@ -440,6 +440,9 @@ impl Builder {
         let (Ok(stage), Ok(demand), Ok(loss_per_unit)) = (stage, d, l) else {
             return;
         };
+        if self.candidate_demand(cols, stage) {
+            return;
+        }
         if let Some(&k) = self.demand_at.get(&stage) {
             self.diags.push(
                 cols.err(
@@ -467,6 +470,9 @@ impl Builder {
     fn target(&mut self, cols: &Cols, rec: &StringRecord, kind: ElementKind) -> Result<Target, ()> {
         if kind.table().is_some() {
             let i = self.resolve(cols, rec, 2, kind)?;
+            if kind == ElementKind::Stage && self.candidate_target(cols, i) {
+                return Err(());
+            }
             return Ok(match kind {
                 ElementKind::Stage => Target::Stage(StageIx(i)),
                 ElementKind::Site => Target::Site(SiteIx(i)),

@@ -2,13 +2,15 @@
 
 use crate::kind::ElementKind;
 
-/// Every table, in reading order: each refers only to tables before it.
-pub(super) const TABLES: [&str; 9] = [
+/// Every table, in reading order: each refers only to tables before it. `options` (format v1.1) comes right
+/// after the stages it names, so that the rows read after it know which stages are candidates.
+pub(super) const TABLES: [&str; 10] = [
     "countries",
     "firms",
     "sites",
     "items",
     "stages",
+    "options",
     "lanes",
     "inputs",
     "demand",
@@ -67,6 +69,17 @@ pub fn columns_of(stem: &str) -> &'static [(&'static str, bool)] {
             ("chokepoints", false),
         ],
         "demand" => &[("stage", true), ("demand", true), ("loss_per_unit", true)],
+        "options" => &[
+            ("id", true),
+            ("kind", true),
+            ("stage", true),
+            ("amount", false),
+            ("cost", true),
+            ("probability", false),
+            ("group", false),
+            ("name", false),
+            ("time_to_effect", false),
+        ],
         "scenarios" => &[
             ("scenario", true),
             ("target_kind", true),
@@ -142,7 +155,7 @@ const TIME: f64 = 1e6;
 
 /// The bound of every numeric column that has no natural range of its own (shares, factors and coordinates
 /// are checked against theirs).
-pub const BOUNDS: [Bound; 11] = [
+pub const BOUNDS: [Bound; 14] = [
     Bound {
         column: "value_added",
         max: CURRENCY,
@@ -195,6 +208,21 @@ pub const BOUNDS: [Bound; 11] = [
     },
     Bound {
         column: "duration",
+        max: TIME,
+        unit: "time units",
+    },
+    Bound {
+        column: "amount",
+        max: UNITS,
+        unit: "units, or units per time unit",
+    },
+    Bound {
+        column: "cost",
+        max: CURRENCY,
+        unit: "currency",
+    },
+    Bound {
+        column: "time_to_effect",
         max: TIME,
         unit: "time units",
     },
