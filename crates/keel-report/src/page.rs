@@ -807,7 +807,7 @@ fn spof_row(ctx: &Ctx, t: Target) -> String {
             m.chokepoints()[c.index()].clone(),
             "every lane through it closed".to_string(),
         ),
-        other => ("other", m.target_name(other), String::new()),
+        other => ("other", keel_present::target_name(m, other), String::new()),
     };
     format!(
         "<tr><td><span class=\"kind {}\">{kind}</span></td><td>{}</td><td>{}</td></tr>\n",
