@@ -1,7 +1,7 @@
 //! Monte Carlo: determinism for a seed whatever the thread count, and statistics on cases with a known
 //! distribution.
 
-use keel_model::{Disrupted, Model, TextModel};
+use keel_model::{Disrupted, FirmIx, Model, Target, TextModel};
 use keel_sim::montecarlo::{
     monte_carlo, sample_run, stats, BaseRate, DurationDist, McOptions, RateKind,
 };
@@ -116,7 +116,9 @@ fn deterministic_for_a_seed_whatever_the_threads() {
         pool.install(|| format!("{:?}", monte_carlo(&sim, o, &|_| {}).unwrap()))
     };
     let one = run(1, &o);
-    assert!(one.contains("firm f2"), "{one}");
+    let f2 = m.firms().iter().position(|f| f.id == "f2").unwrap();
+    let f2 = Disrupted::Element(Target::Firm(FirmIx::new(f2)));
+    assert!(one.contains(&format!("{f2:?}")), "{one}");
     assert_eq!(one, run(2, &o));
     assert_eq!(one, run(2, &o));
     assert_eq!(
