@@ -229,7 +229,7 @@ impl Disrupted {
     /// The kind word and the id as the model files spell them (`("firm", "acme")`, `("scenario", name)`).
     /// Ordering by this pair is ordering by the names people read (`firm acme`, `scenario ...`), since no kind
     /// word is a prefix of another: sorts use it to break ties as a reader would.
-    pub fn key<'m>(self, m: &'m Model) -> (&'static str, &'m str) {
+    pub fn key(self, m: &Model) -> (&'static str, &str) {
         match self {
             Disrupted::Element(t) => (t.kind().as_str(), m.target_id(t)),
             Disrupted::Scenario(i) => ("scenario", &m.scenarios[i].name),
