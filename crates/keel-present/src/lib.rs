@@ -81,6 +81,15 @@ pub fn case_name(m: &Model, d: Disrupted) -> String {
     }
 }
 
+/// What every delivery of an input rides: a lane by its id alone, a chokepoint as [`target_name`]
+/// (`chokepoint Port of Montreal`).
+pub fn route_name(m: &Model, t: Target) -> String {
+    match t {
+        Target::Lane(_) => m.target_id(t).to_string(),
+        _ => target_name(m, t),
+    }
+}
+
 /// The country code an element sits in (a stage's site, a site, a firm's home), where it has one.
 pub fn target_country(m: &Model, t: Target) -> Option<&str> {
     let c = match t {
@@ -137,6 +146,9 @@ mod tests {
         let sc = Disrupted::Scenario(strike);
         assert_eq!(disrupted_name(&m, sc), "scenario montreal-port-strike-30d");
         assert_eq!(case_name(&m, sc), "montreal-port-strike-30d");
+        assert_eq!(route_name(&m, port), "chokepoint Port of Montreal");
+        let lane = Target::Lane(keel_model::LaneIx::new(0));
+        assert_eq!(route_name(&m, lane), m.lanes()[0].id);
         assert_eq!(
             case_name(&m, Disrupted::Element(port)),
             "chokepoint Port of Montreal"

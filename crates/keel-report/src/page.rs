@@ -633,8 +633,8 @@ fn concentration(h: &mut String, ctx: &Ctx, opts: &ReportOptions, p: &PlatformDa
             flag(ms.single_country, "single country".into());
             flag(
                 ms.single_lane,
-                match &ms.common_lane {
-                    Some(l) => format!("single lane: {l}"),
+                match ms.common_lane {
+                    Some(l) => format!("single lane: {}", keel_present::route_name(ctx.m, l)),
                     None => "single lane".into(),
                 },
             );
