@@ -218,14 +218,10 @@ pub fn model_tables(model: &Model) -> Vec<(&'static str, Vec<Vec<String>>)> {
         let mut rows = Vec::new();
         for sc in m.scenarios() {
             for (k, ev) in sc.events.iter().enumerate() {
-                let target = m.target_name(ev.target);
-                let id = target
-                    .split_once(' ')
-                    .map_or(String::new(), |(_, id)| id.to_string());
                 rows.push(vec![
                     sc.name.clone(),
                     ev.target.kind().to_string(),
-                    id,
+                    m.target_id(ev.target).to_string(),
                     num(ev.capacity_factor),
                     num(ev.start),
                     num(ev.duration),

@@ -14,7 +14,7 @@
 
 use keel_io::generate::{generate, GenOptions};
 use keel_lp::{element_cases, sweep, Duration, StressLp, WarmLp};
-use keel_model::{ElementKind, Model};
+use keel_model::{Disrupted, ElementKind, Model};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -71,6 +71,8 @@ fn main() {
         let mut checksum = 0.0;
         let mut results = String::from("stage,pi,tts\n");
         let mut lps = 0;
+        // The stage id a case disrupts (every case here stops one stage).
+        let id = |d: Disrupted| d.key(&model).1;
         for rep in 0..reps {
             let t0 = Instant::now();
             let lp = StressLp::new(&model, 365.0).unwrap();
@@ -88,9 +90,9 @@ fn main() {
                 let only: std::collections::BTreeSet<String> = std::fs::read_to_string(&path)
                     .expect("KEEL_BENCH_ONLY names a readable file")
                     .lines()
-                    .map(|l| format!("stage {}", l.trim()))
+                    .map(|l| l.trim().to_string())
                     .collect();
-                cases.retain(|c| only.contains(&c.name));
+                cases.retain(|c| only.contains(id(c.subject)));
                 assert!(
                     !cases.is_empty(),
                     "no stage listed in {path} is in the model"
@@ -109,7 +111,7 @@ fn main() {
                     let secs = t1.elapsed().as_secs_f64();
                     // As a sweep does: a whole-component fallback model must not carry over.
                     warm.forget_whole_models();
-                    let id = c.name.trim_start_matches("stage ");
+                    let id = id(c.subject);
                     writeln!(out, "{id},{secs:.6},{:?},{:?}", r.pi, r.tts.value).unwrap();
                 }
                 std::fs::write(&path, out).unwrap();
@@ -130,7 +132,7 @@ fn main() {
             checksum = rows.iter().map(|r| r.impact.pi).sum::<f64>();
             results.truncate("stage,pi,tts\n".len());
             for r in &rows {
-                let id = r.name.trim_start_matches("stage ");
+                let id = id(r.subject);
                 writeln!(results, "{id},{:?},{:?}", r.impact.pi, r.impact.tts.value).unwrap();
             }
             lps = lp.components();
@@ -139,7 +141,7 @@ fn main() {
                 "  n={n}: {:.3} s, of which {setup:.3} s setup (baseline TTS) ({} scenarios, {hit} with loss, top {} PI {:.6e})",
                 times.last().unwrap(),
                 rows.len(),
-                rows[0].name,
+                id(rows[0].subject),
                 rows[0].impact.pi
             );
             if rep + 1 == reps && std::env::var_os("KEEL_BENCH_COLD").is_some() {
@@ -147,15 +149,13 @@ fn main() {
                 // original form), to check the region solver at sizes the tests do not reach (tens of seconds
                 // per scenario at 17,000 stages: use it with KEEL_BENCH_ONLY).
                 let rel = |a: f64, b: f64| (a - b).abs() / a.abs().max(b.abs()).max(1e-300);
-                let by_name: std::collections::HashMap<&str, _> =
-                    cases.iter().map(|c| (c.name.as_str(), c)).collect();
                 for r in &rows {
-                    let case = by_name[r.name.as_str()];
+                    let case = &cases[r.case];
                     let cold = lp.impact(&case.disruption, case.t, false).unwrap();
                     let (pi, tts) = (r.impact.pi, r.impact.tts.value);
                     eprintln!(
-                        "  cold {}: PI {:?} (sweep {pi:?}, rel {:.1e}), TTS {:?} (sweep {tts:?}, rel {:.1e})",
-                        r.name,
+                        "  cold stage {}: PI {:?} (sweep {pi:?}, rel {:.1e}), TTS {:?} (sweep {tts:?}, rel {:.1e})",
+                        id(r.subject),
                         cold.pi,
                         rel(cold.pi, pi),
                         cold.tts.value,

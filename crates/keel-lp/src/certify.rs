@@ -628,13 +628,13 @@ mod tests {
                     let cold = lp.impact(&case.disruption, t, false).unwrap();
                     assert_eq!(
                         cold.pi, 0.0,
-                        "{} over {t}: certified, but the LP loses",
-                        case.name
+                        "{:?} over {t}: certified, but the LP loses",
+                        case.subject
                     );
                     assert!(
                         cold.tts.value >= t * (1.0 - 1e-9),
-                        "{} over {t}: certified, but TTS {:?}",
-                        case.name,
+                        "{:?} over {t}: certified, but TTS {:?}",
+                        case.subject,
                         cold.tts
                     );
                 }

@@ -18,8 +18,8 @@ use crate::engine::{Impact, StressLp, Tts, WarmLp};
 use crate::error::StressError;
 use crate::solver::Solver;
 use keel_model::{
-    BlocIx, ChokeIx, CountryIx, ElementKind, FirmIx, ItemIx, LaneIx, Model, RegimeIx, SiteIx,
-    StageIx, Target,
+    BlocIx, ChokeIx, CountryIx, Disrupted, ElementKind, FirmIx, ItemIx, LaneIx, Model, RegimeIx,
+    SiteIx, StageIx, Target,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -37,8 +37,8 @@ pub enum Duration {
 /// One scenario of a sweep.
 #[derive(Clone, Debug)]
 pub struct Case {
-    /// E.g. `stage plt-lav@...` or the scenario name.
-    pub name: String,
+    /// The element or named scenario the disruption comes from.
+    pub subject: Disrupted,
     pub disruption: Disruption,
     /// Duration `t` for PI.
     pub t: f64,
@@ -47,7 +47,9 @@ pub struct Case {
 /// One ranked result.
 #[derive(Clone, Debug, Serialize)]
 pub struct SweepRow {
-    pub name: String,
+    /// Position of its case in the cases swept.
+    pub case: usize,
+    pub subject: Disrupted,
     pub t: f64,
     pub rei: f64,
     #[serde(flatten)]
@@ -121,7 +123,7 @@ pub fn element_cases(
                 },
             };
             Ok(Case {
-                name: model.target_name(tg),
+                subject: Disrupted::Element(tg),
                 disruption,
                 t,
             })
@@ -134,7 +136,8 @@ pub fn scenario_cases(model: &Model, duration: Duration) -> Result<Vec<Case>, St
     model
         .scenarios()
         .iter()
-        .map(|sc| {
+        .enumerate()
+        .map(|(i, sc)| {
             let disruption = Disruption::from_scenario(model, sc);
             let longest = sc.events.iter().map(|e| e.duration).fold(0.0, f64::max);
             let t = match duration {
@@ -145,7 +148,7 @@ pub fn scenario_cases(model: &Model, duration: Duration) -> Result<Vec<Case>, St
                 }
             };
             Ok(Case {
-                name: sc.name.clone(),
+                subject: Disrupted::Scenario(i),
                 disruption,
                 t,
             })
@@ -158,7 +161,7 @@ pub fn scenario_cases(model: &Model, duration: Duration) -> Result<Vec<Case>, St
 const CHUNKS: usize = 8;
 const MIN_CHUNK: usize = 16;
 
-/// Solves every case in parallel and ranks them: REI (= PI) descending, then TTS ascending, then name.
+/// Solves every case in parallel and ranks them as [`rank`] does.
 /// `progress` is called with the number of cases finished so far (from worker threads).
 pub fn sweep<S: Solver>(
     lp: &StressLp<'_, S>,
@@ -222,8 +225,10 @@ pub fn sweep<S: Solver>(
     let mut rows: Vec<SweepRow> = cases
         .iter()
         .zip(impacts)
-        .map(|(c, impact)| SweepRow {
-            name: c.name.clone(),
+        .enumerate()
+        .map(|(case, (c, impact))| SweepRow {
+            case,
+            subject: c.subject,
             t: c.t,
             rei: if max_pi > 0.0 {
                 impact.pi / max_pi
@@ -233,7 +238,7 @@ pub fn sweep<S: Solver>(
             impact,
         })
         .collect();
-    rank(&mut rows);
+    rank(lp.model(), &mut rows);
     Ok(rows)
 }
 
@@ -251,9 +256,10 @@ fn sig10(x: f64) -> f64 {
     (x * scale).round() / scale
 }
 
-/// Sorts by PI descending, then TTS ascending (finite before "at least"), then name; PI and TTS compared to
-/// 10 significant digits.
-pub fn rank(rows: &mut [SweepRow]) {
+/// Sorts by PI descending, then TTS ascending (finite before "at least"), then by what was disrupted as its
+/// name reads ([`Disrupted::key`]: kind, then id or scenario name), then by case; PI and TTS compared to 10
+/// significant digits.
+pub fn rank(model: &Model, rows: &mut [SweepRow]) {
     rows.sort_by(|a, b| {
         sig10(b.impact.pi)
             .total_cmp(&sig10(a.impact.pi))
@@ -261,7 +267,8 @@ pub fn rank(rows: &mut [SweepRow]) {
                 let (x, y) = (tts_key(&a.impact.tts), tts_key(&b.impact.tts));
                 x.0.cmp(&y.0).then(sig10(x.1).total_cmp(&sig10(y.1)))
             })
-            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.subject.key(model).cmp(&b.subject.key(model)))
+            .then(a.case.cmp(&b.case))
     });
 }
 
@@ -365,7 +372,7 @@ mod tests {
             lp: &StressLp<'_, S>,
             cases: &[Case],
             threads: usize,
-        ) -> Vec<(String, u64, u64)> {
+        ) -> Vec<(usize, u64, u64)> {
             assert_eq!(lp.local_components(), lp.components(), "a region sweep");
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
@@ -374,7 +381,7 @@ mod tests {
             let rows = pool.install(|| sweep(lp, cases, false, &|_| {})).unwrap();
             let mut v: Vec<_> = rows
                 .into_iter()
-                .map(|r| (r.name, r.impact.pi.to_bits(), r.impact.tts.value.to_bits()))
+                .map(|r| (r.case, r.impact.pi.to_bits(), r.impact.tts.value.to_bits()))
                 .collect();
             v.sort();
             v
@@ -404,7 +411,7 @@ mod tests {
                 let (x, y) = (f64::from_bits(x), f64::from_bits(y));
                 assert!(
                     (x - y).abs() <= 1e-6 * x.abs().max(1.0),
-                    "{}: {x} vs {y}",
+                    "case {}: {x} vs {y}",
                     a.0
                 );
             }
@@ -413,9 +420,10 @@ mod tests {
         assert!(lossy > 10, "only {lossy} scenarios with a loss");
     }
 
-    fn row(name: &str, pi: f64, tts: f64) -> SweepRow {
+    fn row(case: usize, stage: StageIx, pi: f64, tts: f64) -> SweepRow {
         SweepRow {
-            name: name.into(),
+            case,
+            subject: Disrupted::Element(Target::Stage(stage)),
             t: 30.0,
             rei: 0.0,
             impact: Impact {
@@ -432,20 +440,27 @@ mod tests {
 
     #[test]
     fn round_off_ties_fall_through_to_the_name() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/canada-dib");
+        let model = keel_io::load(&dir).unwrap().model;
+        // Five stages a < b < c < d < e by id, hence by the name a reader sees.
+        let mut by_id: Vec<StageIx> = (0..model.stages().len()).map(StageIx::new).collect();
+        by_id.sort_by(|&x, &y| model.stages()[x].id.cmp(&model.stages()[y].id));
+        let [a, b, c, d, e] = [by_id[0], by_id[1], by_id[2], by_id[3], by_id[4]];
         // Willems chain 26: 198 stages lose 2,806 units each, some computed as 2805.6000000000004.
         let mut rows = vec![
-            row("stage b", 2805.6000000000004, 0.0),
-            row("stage c", 2805.6, 1.0 + 1e-13),
-            row("stage a", 2805.6, 0.0),
-            row("stage d", 3000.0, 5.0),
-            row("stage e", 2805.5, 0.0),
+            row(0, b, 2805.6000000000004, 0.0),
+            row(1, c, 2805.6, 1.0 + 1e-13),
+            row(2, a, 2805.6, 0.0),
+            row(3, d, 3000.0, 5.0),
+            row(4, e, 2805.5, 0.0),
+            // The same element twice (cases a caller made itself): the case order decides.
+            row(6, a, 1.0, 0.0),
+            row(5, a, 1.0, 0.0),
         ];
-        rank(&mut rows);
-        let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
-        assert_eq!(
-            names,
-            ["stage d", "stage a", "stage b", "stage c", "stage e"]
-        );
+        rank(&model, &mut rows);
+        let cases: Vec<usize> = rows.iter().map(|r| r.case).collect();
+        assert_eq!(cases, [3, 2, 0, 1, 4, 5, 6]);
         assert_eq!(sig10(2805.6000000000004), 2805.6);
         assert_eq!(sig10(0.0), 0.0);
         assert_eq!(sig10(-1.23456789012e-7), -1.234567890e-7);

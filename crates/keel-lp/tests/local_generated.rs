@@ -22,21 +22,21 @@ fn local_sweep_matches_cold_whole_lp_on_a_generated_network() {
         element_cases(&model, ElementKind::Stage, Duration::Ttr { fallback: 30.0 }).unwrap();
     let rows = sweep(&lp, &cases, false, &|_| {}).unwrap();
     let (mut hit, mut short) = (0, 0);
-    for c in &cases {
-        let got = &rows.iter().find(|r| r.name == c.name).unwrap().impact;
+    for (k, c) in cases.iter().enumerate() {
+        let got = &rows.iter().find(|r| r.case == k).unwrap().impact;
         let want = lp.impact(&c.disruption, c.t, false).unwrap();
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-7 * a.abs().max(b.abs()).max(1.0);
         assert!(
             close(got.pi, want.pi),
-            "{}: PI {} vs {}",
-            c.name,
+            "{:?}: PI {} vs {}",
+            c.subject,
             got.pi,
             want.pi
         );
         assert!(
             close(got.tts.value, want.tts.value),
-            "{}: TTS {:?} vs {:?}",
-            c.name,
+            "{:?}: TTS {:?} vs {:?}",
+            c.subject,
             got.tts,
             want.tts
         );

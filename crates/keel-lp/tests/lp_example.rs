@@ -18,7 +18,7 @@ fn canada_dib_scenarios_and_countries() {
     // Each scenario lasts its longest event (scenarios.csv durations).
     let itar = rows
         .iter()
-        .find(|r| r.name == "us-itar-licence-freeze")
+        .find(|r| keel_present::case_name(&m, r.subject) == "us-itar-licence-freeze")
         .unwrap();
     assert_eq!(itar.t, 90.0);
     assert!(itar.impact.pi > 0.0 && !itar.impact.platforms_hit.is_empty());
@@ -34,11 +34,11 @@ fn canada_dib_scenarios_and_countries() {
     let a = sweep(&lp, &cases, false, &|_| {}).unwrap();
     let b = sweep(&lp, &cases, false, &|_| {}).unwrap();
     assert_eq!(a.len(), m.countries().len());
-    let names = |v: &[keel_lp::SweepRow]| {
+    let bits = |v: &[keel_lp::SweepRow]| {
         v.iter()
-            .map(|r| (r.name.clone(), r.impact.pi.to_bits()))
+            .map(|r| (r.case, r.impact.pi.to_bits()))
             .collect::<Vec<_>>()
     };
-    assert_eq!(names(&a), names(&b));
-    assert_eq!(a[0].name, "country CAN");
+    assert_eq!(bits(&a), bits(&b));
+    assert_eq!(a[0].subject.key(&m), ("country", "CAN"));
 }

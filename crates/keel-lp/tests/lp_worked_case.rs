@@ -11,6 +11,7 @@
 
 use keel_lp::{element_cases, scenario_cases, sweep, Disruption, Duration, StressLp};
 use keel_model::{ElementKind, Model, TextModel};
+use keel_present::case_name;
 
 fn model() -> Model {
     TextModel::new("CAN", &[])
@@ -69,11 +70,17 @@ fn published_case_pi_rei_tts() {
     let mut cases =
         element_cases(&m, ElementKind::Stage, Duration::Ttr { fallback: 30.0 }).unwrap();
     let rows = sweep(&lp, &cases, false, &|_| {}).unwrap();
-    let get = |n: &str| rows.iter().find(|r| r.name == n).unwrap();
+    let get = |n: &str| rows.iter().find(|r| case_name(&m, r.subject) == n).unwrap();
     // REI compares the three supplier disruptions, as in the paper.
-    cases.retain(|c| c.name.starts_with("stage S"));
+    cases.retain(|c| case_name(&m, c.subject).starts_with("stage S"));
     let suppliers = sweep(&lp, &cases, false, &|_| {}).unwrap();
-    let rei = |n: &str| suppliers.iter().find(|r| r.name == n).unwrap().rei;
+    let rei = |n: &str| {
+        suppliers
+            .iter()
+            .find(|r| case_name(&m, r.subject) == n)
+            .unwrap()
+            .rei
+    };
     let expect = [
         ("stage S1", 0.0, 0.0, 2.25),
         ("stage S2", 125_000.0, 125.0 / 275.0, 45.0 / 35.0),
@@ -96,11 +103,11 @@ fn published_case_pi_rei_tts() {
         );
     }
     assert!((rei("stage S2") - 0.455).abs() < 5e-4);
-    assert_eq!(suppliers[0].name, "stage S3");
+    assert_eq!(case_name(&m, suppliers[0].subject), "stage S3");
     assert!((get("stage S2").impact.tts.value - 1.286).abs() < 5e-4);
     // Ranked worst first; P1 and P2 (no ttr) fall back to t = 30 and hit everything: loss is the whole demand
     // less inventory, 30*75*5000 - 20*5000 + 30*50*6500 - 25*6500 = 11,250,000 - 100,000 + 9,750,000 - 162,500.
-    assert_eq!(rows[0].name, "stage P1");
+    assert_eq!(case_name(&m, rows[0].subject), "stage P1");
     assert!(close(
         get("stage P2").impact.pi,
         50.0 * 30.0 * 6500.0 - 25.0 * 6500.0
@@ -111,7 +118,7 @@ fn published_case_pi_rei_tts() {
     ));
     // P1 down: 20 units of stock against 75/period -> TTS 20/75.
     assert!(close(get("stage P1").impact.tts.value, 20.0 / 75.0));
-    let order: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    let order: Vec<String> = rows.iter().map(|r| case_name(&m, r.subject)).collect();
     assert_eq!(
         order,
         ["stage P1", "stage P2", "stage S3", "stage S2", "stage S1"]
@@ -130,9 +137,9 @@ fn lanes_and_chokepoints_close_flows() {
         &|_| {},
     )
     .unwrap();
-    let pis: Vec<(&str, f64)> = lanes
+    let pis: Vec<(String, f64)> = lanes
         .iter()
-        .map(|r| (r.name.as_str(), r.impact.pi))
+        .map(|r| (case_name(&m, r.subject), r.impact.pi))
         .collect();
     assert_eq!(pis[0].0, "lane L3");
     assert!(close(pis[0].1, 275_000.0));
@@ -149,7 +156,7 @@ fn lanes_and_chokepoints_close_flows() {
         &|_| {},
     )
     .unwrap();
-    assert_eq!(cps[0].name, "chokepoint Bridge");
+    assert_eq!(case_name(&m, cps[0].subject), "chokepoint Bridge");
     assert!(close(cps[0].impact.pi, 747_500.0));
     assert!(close(cps[0].impact.tts.value, 20.0 / 45.0), "{:?}", cps[0]);
     assert!(close(cps[1].impact.pi, 275_000.0));
@@ -163,14 +170,17 @@ fn named_scenarios_partial_outage_and_platform_tts() {
     let cases = scenario_cases(&m, Duration::Ttr { fallback: 30.0 }).unwrap();
     let rows = sweep(&lp, &cases, true, &|_| {}).unwrap();
     // half-s3: 30 + 45 + 30 = 105/period, as with S1 down: PI 0, TTS 2.25.
-    let half = rows.iter().find(|r| r.name == "half-s3").unwrap();
+    let half = rows
+        .iter()
+        .find(|r| case_name(&m, r.subject) == "half-s3")
+        .unwrap();
     assert_eq!(half.t, 2.0);
     assert_eq!(half.impact.pi, 0.0);
     assert!(close(half.impact.tts.value, 2.25));
     // s2-and-s3 = the Bridge case above. Per platform, with first call on S1's 30/period:
     // P1: 20 + 30 t = 75 t -> 20/45; P2: 25 + 30 t = 50 t -> 1.25.
     let both = &rows[0];
-    assert_eq!(both.name, "s2-and-s3");
+    assert_eq!(case_name(&m, both.subject), "s2-and-s3");
     assert!(close(both.impact.pi, 747_500.0));
     assert_eq!(both.impact.platforms_hit.len(), 2);
     let p = &both.impact.platform_tts;
@@ -199,8 +209,11 @@ fn tts_caps_at_horizon_and_unreached_elements_cost_nothing() {
         &|_| {},
     )
     .unwrap();
-    assert_eq!(rows[0].name, "country CAN");
-    let usa = rows.iter().find(|r| r.name == "country USA").unwrap();
+    assert_eq!(case_name(&m, rows[0].subject), "country CAN");
+    let usa = rows
+        .iter()
+        .find(|r| case_name(&m, r.subject) == "country USA")
+        .unwrap();
     assert!(close(usa.impact.pi, 275_000.0) && close(usa.impact.tts.value, 0.9));
     assert!(StressLp::new(&m, 0.0).is_err());
     assert!(lp.impact(&Disruption::default(), -1.0, false).is_err());
@@ -256,7 +269,10 @@ fn lost_demand_is_at_most_the_demand_when_a_platform_also_supplies() {
         assert_eq!(cold.tts.value, 0.0);
         let cases = element_cases(&m, ElementKind::Stage, Duration::Ttr { fallback: 1.0 }).unwrap();
         let rows = sweep(&lp, &cases, false, &|_| {}).unwrap();
-        let row = rows.iter().find(|r| r.name == "stage P1").unwrap();
+        let row = rows
+            .iter()
+            .find(|r| case_name(&m, r.subject) == "stage P1")
+            .unwrap();
         assert!(
             close(row.impact.pi, 510.0 - base),
             "cap {cap}: sweep PI {}",

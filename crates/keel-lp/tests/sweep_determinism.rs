@@ -17,7 +17,7 @@ fn generated(seed: u64) -> keel_model::Model {
     .model
 }
 
-fn run(model: &keel_model::Model, threads: usize) -> Vec<(String, u64, u64, bool)> {
+fn run(model: &keel_model::Model, threads: usize) -> Vec<(usize, u64, u64, bool)> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -31,7 +31,7 @@ fn run(model: &keel_model::Model, threads: usize) -> Vec<(String, u64, u64, bool
             .into_iter()
             .map(|r| {
                 (
-                    r.name,
+                    r.case,
                     r.impact.pi.to_bits(),
                     r.impact.tts.value.to_bits(),
                     r.impact.tts.at_least,
@@ -65,19 +65,18 @@ fn reverse_order_on_one_scratch_gives_the_sweeps_bits() {
     let cases =
         element_cases(&model, ElementKind::Stage, Duration::Ttr { fallback: 30.0 }).unwrap();
     let rows = sweep(&lp, &cases, false, &|_| {}).unwrap();
-    let by_name: std::collections::HashMap<&str, &keel_lp::SweepRow> =
-        rows.iter().map(|r| (r.name.as_str(), r)).collect();
+    let by_case: std::collections::HashMap<usize, &keel_lp::SweepRow> =
+        rows.iter().map(|r| (r.case, r)).collect();
     let mut lossy = 0;
     let mut warm = keel_lp::WarmLp::new(&lp);
-    for c in cases.iter().rev() {
+    for (k, c) in cases.iter().enumerate().rev() {
         let alone = warm.impact(&c.disruption, c.t, false).unwrap();
-        let swept = &by_name[c.name.as_str()].impact;
-        assert_eq!(alone.pi.to_bits(), swept.pi.to_bits(), "PI of {}", c.name);
+        let swept = &by_case[&k].impact;
+        assert_eq!(alone.pi.to_bits(), swept.pi.to_bits(), "PI of case {k}");
         assert_eq!(
             alone.tts.value.to_bits(),
             swept.tts.value.to_bits(),
-            "TTS of {}",
-            c.name
+            "TTS of case {k}"
         );
         lossy += usize::from(alone.pi > 0.0);
     }

@@ -66,19 +66,19 @@ impl Model {
         }
     }
 
-    /// A human-readable name for a target, e.g. `chokepoint Port of Montreal`.
-    pub fn target_name(&self, t: Target) -> String {
-        let id = match t {
-            Target::Stage(s) => &self.stages[s.index()].id,
-            Target::Site(x) => &self.sites[x.index()].id,
-            Target::Firm(f) => &self.firms[f.index()].id,
-            Target::Country(c) => &self.countries[c.index()].code,
-            Target::Bloc(b) => &self.blocs[b.index()],
-            Target::Lane(l) => &self.lanes[l.index()].id,
-            Target::Chokepoint(c) => &self.chokepoints[c.index()],
-            Target::Regime(r) => &self.regimes[r.index()].code,
-            Target::Item(i) => &self.items[i.index()].id,
-        };
-        format!("{} {}", t.kind(), id)
+    /// The id of a target as the model files spell it (stage, site, firm, lane or item id; country or regime
+    /// code; bloc or chokepoint name), without its kind.
+    pub fn target_id(&self, t: Target) -> &str {
+        match t {
+            Target::Stage(s) => &self.stages[s].id,
+            Target::Site(x) => &self.sites[x].id,
+            Target::Firm(f) => &self.firms[f].id,
+            Target::Country(c) => &self.countries[c].code,
+            Target::Bloc(b) => &self.blocs[b],
+            Target::Lane(l) => &self.lanes[l].id,
+            Target::Chokepoint(c) => &self.chokepoints[c],
+            Target::Regime(r) => &self.regimes[r].code,
+            Target::Item(i) => &self.items[i].id,
+        }
     }
 }

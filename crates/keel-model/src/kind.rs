@@ -142,6 +142,21 @@ mod tests {
         assert_eq!(ElementKind::Chokepoint.to_string(), "chokepoint");
     }
 
+    /// `Disrupted::key` orders as the names `kind id` do only while no word is a prefix of another.
+    #[test]
+    fn no_kind_word_is_a_prefix_of_another() {
+        let words: Vec<&str> = ElementKind::ALL
+            .iter()
+            .map(|k| k.as_str())
+            .chain(["scenario"])
+            .collect();
+        for a in &words {
+            for b in &words {
+                assert!(a == b || !b.starts_with(a), "{a} is a prefix of {b}");
+            }
+        }
+    }
+
     #[test]
     fn unknown_word_suggests_the_closest_kind() {
         let e = "chokpoint".parse::<ElementKind>().unwrap_err();

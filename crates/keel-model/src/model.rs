@@ -215,6 +215,28 @@ impl Target {
     }
 }
 
+/// What an analysis disrupted, as data: one element, or one named scenario. Front ends name it (keel-present);
+/// results never carry the name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Disrupted {
+    Element(Target),
+    /// The scenario at this index of [`Model::scenarios`].
+    Scenario(usize),
+}
+
+impl Disrupted {
+    /// The kind word and the id as the model files spell them (`("firm", "acme")`, `("scenario", name)`).
+    /// Ordering by this pair is ordering by the names people read (`firm acme`, `scenario ...`), since no kind
+    /// word is a prefix of another: sorts use it to break ties as a reader would.
+    pub fn key(self, m: &Model) -> (&'static str, &str) {
+        match self {
+            Disrupted::Element(t) => (t.kind().as_str(), m.target_id(t)),
+            Disrupted::Scenario(i) => ("scenario", &m.scenarios[i].name),
+        }
+    }
+}
+
 /// One row of a scenario: a target running at `capacity_factor` of normal from `start` for `duration`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Event {

@@ -8,7 +8,7 @@
 //! # Complexity
 //! Every function is linear in the length of what it writes.
 
-use keel_model::{Model, Target};
+use keel_model::{Disrupted, Model, Target};
 
 /// A number with thousands separators: whole units from 100 up, two decimals from 1 to 100, three significant
 /// digits below 1 (a demand of 0.003 per day must not read 0), `-` for values that are not finite.
@@ -58,19 +58,35 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The id of an element as the model files spell it (stage, site, firm, lane id; country or regime code; bloc
-/// or chokepoint name; item id), without any kind prefix.
-pub fn target_id(m: &Model, t: Target) -> &str {
+/// An element as people read it: its kind and its id (`firm acme`, `chokepoint Port of Montreal`).
+pub fn target_name(m: &Model, t: Target) -> String {
+    format!("{} {}", t.kind(), m.target_id(t))
+}
+
+/// What was disrupted, named so that a list mixing elements and scenarios reads unambiguously
+/// (`firm acme`, `scenario montreal-port-strike-30d`).
+pub fn disrupted_name(m: &Model, d: Disrupted) -> String {
+    match d {
+        Disrupted::Element(t) => target_name(m, t),
+        Disrupted::Scenario(i) => format!("scenario {}", m.scenarios()[i].name),
+    }
+}
+
+/// What one case of a sweep disrupted: an element as [`target_name`], a named scenario by its name alone (a
+/// sweep lists scenarios or elements, never both, and its title says which).
+pub fn case_name(m: &Model, d: Disrupted) -> String {
+    match d {
+        Disrupted::Element(t) => target_name(m, t),
+        Disrupted::Scenario(i) => m.scenarios()[i].name.clone(),
+    }
+}
+
+/// What every delivery of an input rides: a lane by its id alone, a chokepoint as [`target_name`]
+/// (`chokepoint Port of Montreal`).
+pub fn route_name(m: &Model, t: Target) -> String {
     match t {
-        Target::Stage(s) => &m.stages()[s.index()].id,
-        Target::Site(x) => &m.sites()[x.index()].id,
-        Target::Firm(f) => &m.firms()[f.index()].id,
-        Target::Country(c) => &m.countries()[c.index()].code,
-        Target::Bloc(b) => &m.blocs()[b.index()],
-        Target::Lane(l) => &m.lanes()[l.index()].id,
-        Target::Chokepoint(c) => &m.chokepoints()[c.index()],
-        Target::Regime(r) => &m.regimes()[r.index()].code,
-        Target::Item(i) => &m.items()[i.index()].id,
+        Target::Lane(_) => m.target_id(t).to_string(),
+        _ => target_name(m, t),
     }
 }
 
@@ -113,16 +129,59 @@ mod tests {
     }
 
     #[test]
-    fn ids_carry_no_kind_prefix() {
+    fn names_are_the_kind_and_the_files_id() {
         let dir =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/canada-dib");
         let m = keel_io::load(&dir).unwrap().model;
-        let t = Target::Stage(keel_model::StageIx::new(0));
-        assert_eq!(target_id(&m, t), m.stages()[0].id);
+        let port = (0..m.chokepoints().len())
+            .map(|i| Target::Chokepoint(keel_model::ChokeIx::new(i)))
+            .find(|&t| m.target_id(t) == "Port of Montreal")
+            .unwrap();
+        assert_eq!(target_name(&m, port), "chokepoint Port of Montreal");
+        let strike = m
+            .scenarios()
+            .iter()
+            .position(|s| s.name == "montreal-port-strike-30d")
+            .unwrap();
+        let sc = Disrupted::Scenario(strike);
+        assert_eq!(disrupted_name(&m, sc), "scenario montreal-port-strike-30d");
+        assert_eq!(case_name(&m, sc), "montreal-port-strike-30d");
+        assert_eq!(route_name(&m, port), "chokepoint Port of Montreal");
+        let lane = Target::Lane(keel_model::LaneIx::new(0));
+        assert_eq!(route_name(&m, lane), m.lanes()[0].id);
         assert_eq!(
-            m.target_name(t),
-            format!("stage {}", target_id(&m, t)),
-            "the model's display name is the kind and this id"
+            case_name(&m, Disrupted::Element(port)),
+            "chokepoint Port of Montreal"
         );
+    }
+
+    /// Sorting by `Disrupted::key` must give the order of the names people read, across kinds too.
+    #[test]
+    fn keys_sort_as_the_names_do() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/canada-dib");
+        let m = keel_io::load(&dir).unwrap().model;
+        let mut all: Vec<Disrupted> = (0..m.scenarios().len()).map(Disrupted::Scenario).collect();
+        all.extend(
+            (0..m.firms().len())
+                .map(|i| Disrupted::Element(Target::Firm(keel_model::FirmIx::new(i)))),
+        );
+        all.extend(
+            (0..m.sites().len())
+                .map(|i| Disrupted::Element(Target::Site(keel_model::SiteIx::new(i)))),
+        );
+        all.extend(
+            (0..m.lanes().len())
+                .map(|i| Disrupted::Element(Target::Lane(keel_model::LaneIx::new(i)))),
+        );
+        all.extend(
+            (0..m.stages().len())
+                .map(|i| Disrupted::Element(Target::Stage(keel_model::StageIx::new(i)))),
+        );
+        let mut by_key = all.clone();
+        by_key.sort_by(|a, b| a.key(&m).cmp(&b.key(&m)));
+        let mut by_name = all;
+        by_name.sort_by_cached_key(|&d| disrupted_name(&m, d));
+        assert_eq!(by_key, by_name);
     }
 }

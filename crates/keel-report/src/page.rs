@@ -633,8 +633,8 @@ fn concentration(h: &mut String, ctx: &Ctx, opts: &ReportOptions, p: &PlatformDa
             flag(ms.single_country, "single country".into());
             flag(
                 ms.single_lane,
-                match &ms.common_lane {
-                    Some(l) => format!("single lane: {l}"),
+                match ms.common_lane {
+                    Some(l) => format!("single lane: {}", keel_present::route_name(ctx.m, l)),
                     None => "single lane".into(),
                 },
             );
@@ -807,7 +807,7 @@ fn spof_row(ctx: &Ctx, t: Target) -> String {
             m.chokepoints()[c.index()].clone(),
             "every lane through it closed".to_string(),
         ),
-        other => ("other", m.target_name(other), String::new()),
+        other => ("other", keel_present::target_name(m, other), String::new()),
     };
     format!(
         "<tr><td><span class=\"kind {}\">{kind}</span></td><td>{}</td><td>{}</td></tr>\n",

@@ -33,7 +33,7 @@
 //! small sort; plus the chokepoint intersections, linear in the chokepoints listed on the lanes used. Groups run
 //! in parallel.
 
-use keel_model::{LaneIx, Model, StageIx};
+use keel_model::{ChokeIx, LaneIx, Model, StageIx, Target};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -84,8 +84,9 @@ pub struct Measures {
     pub sole_source: bool,
     pub single_country: bool,
     pub single_lane: bool,
-    /// The lane id, or `chokepoint NAME`, that every row rides when `single_lane`.
-    pub common_lane: Option<String>,
+    /// What every row rides when `single_lane`: one lane (`Target::Lane`), or else a chokepoint all its lanes
+    /// pass (`Target::Chokepoint`).
+    pub common_lane: Option<Target>,
     pub outside_home_blocs: bool,
 }
 
@@ -143,7 +144,7 @@ fn common_lane(
     chokes: &[Vec<u32>],
     lanes: impl Iterator<Item = Option<LaneIx>>,
     common: &mut Vec<u32>,
-) -> Option<String> {
+) -> Option<Target> {
     let mut first: Option<LaneIx> = None;
     let mut same = true;
     for l in lanes {
@@ -165,14 +166,14 @@ fn common_lane(
     }
     let first = first?;
     if same {
-        return Some(m.lanes()[first.index()].id.clone());
+        return Some(Target::Lane(first));
     }
-    // Several chokepoints shared by all: name the first by name, for determinism.
+    // Several chokepoints shared by all: the first by name, for determinism.
     common
         .iter()
-        .map(|&c| m.chokepoints()[c as usize].as_str())
-        .min()
-        .map(|c| format!("chokepoint {c}"))
+        .map(|&c| ChokeIx(c))
+        .min_by_key(|&c| m.chokepoints()[c].as_str())
+        .map(Target::Chokepoint)
 }
 
 /// Reusable buffers of [`Ctx::measures`].

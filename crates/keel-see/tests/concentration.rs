@@ -54,7 +54,8 @@ fn close(a: f64, b: f64) -> bool {
 
 #[test]
 fn groups_by_hand() {
-    let c = concentration(&fixture());
+    let m = fixture();
+    let c = concentration(&m);
     assert_eq!(c.bands, BANDS);
     assert!(c.bands.contains("1,800"));
     assert_eq!(c.home_country, "CAN");
@@ -69,7 +70,9 @@ fn groups_by_hand() {
     assert!(!b.sole_source && !b.single_country && !b.outside_home_blocs);
     // Three lanes, but all pass chokepoint Y.
     assert!(b.single_lane);
-    assert_eq!(b.common_lane.as_deref(), Some("chokepoint Y"));
+    let y = b.common_lane.unwrap();
+    assert_eq!(y.kind(), keel_model::ElementKind::Chokepoint);
+    assert_eq!(m.target_id(y), "Y");
 
     // c: one Chinese supplier -> 10,000; no lane given, so not flagged single-lane.
     let cc = g("c");

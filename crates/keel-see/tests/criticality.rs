@@ -66,14 +66,23 @@ fn model(
 fn names(m: &Model, kinds: &[ElementKind], p: usize) -> Vec<String> {
     let r = single_points_of_failure(m, kinds);
     assert!(r[p].buildable);
-    r[p].spofs.iter().map(|t| m.target_name(*t)).collect()
+    r[p].spofs
+        .iter()
+        .map(|t| keel_present::target_name(m, *t))
+        .collect()
 }
 
 fn pair_names(m: &Model, kind: ElementKind, p: usize) -> Vec<String> {
     let r = spof_pairs(m, kind, DEFAULT_PAIR_WORK).unwrap();
     r[p].pairs
         .iter()
-        .map(|(a, b)| format!("{} + {}", m.target_name(*a), m.target_name(*b)))
+        .map(|(a, b)| {
+            format!(
+                "{} + {}",
+                keel_present::target_name(m, *a),
+                keel_present::target_name(m, *b)
+            )
+        })
         .collect()
 }
 

@@ -22,7 +22,10 @@ fn spofs_of(m: &Model, kinds: &[ElementKind], prefix: &str) -> Vec<String> {
         .find(|p| m.stages()[p.stage.index()].id.starts_with(prefix))
         .unwrap();
     assert!(p.buildable);
-    p.spofs.iter().map(|t| m.target_name(*t)).collect()
+    p.spofs
+        .iter()
+        .map(|t| keel_present::target_name(m, *t))
+        .collect()
 }
 
 #[test]
@@ -143,7 +146,13 @@ fn country_pairs_match_brute_force() {
     let names: Vec<String> = mpa
         .pairs
         .iter()
-        .map(|(a, b)| format!("{} + {}", m.target_name(*a), m.target_name(*b)))
+        .map(|(a, b)| {
+            format!(
+                "{} + {}",
+                keel_present::target_name(&m, *a),
+                keel_present::target_name(&m, *b)
+            )
+        })
         .collect();
     assert!(
         names.iter().any(

@@ -20,7 +20,7 @@
 //! memory O(N x platforms) for the per-run losses plus one simulation scratch per rayon job.
 
 use crate::simulate::{event_steps, Hit, RunEvent, SimError, Simulator, Sink};
-use keel_model::Target;
+use keel_model::{Disrupted, FirmIx, LaneIx, SiteIx, StageIx, Target};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, LogNormal};
@@ -79,7 +79,7 @@ pub struct Stats {
 /// Loss and steps short of one platform (demand row) over the runs.
 #[derive(Clone, Debug, Serialize)]
 pub struct PlatformMc {
-    pub stage: String,
+    pub stage: StageIx,
     pub loss: Stats,
     pub steps_short: Stats,
     /// Runs in which this platform was short at least once.
@@ -89,8 +89,8 @@ pub struct PlatformMc {
 /// A sampled element and how often it appears in the worst runs.
 #[derive(Clone, Debug, Serialize)]
 pub struct Driver {
-    /// e.g. `scenario montreal-port-strike-30d`, `firm acme`.
-    pub element: String,
+    /// A named scenario, or a firm, site or lane sampled from a base rate.
+    pub element: Disrupted,
     /// Worst runs it appears in.
     pub in_worst: usize,
     /// `in_worst` / number of worst runs.
@@ -111,7 +111,8 @@ pub struct McResult {
     pub platforms: Vec<PlatformMc>,
     /// Worst runs considered for drivers (positive loss, at most `N - floor(0.95 N)`).
     pub worst_runs: usize,
-    /// Sorted by `in_worst` descending, then `run_share` ascending, then name.
+    /// Sorted by `in_worst` descending, then `run_share` ascending, then as the elements' names read
+    /// ([`Disrupted::key`]).
     pub drivers: Vec<Driver>,
 }
 
@@ -194,23 +195,23 @@ impl Dur {
     }
 }
 
-/// Element ids for drivers: scenarios first, then firms, sites, lanes.
-fn element_name(sim: &Simulator, id: u32) -> String {
+/// What a sampled element number stands for: scenarios first, then firms, sites, lanes.
+fn sampled(sim: &Simulator, id: u32) -> Disrupted {
     let m = sim.model();
     let mut i = id as usize;
     if i < m.scenarios().len() {
-        return format!("scenario {}", m.scenarios()[i].name);
+        return Disrupted::Scenario(i);
     }
     i -= m.scenarios().len();
     if i < m.firms().len() {
-        return m.target_name(Target::Firm(keel_model::FirmIx::new(i)));
+        return Disrupted::Element(Target::Firm(FirmIx::new(i)));
     }
     i -= m.firms().len();
     if i < m.sites().len() {
-        return m.target_name(Target::Site(keel_model::SiteIx::new(i)));
+        return Disrupted::Element(Target::Site(SiteIx::new(i)));
     }
     i -= m.sites().len();
-    m.target_name(Target::Lane(keel_model::LaneIx::new(i)))
+    Disrupted::Element(Target::Lane(LaneIx::new(i)))
 }
 
 /// The generator of run `run`: ChaCha8 from `seed`, on stream `run`.
@@ -367,7 +368,7 @@ pub fn monte_carlo(
             let loss: Vec<f64> = outs.iter().map(|o| o.loss[p]).collect();
             let short: Vec<f64> = outs.iter().map(|o| o.short[p] as f64).collect();
             PlatformMc {
-                stage: m.stages()[m.demands()[p].stage.index()].id.clone(),
+                stage: m.demands()[p].stage,
                 loss: stats(&loss),
                 steps_short: stats(&short),
                 runs_short: outs.iter().filter(|o| o.short[p] > 0).count(),
@@ -398,7 +399,7 @@ pub fn monte_carlo(
     let mut drivers: Vec<Driver> = (0..n_el)
         .filter(|&e| in_worst[e] > 0)
         .map(|e| Driver {
-            element: element_name(sim, e as u32),
+            element: sampled(sim, e as u32),
             in_worst: in_worst[e],
             worst_share: in_worst[e] as f64 / worst.len() as f64,
             run_share: in_all[e] as f64 / n as f64,
@@ -408,7 +409,7 @@ pub fn monte_carlo(
         b.in_worst
             .cmp(&a.in_worst)
             .then(a.run_share.total_cmp(&b.run_share))
-            .then_with(|| a.element.cmp(&b.element))
+            .then_with(|| a.element.key(m).cmp(&b.element.key(m)))
     });
     Ok(McResult {
         runs: n,

@@ -1,7 +1,7 @@
 //! Monte Carlo: determinism for a seed whatever the thread count, and statistics on cases with a known
 //! distribution.
 
-use keel_model::{Model, TextModel};
+use keel_model::{Disrupted, FirmIx, Model, Target, TextModel};
 use keel_sim::montecarlo::{
     monte_carlo, sample_run, stats, BaseRate, DurationDist, McOptions, RateKind,
 };
@@ -82,7 +82,10 @@ fn known_distribution() {
     assert_eq!(r.platforms[0].runs_short, r.runs_with_loss);
     // Worst 5% = 200 runs, all with `big`.
     assert_eq!(r.worst_runs, 200);
-    assert_eq!(r.drivers[0].element, "scenario big");
+    let scenario = |name: &str| {
+        Disrupted::Scenario(m.scenarios().iter().position(|s| s.name == name).unwrap())
+    };
+    assert_eq!(r.drivers[0].element, scenario("big"));
     assert_eq!(r.drivers[0].in_worst, 200);
     assert_eq!(r.drivers[0].worst_share, 1.0);
     assert!((r.drivers[0].run_share - 0.3).abs() < 4.0 * (0.21f64 / n as f64).sqrt());
@@ -90,7 +93,7 @@ fn known_distribution() {
     let noise = r
         .drivers
         .iter()
-        .find(|x| x.element == "scenario noise")
+        .find(|x| x.element == scenario("noise"))
         .unwrap();
     assert!((noise.worst_share - 0.5).abs() < 4.0 * (0.25f64 / 200.0).sqrt());
 }
@@ -113,7 +116,9 @@ fn deterministic_for_a_seed_whatever_the_threads() {
         pool.install(|| format!("{:?}", monte_carlo(&sim, o, &|_| {}).unwrap()))
     };
     let one = run(1, &o);
-    assert!(one.contains("firm f2"), "{one}");
+    let f2 = m.firms().iter().position(|f| f.id == "f2").unwrap();
+    let f2 = Disrupted::Element(Target::Firm(FirmIx::new(f2)));
+    assert!(one.contains(&format!("{f2:?}")), "{one}");
     assert_eq!(one, run(2, &o));
     assert_eq!(one, run(2, &o));
     assert_eq!(

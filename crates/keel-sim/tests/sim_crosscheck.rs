@@ -12,7 +12,7 @@ fn same(a: &SimResult, b: &SimResult, what: &str) {
         for (t, (x, y)) in p.shortfall.iter().zip(&q.shortfall).enumerate() {
             assert!(
                 (x - y).abs() <= 1e-6 * p.demand.max(1e-12),
-                "{what}: {} step {t}: {x} vs {y}",
+                "{what}: {:?} step {t}: {x} vs {y}",
                 p.stage
             );
         }
@@ -52,7 +52,7 @@ fn check(model: &Model, horizon: usize, runs: &[Vec<RunEvent>]) -> usize {
             for (t, (x, y)) in p.shortfall.iter().zip(got).enumerate() {
                 assert!(
                     (x - y).abs() <= 1e-6 * p.demand.max(1e-12),
-                    "run {i}, shared scratch: {} step {t}: {x} vs {y}",
+                    "run {i}, shared scratch: {:?} step {t}: {x} vs {y}",
                     p.stage
                 );
             }

@@ -1,6 +1,8 @@
 //! `keel concentration`: Herfindahl-Hirschman concentration of supply, with structural flags.
 
 use crate::output::{self, Cell, OutputArgs};
+use keel_model::Model;
+use keel_present::route_name;
 use keel_see::concentration::{concentration, Measures};
 use keel_see::flagged::{flagged_groups, flagged_items};
 use std::path::PathBuf;
@@ -65,7 +67,7 @@ fn header(first: &[&'static str]) -> Vec<&'static str> {
     h
 }
 
-fn cells(x: &Measures, flagged: bool) -> Vec<Cell> {
+fn cells(m: &Model, x: &Measures, flagged: bool) -> Vec<Cell> {
     vec![
         Cell::from(x.suppliers),
         Cell::from(x.firms),
@@ -77,7 +79,7 @@ fn cells(x: &Measures, flagged: bool) -> Vec<Cell> {
         Cell::Bool(x.sole_source),
         Cell::Bool(x.single_country),
         Cell::Bool(x.single_lane),
-        Cell::from(x.common_lane.clone()),
+        Cell::from(x.common_lane.map(|t| route_name(m, t))),
         Cell::Bool(x.outside_home_blocs),
         Cell::Bool(flagged),
     ]
@@ -161,9 +163,14 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         );
         for &k in &gs[..n] {
             let g = &c.groups[k];
-            json_groups.push(with_flag(serde_json::to_value(g)?, gflag[k]));
+            json_groups.push(json_row(
+                &m,
+                serde_json::to_value(g)?,
+                &g.measures,
+                gflag[k],
+            ));
             let mut r = vec![Cell::from(&g.stage), Cell::from(&g.item)];
-            r.extend(cells(&g.measures, gflag[k]));
+            r.extend(cells(&m, &g.measures, gflag[k]));
             t.row(r);
         }
         tables.push(t);
@@ -194,9 +201,14 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         );
         for &k in &is[..n] {
             let i = &c.items[k];
-            json_items.push(with_flag(serde_json::to_value(i)?, iflag[k]));
+            json_items.push(json_row(
+                &m,
+                serde_json::to_value(i)?,
+                &i.measures,
+                iflag[k],
+            ));
             let mut r = vec![Cell::from(&i.item), Cell::from(i.unlimited)];
-            r.extend(cells(&i.measures, iflag[k]));
+            r.extend(cells(&m, &i.measures, iflag[k]));
             t.row(r);
         }
         tables.push(t);
@@ -212,7 +224,14 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn with_flag(mut row: serde_json::Value, flagged: bool) -> serde_json::Value {
+/// A row's JSON with its flag, and the lane or chokepoint it rides by name.
+fn json_row(
+    m: &Model,
+    mut row: serde_json::Value,
+    x: &Measures,
+    flagged: bool,
+) -> serde_json::Value {
+    row["common_lane"] = x.common_lane.map(|t| route_name(m, t)).into();
     row["flagged"] = flagged.into();
     row
 }

@@ -2,7 +2,7 @@
 
 use crate::output::{self, Cell, OutputArgs};
 use keel_model::{ElementKind, Target};
-use keel_present::{target_country, target_id};
+use keel_present::target_country;
 use keel_see::criticality::{
     single_points_of_failure, spof_pairs, PlatformPairs, DEFAULT_PAIR_WORK, KINDS,
 };
@@ -91,7 +91,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         rank_of[slots.slot(r.element)] = k + 1;
     }
     let stage_id = |s: keel_model::StageIx| m.stages()[s.index()].id.as_str();
-    let id = |t: Target| target_id(&m, t);
+    let id = |t: Target| m.target_id(t);
     let per_time = format!("{} per {}", m.meta().currency, m.meta().time_unit);
     let shown = output::shown(ranked.len(), args.top);
     let mut elements = output::Table::new(

@@ -19,18 +19,17 @@ pub(crate) mod stress;
 pub(crate) fn platform_filter(
     m: &keel_model::Model,
     wanted: Option<&str>,
-) -> anyhow::Result<impl Fn(&str) -> bool> {
-    let ids: Option<std::collections::HashSet<String>> = match wanted {
+) -> anyhow::Result<impl Fn(keel_model::StageIx) -> bool> {
+    let on: Option<std::collections::HashSet<keel_model::StageIx>> = match wanted {
         None => None,
         Some(_) => Some(
             keel_see::resolve_platforms(m, wanted)
                 .map_err(|e| crate::BadInput(e.to_string()))?
                 .into_iter()
-                .map(|s| m.stages()[s.index()].id.clone())
                 .collect(),
         ),
     };
-    Ok(move |id: &str| ids.as_ref().is_none_or(|set| set.contains(id)))
+    Ok(move |s| on.as_ref().is_none_or(|set| set.contains(&s)))
 }
 
 /// Parses an element-kind option (`--kind`, `--each`) through [`keel_model::ElementKind`], accepting only `kinds`:

@@ -4,6 +4,8 @@
 //! docs/methods/simulation.md.
 
 use crate::output::{self, Cell, OutputArgs};
+use keel_model::StageIx;
+use keel_present::disrupted_name;
 use keel_sim::montecarlo::{monte_carlo, BaseRate, DurationDist, McOptions, RateKind, Stats};
 use keel_sim::simulate::{SimError, Simulator};
 use std::path::PathBuf;
@@ -76,6 +78,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let model = crate::load_model(&args.model)?;
     let bad = |e: SimError| anyhow::Error::from(crate::BadInput(e.to_string()));
     let keep = crate::cmd::platform_filter(&model, args.platform.as_deref())?;
+    let id = |s: StageIx| model.stages()[s].id.as_str();
     let sim = Simulator::new(&model, args.horizon).map_err(bad)?;
     let base_rates = [
         (RateKind::Firm, args.firm_rate),
@@ -162,8 +165,8 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             "runs short",
         ],
     );
-    for p in r.platforms.iter().filter(|p| keep(&p.stage)) {
-        let mut row = vec![Cell::from(&p.stage)];
+    for p in r.platforms.iter().filter(|p| keep(p.stage)) {
+        let mut row = vec![Cell::from(id(p.stage))];
         row.extend(cells(&p.loss));
         row.extend(cells(&p.steps_short));
         row.push(Cell::from(p.runs_short));
@@ -190,13 +193,24 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     );
     for x in &r.drivers[..shown] {
         d.row(vec![
-            Cell::from(&x.element),
+            Cell::from(disrupted_name(&model, x.element)),
             Cell::from(x.in_worst),
             Cell::Share(x.worst_share),
             Cell::Share(x.run_share),
         ]);
     }
-    let json = serde_json::to_value(&r)?;
+    let mut json = serde_json::to_value(&r)?;
+    // Programs read the stage id of each platform, and each driver by its name (`firm acme`, `scenario ...`).
+    if let Some(ps) = json["platforms"].as_array_mut() {
+        for (v, p) in ps.iter_mut().zip(&r.platforms) {
+            v["stage"] = id(p.stage).into();
+        }
+    }
+    if let Some(ds) = json["drivers"].as_array_mut() {
+        for (v, d) in ds.iter_mut().zip(&r.drivers) {
+            v["element"] = disrupted_name(&model, d.element).into();
+        }
+    }
     output::emit(&args.out, &[total, t, d], "platforms", &json)?;
     Ok(ExitCode::SUCCESS)
 }

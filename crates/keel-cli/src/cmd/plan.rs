@@ -102,10 +102,6 @@ fn parse_survive(s: &str) -> Result<(ElementKind, f64), String> {
     Ok((kind, t))
 }
 
-fn name_of(m: &Model, t: Target) -> String {
-    format!("{} {}", t.kind(), keel_present::target_id(m, t))
-}
-
 fn options_of(args: &Args, m: &Model) -> anyhow::Result<PlanOptions> {
     let survive = match args.survive {
         None => None,
@@ -117,13 +113,13 @@ fn options_of(args: &Args, m: &Model) -> anyhow::Result<PlanOptions> {
                 .map(|id| {
                     all.iter()
                         .copied()
-                        .find(|&tg| keel_present::target_id(m, tg) == id)
+                        .find(|&tg| m.target_id(tg) == id)
                         .ok_or_else(|| {
                             crate::BadInput(format!(
                                 "--except: no {kind} `{id}`{}",
                                 keel_see::suggest::did_you_mean(
                                     id,
-                                    all.iter().map(|&tg| keel_present::target_id(m, tg))
+                                    all.iter().map(|&tg| m.target_id(tg))
                                 )
                             ))
                         })
@@ -155,7 +151,7 @@ fn options_of(args: &Args, m: &Model) -> anyhow::Result<PlanOptions> {
 fn plan_error(e: PlanError, m: &Model) -> anyhow::Error {
     match e {
         PlanError::CannotSurvive { elements, t } => {
-            let names: Vec<String> = elements.iter().map(|&tg| name_of(m, tg)).collect();
+            let names: Vec<String> = elements.iter().map(|&tg| keel_present::target_name(m, tg)).collect();
             anyhow::anyhow!(
                 "no plan survives the loss of {} for {t} time units, at any budget: {}. Not even every \
                  certain option together meets full demand; add options that cover them, or --except them",

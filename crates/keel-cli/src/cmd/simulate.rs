@@ -2,6 +2,7 @@
 //! and lost. The rules (pull ordering, pro-rata allocation, delays) are in docs/methods/simulation.md.
 
 use crate::output::{self, Cell, OutputArgs};
+use keel_model::StageIx;
 use keel_present::num;
 use keel_sim::simulate::{SimError, Simulator};
 use std::path::PathBuf;
@@ -56,6 +57,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     let bad = |e: SimError| anyhow::Error::from(crate::BadInput(e.to_string()));
     let keep = crate::cmd::platform_filter(&model, args.platform.as_deref())?;
+    let id = |s: StageIx| model.stages()[s].id.as_str();
     let sim = Simulator::new(&model, args.horizon).map_err(bad)?;
     let bar = output::Progress::new(args.horizon, "simulate", "steps");
     let r = sim
@@ -91,9 +93,9 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             "loss",
         ],
     );
-    for p in r.platforms.iter().filter(|p| keep(&p.stage)) {
+    for p in r.platforms.iter().filter(|p| keep(p.stage)) {
         summary.row(vec![
-            Cell::from(&p.stage),
+            Cell::from(id(p.stage)),
             Cell::Num(p.demand),
             Cell::Num(p.delivered.iter().sum()),
             Cell::Num(p.total_shortfall),
@@ -119,11 +121,11 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         );
         let every = args.every.max(1);
         for step in 0..r.horizon {
-            for p in r.platforms.iter().filter(|p| keep(&p.stage)) {
+            for p in r.platforms.iter().filter(|p| keep(p.stage)) {
                 if step % every == 0 || p.shortfall[step] > 0.0 {
                     t.row(vec![
                         Cell::from(step),
-                        Cell::from(&p.stage),
+                        Cell::from(id(p.stage)),
                         Cell::Num(p.demand),
                         Cell::Num(p.delivered[step]),
                         Cell::Num(p.shortfall[step]),
@@ -134,7 +136,15 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
         tables.push(t);
     }
-    let json = serde_json::json!({ "scenario": args.scenario, "note": LP_VS_SIM, "result": r });
+    let mut result = serde_json::to_value(&r)?;
+    // Programs read each platform's stage id, as in the model files, not its position.
+    if let Some(ps) = result["platforms"].as_array_mut() {
+        for (v, p) in ps.iter_mut().zip(&r.platforms) {
+            v["stage"] = id(p.stage).into();
+        }
+    }
+    let json =
+        serde_json::json!({ "scenario": args.scenario, "note": LP_VS_SIM, "result": result });
     output::emit(&args.out, &tables, "platforms", &json)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,7 @@
 use crate::output::{self, Cell, OutputArgs};
 use keel_lp::{element_cases, scenario_cases, sweep, Duration, StressLp};
 use keel_model::ElementKind;
+use keel_present::case_name;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -108,9 +109,10 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         ],
     );
     for (k, r) in rows[..shown].iter().enumerate() {
+        let name = case_name(&model, r.subject);
         table.row(vec![
             Cell::from(k + 1),
-            Cell::from(&r.name),
+            Cell::from(&name),
             Cell::Num(r.rei),
             Cell::Num(r.impact.pi),
             Cell::Num(r.impact.tts.value),
@@ -127,7 +129,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 .map(|(_, t)| t);
             hits.row(vec![
                 Cell::from(k + 1),
-                Cell::from(&r.name),
+                Cell::from(&name),
                 Cell::from(id(p)),
                 Cell::from(tts.map(|t| t.value)),
                 Cell::from(tts.map(|t| t.at_least)),
@@ -140,7 +142,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         "baseline_tts": lp.baseline_tts(),
         "scenarios_total": rows.len(),
         "rows": rows[..shown].iter().map(|r| serde_json::json!({
-            "scenario": r.name,
+            "scenario": case_name(&model, r.subject),
             "rei": r.rei,
             "pi": r.impact.pi,
             "tts": r.impact.tts,

@@ -335,6 +335,7 @@ impl LpModel for HighsLp {
             cols: s.columns().to_vec(),
             rows: s.rows().to_vec(),
             row_duals: s.dual_rows().to_vec(),
+            col_duals: s.dual_columns().to_vec(),
         }
     }
 

@@ -366,12 +366,15 @@ impl Cols {
     }
 }
 
-/// Primal values of the columns and rows, and the row duals, of the last solve.
+/// Primal values of the columns and rows, the row duals and the columns' reduced costs, of the last solve.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Solution {
     pub cols: Vec<f64>,
     pub rows: Vec<f64>,
     pub row_duals: Vec<f64>,
+    /// Reduced cost of each column: for a column held at a bound, the rate at which the optimum changes
+    /// as that bound moves (the planner's Benders cuts read them off fixed decision columns).
+    pub col_duals: Vec<f64>,
 }
 
 /// An LP held by a solver, ready to be solved, changed and solved again.

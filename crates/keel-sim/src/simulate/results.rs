@@ -66,7 +66,7 @@ impl Simulator<'_> {
                 let first = short.iter().position(|&x| x > 0.0);
                 let last = short.iter().rposition(|&x| x > 0.0);
                 PlatformSeries {
-                    stage: m.stages()[d.stage.index()].id.clone(),
+                    stage: d.stage,
                     demand: d.demand,
                     loss_per_unit: d.loss_per_unit,
                     first_shortfall: first,
@@ -122,7 +122,7 @@ impl Sink for Recorder<'_> {
 /// One platform's (demand row's) series over the horizon.
 #[derive(Clone, Debug, Serialize)]
 pub struct PlatformSeries {
-    pub stage: String,
+    pub stage: StageIx,
     pub demand: f64,
     pub loss_per_unit: f64,
     pub delivered: Vec<f64>,
