@@ -76,6 +76,17 @@ impl<'a, 'm> Former<'a, 'm> {
         }
     }
 
+    /// Stages of component `c`.
+    pub(crate) fn stages_of(&self, c: u32) -> &[StageIx] {
+        self.lp.component_stages(c)
+    }
+
+    /// Input rows (supplier options) of stage `s`.
+    pub(crate) fn arcs_of(&self, s: StageIx) -> usize {
+        let m = &self.inv.full;
+        m.groups_of(s).map(|g| m.sources_of(g).len()).sum()
+    }
+
     pub(crate) fn options(&self) -> &'a [InvestOption] {
         &self.inv.options
     }
@@ -224,11 +235,6 @@ impl<'a, 'm> Former<'a, 'm> {
         }
         loss
     }
-}
-
-/// The sum of `terms` at a solution.
-pub(crate) fn value(terms: &[(Col, f64)], cols: &[f64]) -> f64 {
-    terms.iter().map(|&(c, f)| f * cols[c.0]).sum()
 }
 
 /// A problem with its objective replaced by `cost` and one more row `objective <= bound`.

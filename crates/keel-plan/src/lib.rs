@@ -8,6 +8,7 @@
 //!
 //! ```text
 //! solve     cases, outcome classes, epochs; optimum, ties, evaluation     -> form, outcomes, cvar
+//!   sub     each case's loss LP with the plan fixed: values and subgradients (evaluation, Benders)
 //!   form    the extensive form: copies of the loss LP with the options' terms   (keel-lp solver boundary)
 //!   outcomes which options work: exact classes or samples
 //!   cvar    CVaR of a discrete distribution
@@ -18,10 +19,11 @@ mod error;
 mod form;
 mod outcomes;
 mod solve;
+mod sub;
 
 pub use cvar::cvar;
 pub use error::PlanError;
 pub use solve::{
-    frontier, plan, CaseLoss, FormSize, FrontierPoint, OutcomeInfo, PlanOptions, PlanResult, Risk,
-    Survive, YearLoss,
+    frontier, plan, CaseLoss, FormSize, FrontierPoint, Method, OutcomeInfo, PlanOptions,
+    PlanResult, Risk, Survive, YearLoss,
 };

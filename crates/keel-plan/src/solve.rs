@@ -16,8 +16,9 @@
 
 use crate::cvar::cvar;
 use crate::error::PlanError;
-use crate::form::{lexicographic, value, Former, Scope};
+use crate::form::{lexicographic, Former, Scope};
 use crate::outcomes::{self, Class, Draws};
+use crate::sub::Subproblems;
 use keel_lp::solver::{Col, Highs, MipOptions, MipSolution, MipSolver, Problem, RowBuilder, Sense};
 use keel_lp::{targets_of_kind, Disruption, StressLp};
 use keel_model::{ElementKind, Investments, Model, Target};
@@ -62,6 +63,9 @@ pub struct PlanOptions {
     pub seed: u64,
     /// Cap on time to survive in the stress LP's baselines.
     pub horizon: f64,
+    /// `None`: the extensive form while it has at most `max_extensive` columns, else Benders.
+    pub method: Option<Method>,
+    pub max_extensive: usize,
     pub mip: MipOptions,
 }
 
@@ -79,6 +83,8 @@ impl Default for PlanOptions {
             samples: 1000,
             seed: 1,
             horizon: 365.0,
+            method: None,
+            max_extensive: 200_000,
             mip: MipOptions::default(),
         }
     }
@@ -155,6 +161,11 @@ pub struct PlanResult {
     pub gap: f64,
     pub objective: f64,
     pub bound: f64,
+    pub method: Method,
+    /// Benders iterations (1 for the extensive form).
+    pub iterations: usize,
+    /// Loss LPs solved with a plan fixed (evaluations and cuts).
+    pub lp_solves: usize,
     pub outcomes: OutcomeInfo,
     pub size: FormSize,
 }
@@ -209,6 +220,58 @@ struct Built {
     copies: Vec<Copy>,
 }
 
+/// How the stochastic MILP is solved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// One MILP holding every copy of the loss LP (exact in one solve; grows with cases x outcome classes).
+    Extensive,
+    /// The L-shaped method: a master MILP over the options with one optimality cut per unit and iteration,
+    /// the copies solved as warm LPs with the plan fixed (sub.rs).
+    Benders,
+}
+
+/// What the optimisation ended with.
+struct Solved {
+    status: String,
+    gap: f64,
+    objective: f64,
+    bound: f64,
+    iterations: usize,
+    size: FormSize,
+}
+
+/// Largest number of Benders iterations (each adds one cut per unit; binary plans make it finite anyway).
+const MAX_ITERATIONS: usize = 500;
+
+/// A case's loss with a set of options in place, and its subgradient over the case's scope options.
+#[derive(Clone, Debug)]
+struct Valued {
+    v: f64,
+    grad: Vec<f64>,
+}
+
+/// `val` with the subgradient of options absent from a class or epoch set to 0: their terms are not in that
+/// copy, so the cut must not move with them.
+fn masked(val: &Valued, scope: &[usize], works: &[bool], effective: &[bool]) -> Valued {
+    Valued {
+        v: val.v,
+        grad: scope
+            .iter()
+            .zip(&val.grad)
+            .map(|(&o, &g)| if works[o] && effective[o] { g } else { 0.0 })
+            .collect(),
+    }
+}
+
+/// An optimality cut `θ_unit >= constant + sum coef_o x_o`.
+#[derive(Clone, Debug)]
+struct Cut {
+    unit: usize,
+    constant: f64,
+    coef: Vec<(usize, f64)>,
+}
+
 /// What the copies lose at a solution.
 struct Eval {
     expected: f64,
@@ -228,6 +291,8 @@ struct Planner<'a, 'm> {
     epochs: Vec<Epoch>,
     survive: Vec<SurviveCase>,
     info: OutcomeInfo,
+    subs: Subproblems,
+    cuts: Vec<Cut>,
 }
 
 /// Time units in a year for the model's time unit.
@@ -430,6 +495,7 @@ impl<'a, 'm> Planner<'a, 'm> {
             }
         }
         let max_classes = cases.iter().map(|c| c.classes.len()).max().unwrap_or(1);
+        let ncases = cases.len();
         let info = OutcomeInfo {
             joint,
             max_classes,
@@ -446,6 +512,8 @@ impl<'a, 'm> Planner<'a, 'm> {
             epochs,
             survive,
             info,
+            subs: Subproblems::new(ncases),
+            cuts: Vec::new(),
         })
     }
 
@@ -561,16 +629,40 @@ impl<'a, 'm> Planner<'a, 'm> {
             .map_err(|e| PlanError::Solver(e.0))
     }
 
-    /// Losses of a fixed plan: every copy minimises its own loss.
-    fn evaluate(&mut self, take: &[bool]) -> Result<Eval, PlanError> {
-        let built = self.build(Some(take), false, Risk::Expected, None, false);
-        let sol = self.mip(&built.pb)?;
-        if !sol.feasible {
-            return Err(PlanError::Solver(format!(
-                "evaluating a fixed plan: {}",
-                sol.status
-            )));
+    /// `V_k` of case `k` for every class and epoch with the options of `take` funded: the loss of each
+    /// (class, epoch) and the set in place.
+    fn case_values(&mut self, k: usize, take: &[bool]) -> Result<Vec<Vec<Valued>>, PlanError> {
+        let case = &self.cases[k];
+        if case.comps.is_empty() {
+            return Ok(Vec::new());
         }
+        let scope = Scope {
+            d: &case.d,
+            comps: &case.comps,
+            t: case.t,
+            survive: false,
+        };
+        let mut out = Vec::with_capacity(case.classes.len());
+        for class in &case.classes {
+            let mut per_epoch = Vec::with_capacity(self.epochs.len());
+            for epoch in &self.epochs {
+                let on: Vec<bool> = case
+                    .scope
+                    .iter()
+                    .map(|&o| take[o] && class.works[o] && epoch.effective[o])
+                    .collect();
+                let (v, grad) = self
+                    .subs
+                    .value(&mut self.former, k, &scope, &case.scope, &on)?;
+                per_epoch.push(Valued { v, grad });
+            }
+            out.push(per_epoch);
+        }
+        Ok(out)
+    }
+
+    /// Losses of a fixed plan: every case's LP minimises its own loss (sub.rs).
+    fn evaluate(&mut self, take: &[bool]) -> Result<Eval, PlanError> {
         let mut class_loss: Vec<Vec<f64>> = self
             .cases
             .iter()
@@ -579,16 +671,20 @@ impl<'a, 'm> Planner<'a, 'm> {
         let nyears = self.opts.years as usize;
         let mut per_year = vec![0.0; nyears];
         let mut per_case = vec![0.0; self.cases.len()];
-        for cp in &built.copies {
-            let v = value(&cp.loss, &sol.cols);
-            let case = &self.cases[cp.case];
-            let p = case.classes[cp.class].prob;
-            for &y in &self.epochs[cp.epoch].years {
-                per_year[y as usize] += case.prob * p * v;
-                per_case[cp.case] += p * v;
-            }
-            if cp.epoch == 0 {
-                class_loss[cp.case][cp.class] = v;
+        for k in 0..self.cases.len() {
+            let vals = self.case_values(k, take)?;
+            let case = &self.cases[k];
+            for (ci, per_epoch) in vals.iter().enumerate() {
+                let p = case.classes[ci].prob;
+                for (ei, val) in per_epoch.iter().enumerate() {
+                    for &y in &self.epochs[ei].years {
+                        per_year[y as usize] += case.prob * p * val.v;
+                        per_case[k] += p * val.v;
+                    }
+                    if ei == 0 {
+                        class_loss[k][ci] = val.v;
+                    }
+                }
             }
         }
         let expected = per_year.iter().sum();
@@ -597,18 +693,7 @@ impl<'a, 'm> Planner<'a, 'm> {
                 Risk::Cvar { alpha } => alpha,
                 Risk::Expected => self.opts.report_alpha,
             };
-            let atoms: Vec<(f64, f64)> = self
-                .cases
-                .iter()
-                .zip(&class_loss)
-                .flat_map(|(c, ls)| {
-                    c.classes
-                        .iter()
-                        .zip(ls)
-                        .map(move |(cl, &l)| (l, c.prob * cl.prob))
-                })
-                .collect();
-            cvar(&atoms, alpha)
+            cvar(&self.atoms(&class_loss), alpha)
         });
         Ok(Eval {
             expected,
@@ -617,6 +702,283 @@ impl<'a, 'm> Planner<'a, 'm> {
             per_year,
             class_loss,
         })
+    }
+
+    /// The joint distribution's atoms (loss, probability) from each case's class losses.
+    fn atoms(&self, class_loss: &[Vec<f64>]) -> Vec<(f64, f64)> {
+        self.cases
+            .iter()
+            .zip(class_loss)
+            .flat_map(|(c, ls)| {
+                c.classes
+                    .iter()
+                    .zip(ls)
+                    .map(move |(cl, &l)| (l, c.prob * cl.prob))
+            })
+            .collect()
+    }
+
+    /// The objective (the risk measure) of an evaluation.
+    fn objective_of(&self, e: &Eval) -> f64 {
+        match self.opts.risk {
+            Risk::Expected => e.expected,
+            Risk::Cvar { .. } => e.cvar.unwrap_or(e.expected),
+        }
+    }
+
+    /// Benders units: (case, epoch) under the expected loss, (case, class) atoms under CVaR.
+    fn units(&self) -> Vec<(usize, usize)> {
+        let mut u = Vec::new();
+        for (k, c) in self.cases.iter().enumerate() {
+            if c.comps.is_empty() {
+                continue;
+            }
+            match self.opts.risk {
+                Risk::Expected => u.extend((0..self.epochs.len()).map(|e| (k, e))),
+                Risk::Cvar { .. } => u.extend((0..c.classes.len()).map(|ci| (k, ci))),
+            }
+        }
+        u
+    }
+
+    /// Evaluates `take` and adds one optimality cut per unit at it (the L-shaped method: `θ_u >= V(x̂) +
+    /// g·(x - x̂)`, averaged over the classes of a (case, epoch) unit). Returns the evaluation.
+    fn add_cuts(&mut self, take: &[bool]) -> Result<Eval, PlanError> {
+        let units = self.units();
+        let n = take.len();
+        let mut vals: Vec<Vec<Vec<Valued>>> = Vec::with_capacity(self.cases.len());
+        for k in 0..self.cases.len() {
+            vals.push(self.case_values(k, take)?);
+        }
+        for (ui, &(k, j)) in units.iter().enumerate() {
+            let case = &self.cases[k];
+            let mut constant = 0.0;
+            let mut coef = vec![0.0; n];
+            let mut add = |p: f64, val: &Valued| {
+                constant += p * val.v;
+                for (i, &o) in case.scope.iter().enumerate() {
+                    let g = val.grad[i];
+                    if g != 0.0 {
+                        coef[o] += p * g;
+                        constant -= p * g * if take[o] { 1.0 } else { 0.0 };
+                    }
+                }
+            };
+            match self.opts.risk {
+                Risk::Expected => {
+                    for (ci, class) in case.classes.iter().enumerate() {
+                        let val = &vals[k][ci][j];
+                        let masked =
+                            masked(val, &case.scope, &class.works, &self.epochs[j].effective);
+                        add(class.prob, &masked);
+                    }
+                }
+                Risk::Cvar { .. } => {
+                    let class = &case.classes[j];
+                    let val = &vals[k][j][0];
+                    let masked = masked(val, &case.scope, &class.works, &self.epochs[0].effective);
+                    add(1.0, &masked);
+                }
+            }
+            self.cuts.push(Cut {
+                unit: ui,
+                constant,
+                coef: coef
+                    .into_iter()
+                    .enumerate()
+                    .filter(|x| x.1 != 0.0)
+                    .collect(),
+            });
+        }
+        self.evaluate(take)
+    }
+
+    /// The Benders master: options, one θ per unit, the cuts so far, the budget and survival copies; under
+    /// CVaR also η and ξ. With `cost_within = Some(bound)` it minimises the plan's cost subject to the
+    /// objective's approximation being at most `bound` (the tie-breaking pass).
+    fn master(&mut self, budget: Option<f64>, no_risky: bool, cost_within: Option<f64>) -> Built {
+        let options = self.former.options();
+        let units = self.units();
+        let mut rb = RowBuilder::new();
+        let x: Vec<Col> = options
+            .iter()
+            .map(|o| {
+                let up = if no_risky && o.is_risky() { 0.0 } else { 1.0 };
+                rb.add_int_col(0.0, 0.0, up)
+            })
+            .collect();
+        if let Some(b) = budget {
+            let e: Vec<(Col, f64)> = x.iter().zip(options).map(|(&c, o)| (c, o.cost)).collect();
+            rb.add_row(f64::NEG_INFINITY, b, &e);
+        }
+        let theta: Vec<Col> = units
+            .iter()
+            .map(|_| rb.add_col(0.0, 0.0, f64::INFINITY))
+            .collect();
+        let mut obj: Vec<(Col, f64)> = Vec::new();
+        match self.opts.risk {
+            Risk::Expected => {
+                for (&(k, e), &th) in units.iter().zip(&theta) {
+                    let w = self.cases[k].prob * self.epochs[e].years.len() as f64;
+                    obj.push((th, w));
+                }
+            }
+            Risk::Cvar { alpha } => {
+                let eta = rb.add_col(0.0, f64::NEG_INFINITY, f64::INFINITY);
+                obj.push((eta, 1.0));
+                let mut mass = 0.0;
+                for (&(k, ci), &th) in units.iter().zip(&theta) {
+                    let p = self.cases[k].prob * self.cases[k].classes[ci].prob;
+                    mass += p;
+                    let xi = rb.add_col(0.0, 0.0, f64::INFINITY);
+                    obj.push((xi, p / (1.0 - alpha)));
+                    rb.add_row(0.0, f64::INFINITY, &[(xi, 1.0), (eta, 1.0), (th, -1.0)]);
+                }
+                if 1.0 - mass > 1e-12 {
+                    let xi = rb.add_col(0.0, 0.0, f64::INFINITY);
+                    obj.push((xi, (1.0 - mass) / (1.0 - alpha)));
+                    rb.add_row(0.0, f64::INFINITY, &[(xi, 1.0), (eta, 1.0)]);
+                }
+            }
+        }
+        let mut e: Vec<(Col, f64)> = Vec::new();
+        for cut in &self.cuts {
+            e.clear();
+            e.push((theta[cut.unit], 1.0));
+            e.extend(cut.coef.iter().map(|&(o, g)| (x[o], -g)));
+            rb.add_row(cut.constant, f64::INFINITY, &e);
+        }
+        if !self.survive.is_empty() {
+            let t = self.opts.survive.as_ref().map_or(0.0, |s| s.t);
+            let survive = std::mem::take(&mut self.survive);
+            for sc in &survive {
+                let scope = Scope {
+                    d: &sc.d,
+                    comps: &sc.comps,
+                    t,
+                    survive: true,
+                };
+                self.former
+                    .add_copy(&mut rb, &x, &scope, &|o| !options[o].is_risky());
+            }
+            self.survive = survive;
+        }
+        match cost_within {
+            None => {
+                for &(c, w) in &obj {
+                    rb.add_cost(c, w);
+                }
+            }
+            Some(bound) => {
+                rb.add_row(f64::NEG_INFINITY, bound, &obj);
+                for (&c, o) in x.iter().zip(options) {
+                    rb.add_cost(c, o.cost);
+                }
+            }
+        }
+        Built {
+            pb: rb.build(),
+            x,
+            copies: Vec::new(),
+        }
+    }
+
+    /// The L-shaped method on the master: until the master's bound meets the best plan's true objective.
+    /// Returns the best plan, its objective, the last proven bound and the iterations.
+    fn benders(
+        &mut self,
+        budget: Option<f64>,
+        no_risky: bool,
+    ) -> Result<(Vec<bool>, f64, f64, usize), PlanError> {
+        let n = self.former.options().len();
+        let mut best: Option<(Vec<bool>, f64)> = None;
+        let mut bound = f64::NEG_INFINITY;
+        if self.cuts.is_empty() {
+            // A first cut at doing nothing, so that the master starts bounded by something real.
+            self.add_cuts(&vec![false; n])?;
+        }
+        for it in 1..=MAX_ITERATIONS {
+            let m = self.master(budget, no_risky, None);
+            let sol = self.mip(&m.pb)?;
+            if !sol.feasible {
+                return Err(PlanError::Solver(format!(
+                    "no feasible plan found ({})",
+                    sol.status
+                )));
+            }
+            bound = bound.max(sol.bound.min(sol.objective));
+            let take = self.take_of(&sol, &m.x);
+            let e = self.add_cuts(&take)?;
+            let f = self.objective_of(&e);
+            if best.as_ref().is_none_or(|b| f < b.1) {
+                best = Some((take, f));
+            }
+            let ub = best.as_ref().map_or(f64::INFINITY, |b| b.1);
+            if ub - bound <= self.tolerance(ub) {
+                let (take, f) = best.expect("set above");
+                return Ok((take, f, bound, it));
+            }
+        }
+        let (take, f) = best.expect("at least one iteration");
+        Ok((take, f, bound, MAX_ITERATIONS))
+    }
+
+    /// The cheapest plan whose true objective is within the tie tolerance of `best` (Benders again: a plan the
+    /// cuts under-estimate gets its cuts and is proposed no more).
+    fn cheapest_within(
+        &mut self,
+        budget: Option<f64>,
+        best: f64,
+        fallback: Vec<bool>,
+    ) -> Result<Vec<bool>, PlanError> {
+        let limit = best + self.tie(best);
+        for _ in 0..MAX_ITERATIONS {
+            let m = self.master(budget, false, Some(limit));
+            let sol = self.mip(&m.pb)?;
+            if !sol.feasible {
+                break;
+            }
+            let take = self.take_of(&sol, &m.x);
+            let e = self.add_cuts(&take)?;
+            if self.objective_of(&e) <= limit {
+                return Ok(take);
+            }
+        }
+        Ok(fallback)
+    }
+
+    /// The method asked for, or the extensive form while its estimated size stays under the limit.
+    fn method(&self) -> Method {
+        if let Some(m) = self.opts.method {
+            return m;
+        }
+        let arcs = |k: &Case| -> usize {
+            k.comps
+                .iter()
+                .map(|&c| {
+                    let st = self.former.stages_of(c);
+                    st.len() + st.iter().map(|&s| self.former.arcs_of(s)).sum::<usize>()
+                })
+                .sum()
+        };
+        let size: usize = self
+            .cases
+            .iter()
+            .map(|k| arcs(k) * k.classes.len() * self.epochs.len())
+            .sum();
+        if size <= self.opts.max_extensive {
+            Method::Extensive
+        } else {
+            Method::Benders
+        }
+    }
+
+    fn tolerance(&self, v: f64) -> f64 {
+        self.opts.mip.rel_gap.max(1e-9) * v.abs().max(1.0)
+    }
+
+    fn tie(&self, v: f64) -> f64 {
+        1e-7 * v.abs().max(1.0)
     }
 
     fn take_of(&self, sol: &MipSolution, x: &[Col]) -> Vec<bool> {
@@ -690,32 +1052,68 @@ impl<'a, 'm> Planner<'a, 'm> {
         }
         self.check_survive(budget)?;
         let risk = self.opts.risk;
-        let built = self.build(None, false, risk, budget, true);
-        let main = self.mip(&built.pb)?;
-        if !main.feasible {
-            return Err(PlanError::Solver(format!(
-                "no feasible plan found ({})",
-                main.status
-            )));
-        }
         let options = self.former.options();
-        let cost: Vec<f64> = {
-            let mut c = vec![0.0; built.pb.num_cols()];
-            for (x, o) in built.x.iter().zip(options) {
-                c[x.0] = o.cost;
+        let method = self.method();
+        let (take, solved) = match method {
+            Method::Extensive => {
+                let built = self.build(None, false, risk, budget, true);
+                let main = self.mip(&built.pb)?;
+                if !main.feasible {
+                    return Err(PlanError::Solver(format!(
+                        "no feasible plan found ({})",
+                        main.status
+                    )));
+                }
+                let mut cost = vec![0.0; built.pb.num_cols()];
+                for (x, o) in built.x.iter().zip(options) {
+                    cost[x.0] = o.cost;
+                }
+                // Ties to the cheaper plan.
+                let limit = main.objective + self.tie(main.objective);
+                let second = self.mip(&lexicographic(&built.pb, &cost, limit))?;
+                let sol = if second.feasible { &second } else { &main };
+                let take = self.take_of(sol, &built.x);
+                let solved = Solved {
+                    status: main.status.to_string(),
+                    gap: main.gap,
+                    objective: main.objective,
+                    bound: main.bound,
+                    iterations: 1,
+                    size: FormSize {
+                        rows: built.pb.num_rows(),
+                        columns: built.pb.num_cols(),
+                        binaries: built.x.len(),
+                        copies: built.copies.len(),
+                    },
+                };
+                (take, solved)
             }
-            c
-        };
-        // Ties to the cheaper plan.
-        let tol = 1e-7 * main.objective.abs().max(1.0);
-        let second = self.mip(&lexicographic(&built.pb, &cost, main.objective + tol))?;
-        let sol = if second.feasible { &second } else { &main };
-        let take = self.take_of(sol, &built.x);
-        let size = FormSize {
-            rows: built.pb.num_rows(),
-            columns: built.pb.num_cols(),
-            binaries: built.x.len(),
-            copies: built.copies.len(),
+            Method::Benders => {
+                let (best, f, bound, iterations) = self.benders(budget, false)?;
+                let take = self.cheapest_within(budget, f, best)?;
+                let gap = ((f - bound) / f.abs().max(1e-300)).max(0.0);
+                let converged = f - bound <= self.tolerance(f);
+                let m = self.master(budget, false, None);
+                let solved = Solved {
+                    status: if converged {
+                        "Optimal"
+                    } else {
+                        "IterationLimit"
+                    }
+                    .to_string(),
+                    gap: if f == 0.0 { 0.0 } else { gap },
+                    objective: f,
+                    bound,
+                    iterations,
+                    size: FormSize {
+                        rows: m.pb.num_rows(),
+                        columns: m.pb.num_cols(),
+                        binaries: m.x.len(),
+                        copies: self.units().len(),
+                    },
+                };
+                (take, solved)
+            }
         };
         let plan = self.evaluate(&take)?;
         let none = self.evaluate(&vec![false; options.len()])?;
@@ -729,19 +1127,22 @@ impl<'a, 'm> Planner<'a, 'm> {
                 t[o] = false;
                 marginal.push((o, self.evaluate(&t)?.expected - plan.expected));
             }
-            let objective_of = |e: &Eval| match risk {
-                Risk::Expected => e.expected,
-                Risk::Cvar { .. } => e.cvar.unwrap_or(e.expected),
-            };
             value_of_experimentation = if chosen.iter().any(|&o| options[o].is_risky()) {
-                let safe = self.build(None, true, risk, budget, true);
-                let s = self.mip(&safe.pb)?;
-                if s.feasible {
-                    let t = self.take_of(&s, &safe.x);
-                    (objective_of(&self.evaluate(&t)?) - objective_of(&plan)).max(0.0)
-                } else {
-                    f64::INFINITY
-                }
+                let safe = match method {
+                    Method::Extensive => {
+                        let safe = self.build(None, true, risk, budget, true);
+                        let s = self.mip(&safe.pb)?;
+                        if s.feasible {
+                            let t = self.take_of(&s, &safe.x);
+                            let e = self.evaluate(&t)?;
+                            self.objective_of(&e)
+                        } else {
+                            f64::INFINITY
+                        }
+                    }
+                    Method::Benders => self.benders(budget, true)?.1,
+                };
+                (safe - self.objective_of(&plan)).max(0.0)
             } else {
                 0.0
             };
@@ -789,12 +1190,15 @@ impl<'a, 'm> Planner<'a, 'm> {
             marginal,
             value_of_experimentation,
             expected_failed_bets,
-            status: main.status.to_string(),
-            gap: main.gap,
-            objective: main.objective,
-            bound: main.bound,
+            status: solved.status,
+            gap: solved.gap,
+            objective: solved.objective,
+            bound: solved.bound,
+            method,
+            iterations: solved.iterations,
+            lp_solves: self.subs.solves,
             outcomes: info,
-            size,
+            size: solved.size,
         })
     }
 

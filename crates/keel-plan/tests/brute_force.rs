@@ -9,7 +9,7 @@ mod common;
 
 use common::{investments, subsets, Oracle, Row};
 use keel_model::{Investments, OptionKind, TextModel};
-use keel_plan::{cvar, plan, PlanOptions, Risk};
+use keel_plan::{cvar, plan, Method, PlanOptions, Risk};
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -220,7 +220,7 @@ fn random(seed: u64) -> (Investments, f64) {
 }
 
 /// Checks one random case; returns (loss of doing nothing, the plan's expected loss, a bet was chosen).
-fn check(seed: u64) -> (f64, f64, bool) {
+fn check(seed: u64, method: Method) -> (f64, f64, bool) {
     let (inv, budget) = random(seed);
     let n = inv.options.len();
     let mut oracle = Oracle::new(&inv);
@@ -262,6 +262,7 @@ fn check(seed: u64) -> (f64, f64, bool) {
                 budget: Some(budget),
                 risk,
                 report_alpha: 0.9,
+                method: Some(method),
                 ..PlanOptions::default()
             },
         )
@@ -299,7 +300,9 @@ fn check(seed: u64) -> (f64, f64, bool) {
 /// property test above vacuously).
 #[test]
 fn the_random_cases_are_not_trivial() {
-    let s: Vec<(f64, f64, bool)> = (0..60).map(|k| check(1000 + k)).collect();
+    let s: Vec<(f64, f64, bool)> = (0..60)
+        .map(|k| check(1000 + k, Method::Extensive))
+        .collect();
     let losing = s.iter().filter(|x| x.0 > 0.0).count();
     let helped = s.iter().filter(|x| x.1 < x.0 * (1.0 - 1e-9)).count();
     let bets = s.iter().filter(|x| x.2).count();
@@ -313,6 +316,15 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
     #[test]
     fn the_plan_equals_brute_force(seed in any::<u64>()) {
-        check(seed);
+        check(seed, Method::Extensive);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100, ..ProptestConfig::default() })]
+    /// The L-shaped method reaches the same optimum (it is what large models use).
+    #[test]
+    fn benders_equals_brute_force(seed in any::<u64>()) {
+        check(seed, Method::Benders);
     }
 }

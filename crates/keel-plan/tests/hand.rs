@@ -14,7 +14,7 @@ mod common;
 
 use common::investments;
 use keel_model::{Investments, OptionKind, TextModel};
-use keel_plan::{frontier, plan, PlanError, PlanOptions, Risk, Survive};
+use keel_plan::{frontier, plan, Method, PlanError, PlanOptions, Risk, Survive};
 
 fn model() -> Investments {
     let m = TextModel::new("CAN", &[])
@@ -77,16 +77,21 @@ fn each_budget_buys_what_the_hand_calculation_says() {
         (40.0, vec![0, 1], 10.0),
         (1e6, vec![0, 1], 10.0),
     ];
-    for (budget, chosen, loss) in cases {
+    for ((budget, chosen, loss), method) in cases
+        .into_iter()
+        .flat_map(|c| [(c.clone(), Method::Extensive), (c, Method::Benders)])
+    {
         let r = plan(
             &inv,
             &PlanOptions {
                 budget: Some(budget),
+                method: Some(method),
                 ..PlanOptions::default()
             },
         )
         .unwrap();
-        assert_eq!(r.chosen, chosen, "budget {budget}");
+        assert_eq!(r.method, method);
+        assert_eq!(r.chosen, chosen, "budget {budget} {method:?}");
         assert!(
             close(r.expected_loss, loss),
             "budget {budget}: {}",

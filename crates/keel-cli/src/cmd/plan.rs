@@ -151,7 +151,10 @@ fn options_of(args: &Args, m: &Model) -> anyhow::Result<PlanOptions> {
 fn plan_error(e: PlanError, m: &Model) -> anyhow::Error {
     match e {
         PlanError::CannotSurvive { elements, t } => {
-            let names: Vec<String> = elements.iter().map(|&tg| keel_present::target_name(m, tg)).collect();
+            let names: Vec<String> = elements
+                .iter()
+                .map(|&tg| keel_present::target_name(m, tg))
+                .collect();
             anyhow::anyhow!(
                 "no plan survives the loss of {} for {t} time units, at any budget: {}. Not even every \
                  certain option together meets full demand; add options that cover them, or --except them",
