@@ -79,7 +79,7 @@ impl Builder {
                 .with_hint(format!(
                     "give a share on every row of the group, or leave all empty to split equally; if `{}` is a \
                      candidate stage, add a `source` option naming it to options.csv",
-                    self.stage_names.list[r.supplier as usize]
+                    self.stages[r.supplier as usize].id
                 )),
             );
         } else if given > 0 && given == existing {
