@@ -10,7 +10,6 @@
 //! O(options) to read and check; the split is O(stages + input rows) once more than a model without options.
 
 use super::cells::Cols;
-use super::names::Names;
 use super::schema::Num;
 use super::{Builder, RawInput};
 use crate::diag::{did_you_mean, quote, Diagnostic};
@@ -27,8 +26,10 @@ pub(super) struct OptionRows {
     /// Accepted rows, in file order.
     rows: Vec<InvestOption>,
     /// Ids of the accepted rows, with their lines, for duplicates.
-    ids: Names,
-    groups: Names,
+    ids: FxHashMap<String, u64>,
+    /// Group names in order of first appearance, and where each is in that list.
+    groups: Vec<String>,
+    group_ix: FxHashMap<String, u32>,
     /// Candidate stages (index of every stage, candidates included) -> (line, id) of their `source` option.
     /// Rows rejected for other errors still make their stage a candidate: the rows naming it are then
     /// checked as the file meant them.
@@ -39,6 +40,17 @@ pub(super) struct OptionRows {
 }
 
 impl OptionRows {
+    /// The index of group `g`, numbered in order of first appearance.
+    fn group(&mut self, g: &str) -> u32 {
+        if let Some(&k) = self.group_ix.get(g) {
+            return k;
+        }
+        let k = self.groups.len() as u32;
+        self.groups.push(g.to_string());
+        self.group_ix.insert(g.to_string(), k);
+        k
+    }
+
     /// Whether stage `s` (an index of every stage read) is a candidate.
     pub(super) fn is_candidate(&self, s: u32) -> bool {
         !self.candidates.is_empty() && self.candidates.contains_key(&s)
@@ -74,7 +86,7 @@ impl Builder {
             self.option_stage(cols, s, k, cols.field(rec, 0));
         }
         let dup = match &id {
-            Ok(v) => self.opts.ids.get(v).map(|i| self.opts.ids.line(i)),
+            Ok(v) => self.opts.ids.get(v.as_str()).copied(),
             Err(()) => None,
         };
         if let (Ok(v), Some(first)) = (&id, dup) {
@@ -92,10 +104,10 @@ impl Builder {
         else {
             return;
         };
-        self.opts.ids.add(&id, cols.line);
+        self.opts.ids.insert(id.clone(), cols.line);
         let group = Some(cols.field(rec, 6))
             .filter(|g| !g.is_empty())
-            .map(|g| self.opts.groups.add(g, cols.line).0);
+            .map(|g| self.opts.group(g));
         let name = Some(cols.field(rec, 7).to_string()).filter(|n| !n.is_empty());
         self.opts.rows.push(InvestOption {
             id,
@@ -284,7 +296,7 @@ impl Builder {
             format!(
                 "stage `{}` gets input `{}` only from candidate stages",
                 quote(&self.stages[first.stage as usize].id),
-                quote(self.item_names.name(first.item as usize))
+                quote(&self.items[first.item as usize].id)
             ),
         )
         .at_line(first.line)
@@ -324,7 +336,7 @@ impl Builder {
             .collect();
         Investments {
             options: std::mem::take(&mut self.opts.rows),
-            groups: std::mem::take(&mut self.opts.groups).into_list(),
+            groups: std::mem::take(&mut self.opts.groups),
             full,
             candidates,
         }
