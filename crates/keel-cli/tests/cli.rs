@@ -69,3 +69,74 @@ fn bad_input_exits_2_and_names_the_location() {
     assert_eq!(keel(&["check", "/no/such/model"]).status.code(), Some(2));
     assert_eq!(keel(&["no-such-command"]).status.code(), Some(2));
 }
+
+/// A small model with options: a German second source (a candidate), a capacity option and a risky stockpile.
+fn options_model(dir: &Path) {
+    let files = [
+        (
+            "model.toml",
+            "name = \"opts\"\nhome_country = \"CAN\"\ncurrency = \"CAD\"\ntime_unit = \"day\"\n",
+        ),
+        ("countries.csv", "code,name,blocs\nCAN,Canada,NATO\nUSA,United States,NATO\nDEU,Germany,NATO\n"),
+        ("firms.csv", "id,name,country,parent_country\nf1,F1,CAN,\nf2,F2,USA,\nf3,F3,DEU,\n"),
+        ("sites.csv", "id,firm,country,lat,lon,name\ns1,f1,CAN,,,\ns2,f2,USA,,,\ns3,f3,DEU,,,\n"),
+        ("items.csv", "id,name,kind,export_control,capability\np,P,platform,,\nc,C,component,,\n"),
+        (
+            "stages.csv",
+            "id,item,site,value_added,capacity,lead_time,inventory,ttr\np@s1,p,s1,100,10,0,0,\n\
+             c@s2,c,s2,50,20,0,0,\nc@s3,c,s3,60,5,0,0,\n",
+        ),
+        ("inputs.csv", "stage,input_item,qty,supplier,share,lane\np@s1,c,2,c@s2,,\np@s1,c,2,c@s3,,\n"),
+        ("demand.csv", "stage,demand,loss_per_unit\np@s1,5,100\n"),
+        (
+            "options.csv",
+            "id,kind,stage,amount,cost,probability,group,name,time_to_effect\n\
+             deu,source,c@s3,,3e7,0.6,research,,\ncap,capacity,c@s2,5,1e6,,,,\nstock,stockpile,p@s1,50,2e5,0.9,research,,\n",
+        ),
+    ];
+    for (f, text) in files {
+        std::fs::write(dir.join(f), text).unwrap();
+    }
+}
+
+#[test]
+fn check_counts_options_and_says_only_plan_sees_candidates() {
+    let dir = tempfile::tempdir().unwrap();
+    options_model(dir.path());
+    let m = dir.path().to_str().unwrap();
+    let out = keel(&["check", m, "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    // Two stages: the candidate is counted on its own row only.
+    assert!(text.contains("stages,2\n"), "{text}");
+    assert!(
+        text.contains(
+            "investment options,3\nrisky options (probability < 1),2\noption groups,1\n\
+             candidate stages (seen only by keel plan),1\n"
+        ),
+        "{text}"
+    );
+    let out = keel(&["check", m]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("the counts are of the model without its 1 candidate stage(s), which only `keel plan` sees"),
+        "{text}"
+    );
+    let out = keel(&["check", m, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["summary"]["options"],
+        serde_json::json!({"options": 3, "risky": 2, "groups": 1, "candidate_stages": 1})
+    );
+    // Without options.csv the summary has no options at all.
+    std::fs::remove_file(dir.path().join("options.csv")).unwrap();
+    std::fs::write(
+        dir.path().join("inputs.csv"),
+        "stage,input_item,qty,supplier,share,lane\np@s1,c,2,c@s2,,\np@s1,c,2,c@s3,,\n",
+    )
+    .unwrap();
+    let out = keel(&["check", m, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["summary"].get("options").is_none(), "{v}");
+    assert_eq!(v["summary"]["stages"], 3);
+}

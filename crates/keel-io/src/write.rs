@@ -1,13 +1,13 @@
 //! Writing a model back to its tables: the inverse of loading, so `convert` round-trips.
 
 use crate::IoError;
-use keel_model::{header_of, Model};
+use keel_model::{header_of, Model, OptionKind};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 
 /// Columns that hold numbers (written as numbers in a workbook).
-pub(crate) const NUMERIC: [&str; 16] = [
+pub(crate) const NUMERIC: [&str; 19] = [
     "value_added",
     "capacity",
     "lead_time",
@@ -24,6 +24,9 @@ pub(crate) const NUMERIC: [&str; 16] = [
     "probability",
     "lat",
     "lon",
+    "amount",
+    "cost",
+    "time_to_effect",
 ];
 
 fn num(v: f64) -> String {
@@ -36,7 +39,13 @@ fn opt(v: Option<f64>) -> String {
 }
 
 /// Every table of a model as rows of text, in file order. Optional tables that are empty are left out.
-pub fn model_tables(m: &Model) -> Vec<(&'static str, Vec<Vec<String>>)> {
+///
+/// A model with options is written whole: the stages and input rows of its full model (candidates included,
+/// their supplier rows with an empty share) and options.csv.
+pub fn model_tables(model: &Model) -> Vec<(&'static str, Vec<Vec<String>>)> {
+    let inv = model.investments();
+    let m = inv.map_or(model, |i| &i.full);
+    let candidate = |s: keel_model::StageIx| inv.is_some_and(|i| i.is_candidate(s));
     let cc = |c: keel_model::CountryIx| m.countries()[c.index()].code.clone();
     let mut out = Vec::new();
     out.push((
@@ -155,7 +164,7 @@ pub fn model_tables(m: &Model) -> Vec<(&'static str, Vec<Vec<String>>)> {
                 m.items()[g.item.index()].id.clone(),
                 num(g.qty),
                 m.stages()[src.supplier.index()].id.clone(),
-                if g.shares_given {
+                if g.shares_given && !candidate(src.supplier) {
                     num(src.share)
                 } else {
                     String::new()
@@ -164,6 +173,32 @@ pub fn model_tables(m: &Model) -> Vec<(&'static str, Vec<Vec<String>>)> {
                     .map_or(String::new(), |l| m.lanes()[l.index()].id.clone()),
             ]);
         }
+    }
+    if let Some(inv) = inv {
+        out.push((
+            "options",
+            inv.options
+                .iter()
+                .map(|o| {
+                    vec![
+                        o.id.clone(),
+                        o.kind.as_str().into(),
+                        m.stages()[o.stage.index()].id.clone(),
+                        if o.kind == OptionKind::Source {
+                            String::new()
+                        } else {
+                            num(o.amount)
+                        },
+                        num(o.cost),
+                        num(o.probability),
+                        o.group
+                            .map_or(String::new(), |g| inv.groups[g as usize].clone()),
+                        o.name.clone().unwrap_or_default(),
+                        num(o.time_to_effect),
+                    ]
+                })
+                .collect(),
+        ));
     }
     out.push(("inputs", inputs));
     out.push((

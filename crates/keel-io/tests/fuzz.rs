@@ -23,7 +23,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::path::{Path, PathBuf};
 
-const FILES: [&str; 10] = [
+const FILES: [&str; 11] = [
     "model.toml",
     "countries.csv",
     "firms.csv",
@@ -34,6 +34,7 @@ const FILES: [&str; 10] = [
     "inputs.csv",
     "demand.csv",
     "scenarios.csv",
+    "options.csv",
 ];
 
 /// Cell values that have broken loaders elsewhere: placeholders, overflows, separators, quotes, control bytes.
@@ -71,8 +72,52 @@ fn example_dir() -> PathBuf {
 fn example_files() -> Vec<(String, Vec<u8>)> {
     FILES
         .iter()
-        .map(|f| (f.to_string(), std::fs::read(example_dir().join(f)).unwrap()))
+        .map(|f| {
+            let p = example_dir().join(f);
+            let bytes = if *f == "options.csv" && !p.exists() {
+                synthetic_options(&std::fs::read(example_dir().join("stages.csv")).unwrap())
+            } else {
+                std::fs::read(p).unwrap()
+            };
+            (f.to_string(), bytes)
+        })
         .collect()
+}
+
+/// Options on the example's first stages with a capacity (three capacity options, two stockpiles, two of them
+/// risky bets in one group), for an example that has no options.csv of its own.
+fn synthetic_options(stages: &[u8]) -> Vec<u8> {
+    let mut rows = vec![
+        "id,kind,stage,amount,cost,probability,group,name,time_to_effect"
+            .split(',')
+            .map(str::to_string)
+            .collect::<Vec<_>>(),
+    ];
+    let capped = cells(stages)
+        .into_iter()
+        .skip(1)
+        .filter(|r| r.get(4).is_some_and(|c| !c.is_empty()));
+    for (k, r) in capped.take(5).enumerate() {
+        let kind = if k < 3 { "capacity" } else { "stockpile" };
+        let (p, g) = if k % 2 == 1 {
+            ("0.5", "bets")
+        } else {
+            ("", "")
+        };
+        let row = [
+            &format!("o{k}"),
+            kind,
+            &r[0],
+            "5",
+            "1000000",
+            p,
+            g,
+            "",
+            "30",
+        ];
+        rows.push(row.iter().map(std::string::ToString::to_string).collect());
+    }
+    join(&rows)
 }
 
 fn env_usize(key: &str, default: usize) -> usize {

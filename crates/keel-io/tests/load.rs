@@ -284,3 +284,87 @@ fn missing_tables_and_columns_are_reported_together() {
     assert!(!joined.contains("required column `name`"), "{joined}");
     assert!(joined.contains("`currency` must be a string"), "{joined}");
 }
+
+/// A small model with options: a German second source (a candidate, buying from an existing German stage),
+/// a capacity option and a risky stockpile in a group.
+fn options_model(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let files = [
+        (
+            "model.toml",
+            "name = \"opts\"\nhome_country = \"CAN\"\ncurrency = \"CAD\"\ntime_unit = \"day\"\n",
+        ),
+        (
+            "countries.csv",
+            "code,name,blocs\nCAN,Canada,NATO\nUSA,United States,NATO\nDEU,Germany,NATO;EU\n",
+        ),
+        ("firms.csv", "id,name,country,parent_country\nf1,F1,CAN,\nf2,F2,USA,\nf3,F3,DEU,\n"),
+        ("sites.csv", "id,firm,country,lat,lon,name\ns1,f1,CAN,,,\ns2,f2,USA,,,\ns3,f3,DEU,,,\n"),
+        (
+            "items.csv",
+            "id,name,kind,export_control,capability\np,P,platform,,\nc,C,component,,\nm,M,material,,\n",
+        ),
+        (
+            "stages.csv",
+            "id,item,site,value_added,capacity,lead_time,inventory,ttr\np@s1,p,s1,100,10,0,0,\n\
+             c@s3,c,s3,60,5,0,2,\nc@s2,c,s2,50,20,0,0,\nm@s3,m,s3,1,100,0,0,\n",
+        ),
+        (
+            "inputs.csv",
+            "stage,input_item,qty,supplier,share,lane\np@s1,c,2,c@s2,1,\np@s1,c,2,c@s3,,\nc@s3,m,3,m@s3,,\n",
+        ),
+        ("demand.csv", "stage,demand,loss_per_unit\np@s1,5,100\n"),
+        (
+            "options.csv",
+            "id,kind,stage,amount,cost,probability,group,name,time_to_effect\n\
+             deu,source,c@s3,,30000000,0.6,research,German second source,2\n\
+             cap,capacity,c@s2,5,1000000,1,,,0\nstock,stockpile,p@s1,50,200000,0.9,research,,30\n",
+        ),
+    ];
+    for (f, text) in files {
+        std::fs::write(dir.join(f), text).unwrap();
+    }
+}
+
+#[test]
+fn options_round_trip_through_folder_workbook_and_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    options_model(&src);
+    let m = load_ok(&src);
+    assert_eq!(m.stages().len(), 3);
+    let inv = m.investments().expect("options");
+    assert_eq!((inv.options.len(), inv.full.stages().len()), (3, 4));
+    let folder = dir.path().join("copy");
+    keel_io::write_dir(&m, &folder).unwrap();
+    // The full model is written: the candidate's stage, its rows (an empty share where it supplies) and options.
+    let text = |f: &str| std::fs::read_to_string(folder.join(f)).unwrap();
+    assert_eq!(
+        text("options.csv"),
+        std::fs::read_to_string(src.join("options.csv")).unwrap()
+    );
+    assert_eq!(
+        text("inputs.csv"),
+        std::fs::read_to_string(src.join("inputs.csv")).unwrap()
+    );
+    assert_eq!(
+        text("stages.csv"),
+        std::fs::read_to_string(src.join("stages.csv")).unwrap()
+    );
+    let m2 = load_ok(&folder);
+    same(&m, &m2);
+    let book = dir.path().join("copy.xlsx");
+    keel_io::write_xlsx(&m2, &book).unwrap();
+    let m3 = load_ok(&book);
+    same(&m, &m3);
+    assert_eq!(m3.investments().unwrap().groups, ["research"]);
+    let back = dir.path().join("back");
+    keel_io::save(&m3, &back).unwrap();
+    for f in ["options.csv", "inputs.csv", "stages.csv"] {
+        assert_eq!(
+            std::fs::read(folder.join(f)).unwrap(),
+            std::fs::read(back.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}

@@ -26,5 +26,5 @@ pub use ids::*;
 pub use invest::{InvestOption, Investments, OptionKind};
 pub use kind::{ElementKind, UnknownKind};
 pub use model::*;
-pub use summary::Summary;
+pub use summary::{OptionsSummary, Summary};
 pub use table::{MemTable, StringRecord, Table};

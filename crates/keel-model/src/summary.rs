@@ -27,6 +27,21 @@ pub struct Summary {
     pub tiers: usize,
     /// Share of (stage, input item) pairs with exactly one supplier.
     pub single_supplier_share: f64,
+    /// The investment options (options.csv), if any. The counts above are of the model without candidates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<OptionsSummary>,
+}
+
+/// Counts of options.csv: what `keel plan` may fund. Only `keel plan` sees the candidate stages.
+#[derive(Clone, Debug, Serialize)]
+pub struct OptionsSummary {
+    pub options: usize,
+    /// Options that may fail (probability < 1).
+    pub risky: usize,
+    /// Groups of options that share one draw.
+    pub groups: usize,
+    /// Stages that exist only in plans that take their `source` option.
+    pub candidate_stages: usize,
 }
 
 impl Model {
@@ -88,6 +103,12 @@ impl Model {
             } else {
                 single as f64 / self.groups.len() as f64
             },
+            options: self.investments().map(|inv| OptionsSummary {
+                options: inv.options.len(),
+                risky: inv.options.iter().filter(|o| o.is_risky()).count(),
+                groups: inv.groups.len(),
+                candidate_stages: inv.candidates.len(),
+            }),
         }
     }
 

@@ -852,3 +852,406 @@ fn a_diagnostic_with_follow_ons_says_how_many() {
         "error: firms.csv: the file is empty\n  and 3,190 error(s) that follow from it (not listed)"
     );
 }
+
+// ---- options.csv (format v1.1) ----
+
+/// The base model with a candidate: c@s1, a Canadian second source of c that option `ca` would bring.
+const CAND_STAGES: (&str, &str) = (
+    "stages",
+    "id,item,site,value_added,capacity,lead_time,inventory,ttr\np@s1,p,s1,100,10,1,0,\nc@s2,c,s2,50,20,1,0,\nc@s1,c,s1,60,4,1,0,\n",
+);
+const CAND_INPUTS: (&str, &str) = (
+    "inputs",
+    "stage,input_item,qty,supplier,share,lane\np@s1,c,2,c@s2,1,l1\np@s1,c,2,c@s1,,\n",
+);
+const OPTIONS: &str = "id,kind,stage,amount,cost,probability,group,name,time_to_effect\n";
+
+/// The base model with `replace`d tables and options.csv holding `rows`.
+fn with_options(replace: &[(&str, &str)], rows: &str) -> TextModel {
+    model(replace).table("options", &format!("{OPTIONS}{rows}"))
+}
+
+/// The one error of a model with options.
+fn one_opt(replace: &[(&str, &str)], rows: &str) -> Diagnostic {
+    let Err(inv) = with_options(replace, rows).build() else {
+        panic!("the model loaded")
+    };
+    let errors: Vec<&Diagnostic> = inv.errors().collect();
+    assert_eq!(errors.len(), 1, "{:#?}", inv.diagnostics);
+    errors[0].clone()
+}
+
+const SOURCE: &str = "ca,source,c@s1,,1e6,0.5,bets,,\n";
+
+#[test]
+fn a_model_with_a_candidate_loads_without_warnings() {
+    let l = with_options(&[CAND_STAGES, CAND_INPUTS], SOURCE)
+        .build()
+        .unwrap();
+    assert!(l.warnings.is_empty(), "{:#?}", l.warnings);
+    assert_eq!(l.model.stages().len(), 2);
+    assert_eq!(l.model.investments().unwrap().full.stages().len(), 3);
+}
+
+#[test]
+fn an_unknown_option_column_has_a_did_you_mean() {
+    let inv = model(&[CAND_STAGES, CAND_INPUTS])
+        .table(
+            "options",
+            "id,kind,stag,amount,cost,probability,group,name,time_to_effect\nca,source,c@s1,,1e6,,,,\n",
+        )
+        .build()
+        .unwrap_err();
+    let d = inv.errors().next().unwrap();
+    assert_eq!(
+        parts(d),
+        (
+            "options.csv",
+            Some(1),
+            Some((3, "stag")),
+            "unknown column `stag`",
+            Some("did you mean `stage`?")
+        )
+    );
+    // No candidate is known: the empty share of its input row follows from this error.
+    assert_eq!(inv.error_count(), 1, "{:#?}", inv.diagnostics);
+    assert_eq!(d.follow_on, 1);
+}
+
+#[test]
+fn an_unknown_option_kind_suggests_one_and_does_not_cascade() {
+    let inv = with_options(&[CAND_STAGES, CAND_INPUTS], "ca,sourse,c@s1,,1e6,,,,\n")
+        .build()
+        .unwrap_err();
+    assert_eq!(inv.error_count(), 1, "{:#?}", inv.diagnostics);
+    let d = inv.errors().next().unwrap();
+    assert_eq!(
+        parts(d),
+        (
+            "options.csv",
+            Some(2),
+            Some((2, "kind")),
+            "unknown kind `sourse`",
+            Some("did you mean `source`? The kinds are capacity, stockpile, source")
+        )
+    );
+    assert_eq!(d.follow_on, 1);
+}
+
+#[test]
+fn an_unknown_option_stage_suggests_one() {
+    let inv = with_options(&[CAND_STAGES, CAND_INPUTS], "ca,source,c@s11,,1e6,,,,\n")
+        .build()
+        .unwrap_err();
+    assert_eq!(inv.error_count(), 1, "{:#?}", inv.diagnostics);
+    let d = inv.errors().next().unwrap();
+    assert_eq!(
+        parts(d),
+        (
+            "options.csv",
+            Some(2),
+            Some((3, "stage")),
+            "unknown stage `c@s11`",
+            Some("did you mean `c@s1`?")
+        )
+    );
+    assert_eq!(d.follow_on, 1);
+}
+
+#[test]
+fn a_duplicate_option_id_names_the_first() {
+    let d = one_opt(
+        &[CAND_STAGES, CAND_INPUTS],
+        &format!("{SOURCE}ca,capacity,c@s2,5,1e3,,,,\n"),
+    );
+    assert_eq!(
+        parts(&d),
+        (
+            "options.csv",
+            Some(3),
+            Some((1, "id")),
+            "duplicate id `ca`: first given on line 2",
+            Some("ids must be unique within a file; rename one or merge the rows")
+        )
+    );
+}
+
+#[test]
+fn capacity_and_stockpile_options_need_a_positive_amount() {
+    let d = one_opt(&[], "up,capacity,c@s2,,1e3,,,,\n");
+    assert_eq!(
+        parts(&d),
+        (
+            "options.csv",
+            Some(2),
+            Some((4, "amount")),
+            "a capacity option needs an amount",
+            Some("give a positive amount: the capacity it adds, in units per time unit")
+        )
+    );
+    let d = one_opt(&[], "st,stockpile,c@s2,0,1e3,,,,\n");
+    assert_eq!(
+        (d.message.as_str(), d.column.clone()),
+        (
+            "0 is out of range: it must be greater than zero",
+            Some((4, "amount".into()))
+        )
+    );
+    let d = one_opt(&[], "st,stockpile,c@s2,2e12,1e3,,,,\n");
+    assert_eq!(
+        d.message,
+        "2e12 is beyond the bound of `amount`: at most 1e12 (units, or units per time unit)"
+    );
+}
+
+#[test]
+fn a_source_option_takes_no_amount() {
+    let d = one_opt(&[CAND_STAGES, CAND_INPUTS], "ca,source,c@s1,4,1e6,,,,\n");
+    assert_eq!(
+        parts(&d),
+        (
+            "options.csv",
+            Some(2),
+            Some((4, "amount")),
+            "a source option takes no amount",
+            Some("leave amount empty: the candidate's capacity and inventory are its columns in stages.csv")
+        )
+    );
+}
+
+#[test]
+fn an_option_cost_must_be_given_and_positive() {
+    let d = one_opt(&[], "up,capacity,c@s2,5,,,,,\n");
+    assert_eq!(
+        parts(&d),
+        (
+            "options.csv",
+            Some(2),
+            Some((5, "cost")),
+            "`cost` is empty",
+            Some("give a number")
+        )
+    );
+    let d = one_opt(&[], "up,capacity,c@s2,5,0,,,,\n");
+    assert_eq!(d.message, "0 is out of range: it must be greater than zero");
+    let d = one_opt(&[], "up,capacity,c@s2,5,2e15,,,,\n");
+    assert_eq!(
+        d.message,
+        "2e15 is beyond the bound of `cost`: at most 1e15 (currency)"
+    );
+}
+
+#[test]
+fn an_option_probability_is_in_zero_one() {
+    let d = one_opt(&[], "up,capacity,c@s2,5,1e3,0,,,\n");
+    assert_eq!(
+        parts(&d),
+        (
+            "options.csv",
+            Some(2),
+            Some((6, "probability")),
+            "probability 0: the option would never work",
+            Some("give the chance that it works, greater than 0 and at most 1 (empty is 1), or remove the option")
+        )
+    );
+    let d = one_opt(&[], "up,capacity,c@s2,5,1e3,1.5,,,\n");
+    assert_eq!(d.message, "1.5 is out of range: it must be between 0 and 1");
+}
+
+#[test]
+fn a_time_to_effect_is_finite_and_not_negative() {
+    let d = one_opt(&[], "up,capacity,c@s2,5,1e3,,,,-1\n");
+    assert_eq!(
+        (d.message.as_str(), d.column.clone()),
+        (
+            "-1 is out of range: it must be zero or more",
+            Some((9, "time_to_effect".into()))
+        )
+    );
+    let d = one_opt(&[], "up,capacity,c@s2,5,1e3,,,,inf\n");
+    assert_eq!(d.message, "`inf` is not a number");
+    let d = one_opt(&[], "up,capacity,c@s2,5,1e3,,,,2e6\n");
+    assert_eq!(
+        d.message,
+        "2e6 is beyond the bound of `time_to_effect`: at most 1e6 (time units)"
+    );
+}
+
+#[test]
+fn a_capacity_option_on_an_unlimited_stage() {
+    let stages = (
+        "stages",
+        "id,item,site,value_added,capacity,lead_time,inventory,ttr\np@s1,p,s1,100,10,1,0,\nc@s2,c,s2,50,,1,0,\n",
+    );
+    let d = one_opt(&[stages], "up,capacity,c@s2,5,1e3,,,,\n");
+    assert_eq!(
+        parts(&d),
+        (
+            "options.csv",
+            Some(2),
+            Some((3, "stage")),
+            "stage `c@s2` has an unlimited capacity: there is nothing to raise",
+            Some("give it a capacity in stages.csv (line 3), or make this a stockpile option")
+        )
+    );
+    // A stockpile on it is fine.
+    assert!(with_options(&[stages], "st,stockpile,c@s2,5,1e3,,,,\n")
+        .build()
+        .is_ok());
+}
+
+#[test]
+fn a_capacity_or_stockpile_option_on_a_candidate() {
+    // Found whichever row comes first.
+    for rows in [
+        format!("{SOURCE}up,capacity,c@s1,5,1e3,,,,\n"),
+        format!("up,capacity,c@s1,5,1e3,,,,\n{SOURCE}"),
+    ] {
+        let d = one_opt(&[CAND_STAGES, CAND_INPUTS], &rows);
+        let line = if rows.starts_with("ca") { 3 } else { 2 };
+        let at = 5 - line;
+        assert_eq!(
+            parts(&d),
+            (
+                "options.csv",
+                Some(line),
+                Some((3, "stage")),
+                format!("stage `c@s1` is a candidate (option `ca` on line {at}): a capacity option cannot act on it").as_str(),
+                Some("a candidate's capacity and inventory are its columns in stages.csv; raise an existing stage")
+            )
+        );
+    }
+}
+
+#[test]
+fn two_source_options_on_one_candidate() {
+    let d = one_opt(
+        &[CAND_STAGES, CAND_INPUTS],
+        &format!("{SOURCE}cb,source,c@s1,,2e6,,,,\n"),
+    );
+    assert_eq!(
+        parts(&d),
+        (
+            "options.csv",
+            Some(3),
+            Some((3, "stage")),
+            "stage `c@s1` is already the candidate of option `ca` on line 2",
+            Some("one source option per candidate stage: for a second bet on it, write another candidate stage")
+        )
+    );
+}
+
+#[test]
+fn a_candidate_without_a_capacity() {
+    let stages = (
+        "stages",
+        "id,item,site,value_added,capacity,lead_time,inventory,ttr\np@s1,p,s1,100,10,1,0,\nc@s2,c,s2,50,20,1,0,\nc@s1,c,s1,60,,1,0,\n",
+    );
+    let d = one_opt(&[stages, CAND_INPUTS], SOURCE);
+    assert_eq!(
+        parts(&d),
+        (
+            "options.csv",
+            Some(2),
+            Some((3, "stage")),
+            "candidate stage `c@s1` has no capacity",
+            Some(
+                "give it a capacity in stages.csv (line 4): what the option buys is that capacity"
+            )
+        )
+    );
+}
+
+#[test]
+fn a_candidate_with_demand() {
+    let demand = (
+        "demand",
+        "stage,demand,loss_per_unit\np@s1,5,100\nc@s1,1,10\n",
+    );
+    let d = one_opt(&[CAND_STAGES, CAND_INPUTS, demand], SOURCE);
+    assert_eq!(
+        parts(&d),
+        (
+            "demand.csv",
+            Some(3),
+            Some((1, "stage")),
+            "stage `c@s1` is a candidate (option `ca`): a candidate has no demand",
+            Some("put the demand on an existing stage: a candidate only supplies, in the plans that take its option (options.csv line 2)")
+        )
+    );
+}
+
+#[test]
+fn a_share_given_for_a_candidate_supplier() {
+    let inputs = (
+        "inputs",
+        "stage,input_item,qty,supplier,share,lane\np@s1,c,2,c@s2,1,l1\np@s1,c,2,c@s1,0,\n",
+    );
+    let d = one_opt(&[CAND_STAGES, inputs], SOURCE);
+    assert_eq!(
+        parts(&d),
+        (
+            "inputs.csv",
+            Some(3),
+            Some((5, "share")),
+            "supplier `c@s1` is a candidate (option `ca`): its share must be empty",
+            Some("leave share empty on rows naming a candidate; the shares of the existing suppliers sum to 1 (options.csv line 2)")
+        )
+    );
+}
+
+#[test]
+fn an_empty_share_on_a_supplier_no_option_names() {
+    // c@s1 was meant as a candidate, but no option names it: its empty share is the error, and the hint says
+    // how to make it a candidate.
+    let d = one_opt(&[CAND_STAGES, CAND_INPUTS], "up,capacity,c@s2,5,1e3,,,,\n");
+    assert_eq!(
+        parts(&d),
+        (
+            "inputs.csv",
+            Some(3),
+            None,
+            "share is empty here but given on other rows of the same stage and input item",
+            Some("give a share on every row of the group, or leave all empty to split equally; if `c@s1` is a \
+                  candidate stage, add a `source` option naming it to options.csv")
+        )
+    );
+}
+
+#[test]
+fn a_scenario_on_a_candidate() {
+    let scenarios = (
+        "scenarios",
+        "scenario,target_kind,target,capacity_factor,start,duration,probability\nx,stage,c@s1,0,0,10,0.1\n",
+    );
+    let d = one_opt(&[CAND_STAGES, CAND_INPUTS, scenarios], SOURCE);
+    assert_eq!(
+        parts(&d),
+        (
+            "scenarios.csv",
+            Some(2),
+            Some((3, "target")),
+            "stage `c@s1` is a candidate (option `ca`): a scenario cannot name it",
+            Some("candidates exist only in plans (`keel plan`); target its site, firm or country to disrupt it there too (options.csv line 2)")
+        )
+    );
+}
+
+#[test]
+fn an_input_only_candidates_supply() {
+    let inputs = (
+        "inputs",
+        "stage,input_item,qty,supplier,share,lane\np@s1,c,2,c@s1,,\n",
+    );
+    let d = one_opt(&[CAND_STAGES, inputs], SOURCE);
+    assert_eq!(
+        parts(&d),
+        (
+            "inputs.csv",
+            Some(2),
+            None,
+            "stage `p@s1` gets input `c` only from candidate stages",
+            Some("add an existing supplier: a candidate exists only in plans that take its option, and without one the stage could make nothing")
+        )
+    );
+}

@@ -49,10 +49,18 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .count();
     // Every row is one number, so the CSV is a tidy table of numbers; the model's name, home country and blocs
     // (text) go in the title and the JSON.
+    // Candidates are in no count but their own: say so where the counts are read.
+    let candidates = match &s.options {
+        Some(o) => format!(
+            "; the counts are of the model without its {} candidate stage(s), which only `keel plan` sees",
+            o.candidate_stages
+        ),
+        None => String::new(),
+    };
     let mut t = output::Table::new(
         "summary",
         format!(
-            "{}: valid ({} warning(s)); {}, home country {}, blocs {}",
+            "{}: valid ({} warning(s)); {}, home country {}, blocs {}{candidates}",
             args.model.display(),
             warnings,
             s.name,
@@ -85,6 +93,20 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         Cell::from("stage inputs with a single supplier"),
         Cell::Share(s.single_supplier_share),
     ]);
+    // Options (format v1.1): one number per row like the rest, so every format carries them.
+    if let Some(o) = &s.options {
+        for (k, v) in [
+            ("investment options", o.options),
+            ("risky options (probability < 1)", o.risky),
+            ("option groups", o.groups),
+            (
+                "candidate stages (seen only by keel plan)",
+                o.candidate_stages,
+            ),
+        ] {
+            t.row(vec![Cell::from(k), Cell::from(v)]);
+        }
+    }
     let json = serde_json::json!({ "valid": true, "warnings": loaded.warnings, "summary": s });
     output::emit(&args.out, &[t], "summary", &json)?;
     Ok(ExitCode::SUCCESS)

@@ -66,7 +66,7 @@ impl Builder {
                 .iter()
                 .find(|r| r.share.is_none() && !self.opts.is_candidate(r.supplier))
                 .unwrap_or(first);
-            if let Some(root) = self.opts.unsure(r.supplier) {
+            if let Some(root) = self.options_error() {
                 self.follow(root);
                 return false;
             }

@@ -3,8 +3,8 @@
 //!
 //! Options are read right after the stages, so the tables read later know which stages are candidates: a
 //! candidate has no demand, no scenario names it, and input rows naming it as supplier leave `share` empty.
-//! [`Builder::investments`] then splits the accepted rows into the model every analysis sees (no candidate, no
-//! row naming one) and the full model; both go through the same assembly.
+//! Assembly then builds, from the same accepted rows, the model every analysis sees (no candidate, no row
+//! naming one) and the full model, by the same code (`without_candidates` renumbers the stages for the first).
 //!
 //! # Complexity
 //! O(options) to read and check; the split is O(stages + input rows) once more than a model without options.
@@ -24,20 +24,17 @@ use rustc_hash::FxHashMap;
 /// options.csv as read.
 #[derive(Default)]
 pub(super) struct OptionRows {
-    /// Accepted rows, in file order, with their line.
-    rows: Vec<(InvestOption, u64)>,
-    /// Ids of every row whose id was readable, for duplicates.
+    /// Accepted rows, in file order.
+    rows: Vec<InvestOption>,
+    /// Ids of the accepted rows, with their lines, for duplicates.
     ids: Names,
     groups: Names,
     /// Candidate stages (index of every stage, candidates included) -> (line, id) of their `source` option.
     /// Rows rejected for other errors still make their stage a candidate: the rows naming it are then
     /// checked as the file meant them.
     candidates: FxHashMap<u32, (u64, String)>,
-    /// Stages named by rows rejected before their kind was known (an unknown kind): whether they are
-    /// candidates is unknown, so what would be wrong only if they were not follows from that row's error.
-    unsure: FxHashMap<u32, usize>,
-    /// (line, column of `stage`) of capacity and stockpile rows, checked against the candidates once all
-    /// rows are read.
+    /// Capacity and stockpile rows (line, position of the `stage` column, stage, kind), checked against the
+    /// candidates once every row is read.
     raisers: Vec<(u64, Option<usize>, u32, OptionKind)>,
 }
 
@@ -45,11 +42,6 @@ impl OptionRows {
     /// Whether stage `s` (an index of every stage read) is a candidate.
     pub(super) fn is_candidate(&self, s: u32) -> bool {
         !self.candidates.is_empty() && self.candidates.contains_key(&s)
-    }
-
-    /// The diagnostic a reference to `s` follows from, if `s` may be a candidate of a rejected row.
-    pub(super) fn unsure(&self, s: u32) -> Option<usize> {
-        self.unsure.get(&s).copied()
     }
 }
 
@@ -94,10 +86,6 @@ impl Builder {
                 .with_hint("ids must be unique within a file; rename one or merge the rows"),
             );
         }
-        if let (Ok(s), None) = (stage, kind) {
-            // The unknown kind is this row's error, at `row_mark`.
-            self.opts.unsure.entry(s).or_insert(self.row_mark);
-        }
         let clean = self.diags.len() == self.row_mark && self.row_cause.is_none();
         let (Ok(id), Some(kind), Ok(stage), Ok(amount), Ok(cost), Ok(probability), Ok(tte), true) =
             (id, kind, stage, amount, cost, probability, tte, clean)
@@ -109,20 +97,17 @@ impl Builder {
             .filter(|g| !g.is_empty())
             .map(|g| self.opts.groups.add(g, cols.line).0);
         let name = Some(cols.field(rec, 7).to_string()).filter(|n| !n.is_empty());
-        self.opts.rows.push((
-            InvestOption {
-                id,
-                name,
-                kind,
-                stage: StageIx(stage),
-                amount,
-                cost,
-                probability: probability.unwrap_or(1.0),
-                group,
-                time_to_effect: tte.unwrap_or(0.0),
-            },
-            cols.line,
-        ));
+        self.opts.rows.push(InvestOption {
+            id,
+            name,
+            kind,
+            stage: StageIx(stage),
+            amount,
+            cost,
+            probability: probability.unwrap_or(1.0),
+            group,
+            time_to_effect: tte.unwrap_or(0.0),
+        });
     }
 
     /// `amount`: positive for capacity and stockpile options, empty for `source` (a candidate's capacity and
@@ -278,11 +263,6 @@ impl Builder {
         s: u32,
         say: impl Fn(&str, &str) -> (String, &'static str),
     ) -> bool {
-        if let Some(root) = self.opts.unsure(s) {
-            self.follow(root);
-            self.row_cause.get_or_insert(root);
-            return true;
-        }
         let Some((line, opt)) = self.opts.candidates.get(&s) else {
             return false;
         };
@@ -298,9 +278,6 @@ impl Builder {
     /// A group of an existing stage whose every supplier is a candidate: without options the stage could make
     /// nothing, so the model every analysis sees would be wrong.
     pub(super) fn only_candidates(&mut self, run: &[RawInput]) {
-        if let Some(root) = run.iter().find_map(|r| self.opts.unsure(r.supplier)) {
-            return self.follow(root);
-        }
         let first = &run[0];
         let d = Diagnostic::error(
             &self.inputs_file,
@@ -313,6 +290,16 @@ impl Builder {
         .at_line(first.line)
         .with_hint("add an existing supplier: a candidate exists only in plans that take its option, and without one the stage could make nothing");
         self.diags.push(d);
+    }
+
+    /// The first error in options.csv, if any. An empty share on a supplier no option names may follow from
+    /// it: the row meant to make that supplier a candidate may be the one rejected (its stage misspelt, or
+    /// the whole table unreadable).
+    pub(super) fn options_error(&self) -> Option<usize> {
+        let file = self.files.get("options")?;
+        self.diags
+            .iter()
+            .position(|d| d.is_error() && &d.file == file)
     }
 
     /// Whether options.csv gave any option (without, the model is built exactly as in format v1).
@@ -336,10 +323,7 @@ impl Builder {
             .map(StageIx::new)
             .collect();
         Investments {
-            options: std::mem::take(&mut self.opts.rows)
-                .into_iter()
-                .map(|(o, _)| o)
-                .collect(),
+            options: std::mem::take(&mut self.opts.rows),
             groups: std::mem::take(&mut self.opts.groups.list),
             full,
             candidates,
