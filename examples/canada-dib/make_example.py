@@ -1355,6 +1355,8 @@ STOCK_OVERHEAD = 1.10
 OPTIONS = []          # (id, kind, stage, amount, cost, probability, group, name, time_to_effect)
 CAND = {}             # candidate stage id -> dict(item, site, va, cap, lead, ttr)
 CAND_ROWS = []        # (stage, input_item, qty, supplier, share, lane), rows naming a candidate
+# Every bet is in a group: `keel plan` weighs each joint outcome of the bets, 3 x 3 x 3 = 27 here, and each
+# independent bet would double that count (the qualifications of existing allied processes are taken as sure).
 GROUPS = {            # correlated bets: one shared draw per group
     "rare-earth-magnets": "Rare-earth separation and sintered-magnet scale-up outside China",
     "energetics-process": "New TNT production processes (no TNT made in North America today)",
@@ -1496,8 +1498,8 @@ second_source("src-gallium-au", "raw-gallium", "eskwick-mining-aus-weipa", ZIBO_
 # ---- 5. Energetics: TNT (sole source in Poland), the Valleyfield nitrocellulose and propellant site --------
 TNT_BUYERS = sorted({r[0] for r in INPUT_ROWS if r[3] == TNT_STAGE})
 second_source("src-tnt-se", "mat-tnt", "dunstead-energetics-swe-karlskoga", TNT_STAGE, TNT_BUYERS,
-              cap=req[TNT_STAGE], cost_cad=85 * M, tte=365, prob=0.9,
-              name="Qualify the Swedish energetics plant for TNT (existing process, fast)")
+              cap=req[TNT_STAGE], cost_cad=85 * M, tte=365,
+              name="Qualify the Swedish energetics plant for TNT (existing process, one year)")
 second_source("src-tnt-ca", "mat-tnt", "wenven-munitions-repentigny", TNT_STAGE, TNT_BUYERS,
               cap=req[TNT_STAGE], cost_cad=260 * M, tte=1460, prob=0.5, group="energetics-process",
               name="Canadian TNT line at the Repentigny loading plant (continuous nitration, new process)")
@@ -1510,22 +1512,22 @@ stockpile("stock-155-charges", the("sub-155-charge", "bourges"), 0,
           "Reserve of modular charges at the French maker (90 days of 155 mm demand)", units=req[P155] * 90)
 PROP_VAL = the("prt-propellant", "valleyfield")
 second_source("src-propellant-fr", "prt-propellant", "elton-propulsion-fra-bourges", PROP_VAL,
-              [the("sub-155-charge", "bourges")], cap=req[PROP_VAL] * 0.6, cost_cad=70 * M, tte=730, prob=0.85,
+              [the("sub-155-charge", "bourges")], cap=req[PROP_VAL] * 0.6, cost_cad=70 * M, tte=730,
               avoid=("CHN", "ZZZ", "CAN"), prefer={"mat-nc": [the("mat-nc", "radford")]},
               name="Propellant line at the French charge maker, on US nitrocellulose")
 second_source("src-propellant-fi", "prt-propellant", "marcliff-ammunition-fin-lapua", PROP_VAL,
-              [the("sub-saa-propellant", "lapua")], cap=req[PROP_VAL] * 0.2, cost_cad=45 * M, tte=730, prob=0.9,
+              [the("sub-saa-propellant", "lapua")], cap=req[PROP_VAL] * 0.2, cost_cad=45 * M, tte=730,
               prefer={"mat-nc": [the("mat-nc", "radford")]},
               name="Ball-propellant line at the Finnish ammunition maker, on US nitrocellulose")
 expand("cap-propellant-us", the("prt-propellant", "radford"), 400, 90 * M, "US propellant plant: +400 kg/day", tte=730)
 second_source("src-fuze-sa-no", "prt-fuze-sa-eu", "beldane-industries-nor-kongsberg", S_FUZE_SA_EU,
-              [the("sub-155-fuze", "dunningen")], cap=60, cost_cad=30 * M, tte=540, prob=0.85,
+              [the("sub-155-fuze", "dunningen")], cap=60, cost_cad=30 * M, tte=540,
               name="Norwegian second source of the fuze safe-and-arm device (EU design)")
 
 # ---- 6. Transit chokepoints on the frigate: sources whose inputs do not cross the ocean or the rail line ----
 second_source("src-vls-electronics-ca", "asm-ffh-vls-electronics", "pelden-electronics-kanata",
               the("asm-ffh-vls-electronics", "rome"), [producers["sub-ffh-vls"][0]], cap=0.004, cost_cad=40 * M,
-              tte=730, prob=0.95, avoid=("CHN", "ZZZ", "JPN", "KOR", "TWN"),
+              tte=730, avoid=("CHN", "ZZZ", "JPN", "KOR", "TWN"),
               name="Canadian VLS electronics unit (no Suez or Malacca leg)")
 second_source("src-propulsion-cooling-ca", "asm-ffh-propulsion-cooling", "jorlis-marine-systems-montreal",
               the("asm-ffh-propulsion-cooling", "lima"), [producers["sub-ffh-propulsion"][0]], cap=0.005,
@@ -1536,7 +1538,7 @@ second_source("src-propulsion-cooling-ca", "asm-ffh-propulsion-cooling", "jorlis
 # ---- 7. Printed circuit boards: the Toronto board maker's only laminate comes from China --------------------
 FR4_CN = the("mat-fr4", "suzhou")
 second_source("src-fr4-us", "mat-fr4", "esktava-polymers-usa-houston", FR4_CN, [the("prt-pcb", "toronto")],
-              cap=req[FR4_CN] * 0.3, cost_cad=75 * M, tte=730, prob=0.75,
+              cap=req[FR4_CN] * 0.3, cost_cad=75 * M, tte=730,
               name="FR-4 laminate line at the US polymer maker, for the Toronto board maker")
 
 # ---- 8. Long-lead subsystems of the other platforms: one set or a season of stock where disruptions bite ----
