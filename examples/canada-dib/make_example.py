@@ -1336,6 +1336,233 @@ SCENARIOS = [
 ]
 
 # ----------------------------------------------------------------------------------------------------------
+# Investment options (options.csv, model format v1.1): what `keel plan` may fund
+# ----------------------------------------------------------------------------------------------------------
+# Built after everything above and without drawing from `rng`, so the rest of the model is the same bytes as
+# before options existed. Candidate stages (second sources) sit at existing sites of existing firms: no new
+# firm, site or item, so every analysis other than `plan`, which sees the model without its candidates, finds
+# the same model. Their rows are appended after the others in stages.csv and inputs.csv; lanes they need that
+# did not exist are appended to lanes.csv (they carry no flow in the model without candidates).
+#
+# Costs are one-off, in CAD. Reference points (see README.md, "Investment options"): US Defense Production Act
+# Title III awards ran from USD 9.6 M (2020) to USD 215.6 M (2023), i.e. CAD 13 M to 291 M at USD_CAD below;
+# Canada's Defence Industrial Strategy (February 2026) has CAD 6.6 B over five years. Capacity and source options
+# are priced by hand inside that range; a stockpile costs its contents at the model's unit cost (value added
+# plus inputs, `cost` above) plus STOCK_OVERHEAD for storage, rotation and management.
+USD_CAD = 1.35        # Bank of Canada annual average USD/CAD: 1.3415 (2020), 1.3497 (2023), rounded
+STOCK_OVERHEAD = 1.10
+
+OPTIONS = []          # (id, kind, stage, amount, cost, probability, group, name, time_to_effect)
+CAND = {}             # candidate stage id -> dict(item, site, va, cap, lead, ttr)
+CAND_ROWS = []        # (stage, input_item, qty, supplier, share, lane), rows naming a candidate
+# Every bet is in a group: `keel plan` weighs each joint outcome of the bets, 3 x 3 x 3 = 27 here, and each
+# independent bet would double that count (the qualifications of existing allied processes are taken as sure).
+GROUPS = {            # correlated bets: one shared draw per group
+    "rare-earth-magnets": "Rare-earth separation and sintered-magnet scale-up outside China",
+    "energetics-process": "New TNT production processes (no TNT made in North America today)",
+    "mineral-recovery": "Gallium recovery from zinc and alumina refining residues",
+}
+
+
+def money(x):
+    """Round a cost to 3 significant figures (CAD)."""
+    return int(sig(x, 3))
+
+
+def option(oid, kind, stage_id, amount, cost_cad, name, tte=0, prob=1.0, group=""):
+    assert all(o[0] != oid for o in OPTIONS), oid
+    assert group == "" or group in GROUPS, group
+    OPTIONS.append((oid, kind, stage_id, amount, money(cost_cad), prob, group, name, tte))
+
+
+def stockpile(oid, stage_id, days, name, tte=None, units=None):
+    """Stock of `days` of the stage's planned flow (whole units for anything but a material)."""
+    amt = units if units is not None else req[stage_id] * days
+    if ITEMS[STAGES[stage_id]["item"]]["kind"] != "material":
+        amt = max(1, math.ceil(amt - 1e-9))
+    else:
+        amt = sig(amt, 3)
+    lead = STAGE_PARAMS[stage_id]["lead"] if tte is None else tte
+    option(oid, "stockpile", stage_id, amt, amt * cost[stage_id] * STOCK_OVERHEAD, name, tte=lead)
+
+
+def expand(oid, stage_id, amount, cost_cad, name, tte):
+    assert STAGE_PARAMS[stage_id]["cap"] is not None, stage_id
+    option(oid, "capacity", stage_id, sig(amount, 3), cost_cad, name, tte=tte)
+
+
+def site_of(word):
+    hits = [s for s in SITES if s == word]
+    assert len(hits) == 1, word
+    return hits[0]
+
+
+def second_source(oid, item_id, site, template, buyers, cap, cost_cad, name, tte, prob=1.0, group="",
+                  avoid=("CHN", "ZZZ"), prefer=None):
+    """A candidate stage making `item_id` at an existing `site`, with the bill of materials of the existing
+    stage `template`. Each input comes from the template's suppliers outside `avoid` (or, for input items
+    listed in `prefer`, from the named stages); each buyer gets the candidate as an extra supplier."""
+    sid = f"{item_id}@{site}"
+    assert sid not in STAGES and sid not in CAND, sid
+    assert STAGES[template]["item"] == item_id, (template, item_id)
+    assert not any(STAGES[s]["item"] == item_id and STAGES[s]["site"] == site for s in STAGES), sid
+    prefer = prefer or {}
+    for input_item, qty, _ in STAGE_INPUTS[template]:
+        if input_item in prefer:
+            sups = prefer[input_item]
+        else:
+            sups = [c for c, _ in ROWS[(template, input_item)]["sups"]
+                    if SITES[STAGES[c]["site"]]["country"] not in avoid]
+            if not sups:
+                sups = [c for c in sorted(producers[input_item]) if SITES[STAGES[c]["site"]]["country"] not in avoid]
+        assert sups, (sid, input_item)
+        for sup in sups:
+            assert STAGES[sup]["item"] == input_item, (sid, sup)
+            CAND_ROWS.append((sid, input_item, qty, sup, None, lane_for(STAGES[sup]["site"], site, input_item)))
+    for b in buyers:
+        assert (b, item_id) in ROWS, (b, item_id)
+        CAND_ROWS.append((b, item_id, ROWS[(b, item_id)]["qty"], sid, None, lane_for(site, STAGES[b]["site"], item_id)))
+    p = STAGE_PARAMS[template]
+    CAND[sid] = dict(item=item_id, site=site, va=STAGES[template]["va"], cap=sig(cap, 3), lead=p["lead"],
+                     ttr=p["ttr"], level=STAGES[template]["level"])
+    option(oid, "source", sid, None, cost_cad, name, tte=tte, prob=prob, group=group)
+
+
+def the(item_id, site_word):
+    """The existing stage making `item_id` at the site whose id contains `site_word`."""
+    hits = [s for s in producers[item_id] if site_word in STAGES[s]["site"]]
+    assert len(hits) == 1, (item_id, site_word, hits)
+    return hits[0]
+
+
+M = 1e6
+
+# ---- 1. ITAR licence freeze: war reserves of finished platforms -----------------------------------------
+# Under the see-through rule a stage that plans to use a US-controlled input is itself stopped by the freeze,
+# platforms included, whatever allied alternatives it has qualified (share 0 or a candidate): only stock of the
+# finished platform carries it through. So the ITAR options are platform reserves, where holding finished
+# units makes sense (munitions, radios, turrets, UAS, vehicles), not allied capacity that the freeze would not
+# let the platform use. An ITAR-free build is a re-planning of shares, a design decision rather than a purchase.
+stockpile("stock-155-rounds", P155, 90, "War reserve of 155 mm rounds (90 days of demand)")
+stockpile("stock-radios", PRADIO, 90, "Reserve of tactical radios (90 days of demand)")
+stockpile("stock-eoir", PEOIR, 90, "Reserve of EO/IR turrets (90 days of demand)")
+stockpile("stock-uas", PUAS, 90, "Reserve of tactical UAS (90 days of demand)")
+expand("cap-lav", PLAV, 0.13, 150 * M, "Second LAV-type assembly line at the London plant: +0.13 vehicles/day",
+       tte=730)
+stockpile("stock-lav", PLAV, 0, "LAV-type vehicles held back from delivery as a reserve (9 vehicles)", units=9)
+
+# ---- 2. Frigate long-lead reserve: one ship-set of each subsystem whose supply crosses a port or strait ----
+# Each alone buys little (the Port of Montreal closure stops six of them at once); together they carry the
+# build through a port strike, which only a planner that values combinations finds.
+for key in ["propulsion", "radar", "vls", "sonar", "gun", "comms"]:
+    stockpile(f"stock-ffh-{key}", producers[f"sub-ffh-{key}"][0], 0,
+              f"Frigate long-lead reserve: one {ITEMS[f'sub-ffh-{key}']['name'][0].lower()}"
+              f"{ITEMS[f'sub-ffh-{key}']['name'][1:]} ship-set", units=1)
+
+# ---- 3. China: rare-earth magnets (F-35-type engine and structures, LAV, radio, EO/IR and sonar motors) ---
+# Every motor maker outside China buys its NdFeB magnets from the one Chinese magnet plant; the Japanese maker
+# supplies other buyers. Two bets on making magnets from Canadian oxide (correlated: one sintering technology,
+# one feedstock) against cheap but partial buffers of the motors themselves.
+NINGBO_MAG = the("prt-ndfeb", "ningbo")
+MAG_BUYERS = sorted({r[0] for r in INPUT_ROWS if r[3] == NINGBO_MAG and SITES[STAGES[r[0]]["site"]]["country"] != "CHN"})
+SASK_OXIDE = the("mat-ree-oxide", "saskatoon")
+STEEL_CA = [the("mat-steel-plate", "sault"), the("mat-steel-plate", "hamilton")]
+second_source("src-magnets-ca", "prt-ndfeb", "galdane-rare-earth-processing-saskatoon", NINGBO_MAG, MAG_BUYERS,
+              cap=40, cost_cad=240 * M, tte=1095, prob=0.5, group="rare-earth-magnets",
+              prefer={"mat-ree-oxide": [SASK_OXIDE], "mat-steel-plate": STEEL_CA},
+              name="Canadian sintered NdFeB magnet plant beside the Saskatoon separation plant (new process)")
+second_source("src-magnets-de", "prt-ndfeb", "calrick-drives-deu-erlangen", NINGBO_MAG,
+              [b for b in MAG_BUYERS if SITES[STAGES[b]["site"]]["country"] in ("DEU", "GBR", "ISR")],
+              cap=20, cost_cad=130 * M, tte=730, prob=0.7, group="rare-earth-magnets",
+              prefer={"mat-ree-oxide": [SASK_OXIDE], "mat-steel-plate": STEEL_CA},
+              name="In-house magnet line at the German drives maker, on Canadian oxide")
+stockpile("stock-motors-de", the("cmp-motor", "erlangen"), 120,
+          "Vendor-held reserve of servo motors at the German drives maker (120 days)")
+stockpile("stock-motors-ca", the("cmp-motor", "peterborough"), 120,
+          "Reserve of servo motors at the Peterborough motion maker (120 days)")
+stockpile("stock-f35-engine", producers["sub-f35-engine"][0], 90,
+          "F-35-type sustainment pool of engine modules (90 days)")
+stockpile("stock-f35-structures", producers["sub-f35-structures"][0], 90,
+          "F-35-type sustainment pool of tail structural assemblies (90 days)")
+
+# ---- 4. China: gallium (the only source is in China) -------------------------------------------------------
+ZIBO_GA = producers["raw-gallium"][0]
+GA_BUYERS = sorted({r[0] for r in INPUT_ROWS if r[3] == ZIBO_GA})
+second_source("src-gallium-ca", "raw-gallium", "selvin-zinc-refining-valleyfield", ZIBO_GA, GA_BUYERS,
+              cap=req[ZIBO_GA] * 0.8, cost_cad=60 * M, tte=1095, prob=0.4, group="mineral-recovery",
+              name="Gallium recovery from zinc-refinery residues at Valleyfield (research)")
+second_source("src-gallium-au", "raw-gallium", "eskwick-mining-aus-weipa", ZIBO_GA, GA_BUYERS,
+              cap=req[ZIBO_GA] * 0.8, cost_cad=110 * M, tte=1460, prob=0.6, group="mineral-recovery",
+              name="Gallium from alumina refining in Australia (research)")
+
+# ---- 5. Energetics: TNT (sole source in Poland), the Valleyfield nitrocellulose and propellant site --------
+TNT_BUYERS = sorted({r[0] for r in INPUT_ROWS if r[3] == TNT_STAGE})
+second_source("src-tnt-se", "mat-tnt", "dunstead-energetics-swe-karlskoga", TNT_STAGE, TNT_BUYERS,
+              cap=req[TNT_STAGE], cost_cad=85 * M, tte=365,
+              name="Qualify the Swedish energetics plant for TNT (existing process, one year)")
+second_source("src-tnt-ca", "mat-tnt", "wenven-munitions-repentigny", TNT_STAGE, TNT_BUYERS,
+              cap=req[TNT_STAGE], cost_cad=260 * M, tte=1460, prob=0.5, group="energetics-process",
+              name="Canadian TNT line at the Repentigny loading plant (continuous nitration, new process)")
+second_source("src-tnt-us", "mat-tnt", "belmora-energetics-usa-radford", TNT_STAGE, TNT_BUYERS,
+              cap=req[TNT_STAGE], cost_cad=200 * M, tte=1095, prob=0.65, group="energetics-process",
+              name="US TNT restart at the Radford energetics plant (new process)")
+stockpile("stock-explosive-fill", the("prt-explosive-fill", "repentigny"), 120,
+          "Reserve of IMX-type explosive fill at the Repentigny loading plant (120 days)")
+stockpile("stock-155-charges", the("sub-155-charge", "bourges"), 0,
+          "Reserve of modular charges at the French maker (90 days of 155 mm demand)", units=req[P155] * 90)
+PROP_VAL = the("prt-propellant", "valleyfield")
+second_source("src-propellant-fr", "prt-propellant", "elton-propulsion-fra-bourges", PROP_VAL,
+              [the("sub-155-charge", "bourges")], cap=req[PROP_VAL] * 0.6, cost_cad=70 * M, tte=730,
+              avoid=("CHN", "ZZZ", "CAN"), prefer={"mat-nc": [the("mat-nc", "radford")]},
+              name="Propellant line at the French charge maker, on US nitrocellulose")
+second_source("src-propellant-fi", "prt-propellant", "marcliff-ammunition-fin-lapua", PROP_VAL,
+              [the("sub-saa-propellant", "lapua")], cap=req[PROP_VAL] * 0.2, cost_cad=45 * M, tte=730,
+              prefer={"mat-nc": [the("mat-nc", "radford")]},
+              name="Ball-propellant line at the Finnish ammunition maker, on US nitrocellulose")
+expand("cap-propellant-us", the("prt-propellant", "radford"), 400, 90 * M, "US propellant plant: +400 kg/day", tte=730)
+second_source("src-fuze-sa-no", "prt-fuze-sa-eu", "beldane-industries-nor-kongsberg", S_FUZE_SA_EU,
+              [the("sub-155-fuze", "dunningen")], cap=60, cost_cad=30 * M, tte=540,
+              name="Norwegian second source of the fuze safe-and-arm device (EU design)")
+
+# ---- 6. Transit chokepoints on the frigate: sources whose inputs do not cross the ocean or the rail line ----
+second_source("src-vls-electronics-ca", "asm-ffh-vls-electronics", "pelden-electronics-kanata",
+              the("asm-ffh-vls-electronics", "rome"), [producers["sub-ffh-vls"][0]], cap=0.004, cost_cad=40 * M,
+              tte=730, avoid=("CHN", "ZZZ", "JPN", "KOR", "TWN"),
+              name="Canadian VLS electronics unit (no Suez or Malacca leg)")
+second_source("src-propulsion-cooling-ca", "asm-ffh-propulsion-cooling", "jorlis-marine-systems-montreal",
+              the("asm-ffh-propulsion-cooling", "lima"), [producers["sub-ffh-propulsion"][0]], cap=0.005,
+              cost_cad=25 * M, tte=540, avoid=("CHN", "ZZZ", "JPN", "KOR", "TWN"),
+              name="Propulsion cooling unit made in Montreal (no Panama leg)")
+
+
+# ---- 7. Printed circuit boards: the Toronto board maker's only laminate comes from China --------------------
+FR4_CN = the("mat-fr4", "suzhou")
+second_source("src-fr4-us", "mat-fr4", "esktava-polymers-usa-houston", FR4_CN, [the("prt-pcb", "toronto")],
+              cap=req[FR4_CN] * 0.3, cost_cad=75 * M, tte=730,
+              name="FR-4 laminate line at the US polymer maker, for the Toronto board maker")
+
+# ---- 8. Long-lead subsystems of the other platforms: one set or a season of stock where disruptions bite ----
+stockpile("stock-sonar-processing", the("sub-sonar-processing", "dartmouth"), 0,
+          "Sonar processing cabinets: one set in reserve (Suez leg of its inputs)", units=1)
+stockpile("stock-sonar-handling", the("sub-sonar-handling", "horten"), 0,
+          "Towed-array handling systems: one set in reserve (magnet-bearing winches)", units=1)
+stockpile("stock-uas-engines", the("sub-uas-propulsion", "coventry"), 120,
+          "UAS heavy-fuel engines at the British maker (120 days)")
+stockpile("stock-gs-rf", the("sub-gs-rf", "ste-anne"), 0, "Ground-station RF chains: one station set in reserve",
+          units=2)
+expand("cap-mpa-engines-mech", the("asm-mpa-engines-mechanism", "torvin-precision-london"), 0.01, 15 * M,
+       "MPA engine drive-mechanism maker in London, Ontario: +0.01 sets/day", tte=365)
+expand("cap-mpa-eo-mech", the("asm-mpa-eo-mechanism", "edmonton"), 0.01, 13 * M,
+       "MPA EO/IR mechanism maker in Edmonton: +0.01 sets/day", tte=365)
+stockpile("stock-mpa-engines", the("sub-mpa-engines", "evendale"), 0, "MPA turbofan pair in reserve (one aircraft)",
+          units=1)
+stockpile("stock-mpa-eo", the("sub-mpa-eo", "burlington"), 0, "MPA EO/IR installation in reserve (one aircraft)",
+          units=1)
+stockpile("stock-eoir-gimbal", the("sub-eoir-gimbal", "burlington"), 120, "EO/IR gimbals and servos (120 days)")
+stockpile("stock-radio-power", the("sub-radio-power", "brampton"), 120, "Radio power units (120 days)")
+
+
+# ----------------------------------------------------------------------------------------------------------
 # Invariants
 # ----------------------------------------------------------------------------------------------------------
 
@@ -1438,6 +1665,45 @@ def check():
     return tier, ntiers, cps
 
 
+def check_options():
+    """The rules of options.csv (format v1.1), checked here as the loader checks them."""
+    ids = [o[0] for o in OPTIONS]
+    assert len(ids) == len(set(ids))
+    kinds = defaultdict(int)
+    sourced = defaultdict(int)
+    for oid, kind, st, amount, cst, prob, group, name, tte in OPTIONS:
+        kinds[kind] += 1
+        assert cst > 0 and 0 < prob <= 1 and tte >= 0, oid
+        if kind == "source":
+            assert st in CAND and amount is None, oid
+            sourced[st] += 1
+        else:
+            assert st in STAGES and amount > 0, oid
+            if kind == "capacity":
+                assert STAGE_PARAMS[st]["cap"] is not None, oid
+    assert set(CAND) == set(sourced) and max(sourced.values()) == 1
+    platforms = {s for s, _, _ in PLATFORMS}
+    for sid, c in CAND.items():
+        assert c["cap"] and c["cap"] > 0 and sid not in platforms, sid
+    for sid, ii, qty, sup, share, lid in CAND_ROWS:
+        buyer = CAND.get(sid) or STAGES[sid]
+        seller = CAND.get(sup) or STAGES[sup]
+        assert (sid in CAND) != (sup in CAND), (sid, sup)   # no candidate-to-candidate rows
+        assert seller["item"] == ii and share is None and qty > 0, (sid, sup)
+        assert seller["level"] > buyer["level"], (sid, sup)  # acyclic: items go up the tiers
+        if lid is not None:
+            key = [k for k, v in LANES.items() if v["id"] == lid][0]
+            assert key == (seller["site"], buyer["site"]), (sid, sup, lid)
+    # what the brief asks of the example
+    assert len(OPTIONS) >= 40 and all(kinds[k] > 0 for k in ("capacity", "stockpile", "source")), dict(kinds)
+    risky = [o for o in OPTIONS if o[5] < 1]
+    assert len(risky) >= 6 and len({o[6] for o in risky if o[6]}) >= 2
+    partners = {SITES[c["site"]]["country"] for c in CAND.values()} - {"CAN"}
+    assert len(partners) >= 6, partners
+    assert sum(p for p in {s[0]: s[6] for s in SCENARIOS}.values()) <= 1
+    return kinds, risky, partners
+
+
 def itar_analysis():
     """Per platform: ITAR items reachable through any supplier path, and whether an ITAR-free production path
     exists (AND over input items, OR over suppliers)."""
@@ -1493,6 +1759,7 @@ def write_csv(name, header, rows):
 
 def main():
     tier, ntiers, cps = check()
+    kinds, risky, partners = check_options()
     itar = itar_analysis()
     expected = {
         P155: (["prt-fuze-sa-us"], True), PSAA: ([], True),
@@ -1516,14 +1783,17 @@ def main():
     stage_order = sorted(STAGES, key=lambda s: (STAGES[s]["level"], s))
     write_csv("stages.csv", ["id", "item", "site", "value_added", "capacity", "lead_time", "inventory", "ttr"],
               [(sid, STAGES[sid]["item"], STAGES[sid]["site"], STAGES[sid]["va"], STAGE_PARAMS[sid]["cap"],
-                STAGE_PARAMS[sid]["lead"], STAGE_PARAMS[sid]["inv"], STAGE_PARAMS[sid]["ttr"]) for sid in stage_order])
+                STAGE_PARAMS[sid]["lead"], STAGE_PARAMS[sid]["inv"], STAGE_PARAMS[sid]["ttr"]) for sid in stage_order]
+              + [(sid, c["item"], c["site"], c["va"], c["cap"], c["lead"], 0, c["ttr"]) for sid, c in CAND.items()])
     pos = {s: i for i, s in enumerate(stage_order)}
     rows = sorted(INPUT_ROWS, key=lambda r: (pos[r[0]], r[1], r[3]))
-    write_csv("inputs.csv", ["stage", "input_item", "qty", "supplier", "share", "lane"], rows)
+    write_csv("inputs.csv", ["stage", "input_item", "qty", "supplier", "share", "lane"], rows + CAND_ROWS)
     write_csv("lanes.csv", ["id", "from_site", "to_site", "mode", "transit_time", "chokepoints"],
               [(v["id"], k[0], k[1], v["mode"], v["tt"], ";".join(v["cps"])) for k, v in sorted(LANES.items(), key=lambda kv: kv[1]["id"])])
     write_csv("demand.csv", ["stage", "demand", "loss_per_unit"], PLATFORMS)
     write_csv("scenarios.csv", ["scenario", "target_kind", "target", "capacity_factor", "start", "duration", "probability"], SCENARIOS)
+    write_csv("options.csv", ["id", "kind", "stage", "amount", "cost", "probability", "group", "name", "time_to_effect"],
+              OPTIONS)
     with open(os.path.join(OUT, "model.toml"), "w", encoding="utf-8") as f:
         f.write('name = "Canada DIB (illustrative example)"\n'
                 'home_country = "CAN"\n'
@@ -1545,6 +1815,8 @@ def main():
     print(f"countries={len(COUNTRIES)} firms={len(FIRMS)} sites={len(SITES)} platforms={len(PLATFORMS)} "
           f"lanes={len(LANES)} chokepoints={len(cps)} scenarios={len({s[0] for s in SCENARIOS})}")
     print("chokepoints:", "; ".join(sorted(cps)))
+    print(f"options={len(OPTIONS)} {dict(sorted(kinds.items()))} risky={len(risky)} candidates={len(CAND)} "
+          f"candidate rows={len(CAND_ROWS)} partner countries of second sources={sorted(partners)}")
     for sid, d, loss in PLATFORMS:
         r, fr = itar[sid]
         print(f"  {sid}: unit cost ~{cost[sid]:,.0f} CAD, loss {loss:,}, ITAR via {r or '-'}, ITAR-free path: {fr}")

@@ -6,7 +6,9 @@
 //! acyclic by construction, and each input names 1-5 of that item's producers as alternative suppliers (so the
 //! supplier always makes the input item). Capacities are set from the flow needed to meet platform demand,
 //! computed top-down (`flow(supplier) += flow(buyer) x qty x share`), times U(1.1, 2.0), so the undisrupted
-//! model meets demand. The distributions are documented in `docs/generate.md`.
+//! model meets demand. With [`GenOptions::options`] it also writes investment options (`options.csv`) and the
+//! candidate stages of their second sources, from a random stream of their own, appended after everything
+//! else. The distributions are documented in `docs/generate.md`.
 //!
 //! Everything is drawn from one `ChaCha8Rng` seeded with the seed, in a fixed order, and nothing iterates a
 //! hash map, so the same options give the same tables byte for byte.
@@ -30,6 +32,9 @@ pub struct GenOptions {
     /// Size target in input rows instead of stages: the stage count is tuned until the model has about this
     /// many rows of `inputs.csv` (within about 2%).
     pub input_rows: Option<usize>,
+    /// Investment options to add (`options.csv`, with candidate stages for the `source` ones); 0 adds none and
+    /// leaves every other table as it is without options.
+    pub options: usize,
 }
 
 impl Default for GenOptions {
@@ -39,6 +44,7 @@ impl Default for GenOptions {
             seed: 1,
             platforms: None,
             input_rows: None,
+            options: 0,
         }
     }
 }
@@ -438,12 +444,13 @@ pub fn generate(opts: &GenOptions) -> MemModel {
             p = plan(stages, opts.platforms, &mut rng);
         }
     }
-    render(&p, seed, &mut rng)
+    render(&p, seed, opts.options, &mut rng)
 }
 
 /// Turns a plan into tables. Each piece draws from `rng` in turn, in this fixed order, so the output depends
-/// only on the seed: geography (firms, sites), items, demand, inputs with their lanes, stages, scenarios.
-fn render(p: &Plan, seed: u64, rng: &mut ChaCha8Rng) -> MemModel {
+/// only on the seed: geography (firms, sites), items, demand, inputs with their lanes, stages, scenarios. The
+/// options come last, from a stream of their own, so asking for them changes no other row.
+fn render(p: &Plan, seed: u64, n_options: usize, rng: &mut ChaCha8Rng) -> MemModel {
     let n = p.item_of.len();
     let tiers = p.tier_start.len() - 1;
     let geo = geography(n, rng);
@@ -455,22 +462,38 @@ fn render(p: &Plan, seed: u64, rng: &mut ChaCha8Rng) -> MemModel {
         })
         .collect();
     let (demand, mut flow) = demand(p, &stage_ids, rng);
-    let links = inputs_and_lanes(p, &geo, &items, &stage_ids, &mut flow, rng);
-    let stages = stages(p, &geo, &items, &stage_ids, &flow, rng);
+    let mut links = inputs_and_lanes(p, &geo, &items, &stage_ids, &mut flow, rng);
+    let mut stages = stages(p, &geo, &items, &stage_ids, &flow, rng);
     let scenarios = scenarios(p, &geo, &items, &links.choke_used, rng);
+    let options_table = (n_options > 0).then(|| {
+        let world = World {
+            p,
+            site_ids: &geo.site_ids,
+            stage_site: &geo.stage_site,
+            item_ids: &items.ids,
+            stage_ids: &stage_ids,
+            flow: &flow,
+            group_qty: &links.group_qty,
+        };
+        options(&world, n_options, seed, &mut stages, &mut links.inputs)
+    });
+    let mut tables = vec![
+        ("countries".into(), geo.countries),
+        ("firms".into(), geo.firms),
+        ("sites".into(), geo.sites),
+        ("items".into(), items.table),
+        ("stages".into(), stages),
+        ("lanes".into(), links.lanes),
+        ("inputs".into(), links.inputs),
+        ("demand".into(), demand),
+        ("scenarios".into(), scenarios),
+    ];
+    if let Some(t) = options_table {
+        tables.push(("options".into(), t));
+    }
     MemModel {
         meta: meta(n, tiers, seed, p.rows),
-        tables: vec![
-            ("countries".into(), geo.countries),
-            ("firms".into(), geo.firms),
-            ("sites".into(), geo.sites),
-            ("items".into(), items.table),
-            ("stages".into(), stages),
-            ("lanes".into(), links.lanes),
-            ("inputs".into(), links.inputs),
-            ("demand".into(), demand),
-            ("scenarios".into(), scenarios),
-        ],
+        tables,
     }
 }
 
@@ -657,6 +680,8 @@ struct Links {
     inputs: MemTable,
     lanes: MemTable,
     choke_used: [bool; SEA_CHOKEPOINTS.len()],
+    /// `qty` of each group of the plan (a candidate supplier row must repeat it).
+    group_qty: Vec<f64>,
 }
 
 /// One row per (stage, input item, supplier), and a lane for a quarter of the rows between two sites. Stages
@@ -675,6 +700,7 @@ fn inputs_and_lanes(
         inputs: table("inputs"),
         lanes: table("lanes"),
         choke_used: [false; SEA_CHOKEPOINTS.len()],
+        group_qty: Vec::with_capacity(p.groups.len()),
     };
     let mut n_lanes = 0usize;
     let mut shares = Vec::with_capacity(8);
@@ -689,6 +715,7 @@ fn inputs_and_lanes(
             } else {
                 rng.random_range(2..=6) as f64
             };
+            links.group_qty.push(qty);
             let producers = p.item_first[i + 1] - p.item_first[i];
             let given = draw_shares(g.m as usize, &mut shares, rng);
             let qty_s = num(qty);
@@ -925,6 +952,208 @@ fn scenarios(
         "0.02",
     ]);
     scenarios
+}
+
+/// What the options generator reads of a rendered model.
+struct World<'a> {
+    p: &'a Plan,
+    site_ids: &'a [String],
+    stage_site: &'a [usize],
+    item_ids: &'a [String],
+    stage_ids: &'a [String],
+    flow: &'a [f64],
+    group_qty: &'a [f64],
+}
+
+/// Seed offset of the options' own random stream ("options!" in ASCII), so that adding options leaves every
+/// other draw, hence every other row, unchanged.
+const OPTIONS_STREAM: u64 = 0x6f70_7469_6f6e_7321;
+
+/// `n` investment options (`options.csv`): 2/5 `source`, 3/10 `capacity`, the rest `stockpile` (rounded), on
+/// non-platform stages with a planned flow. Each `source` option brings a candidate stage that makes the same
+/// item as an existing stage (its template), at a site where no stage makes that item, with one supplier per
+/// input item of the template and up to three of the item's buyers as its own buyers (share empty, no lane).
+/// About a tenth of the options, the sources first, are bets (probability U(0.3, 0.95)) in groups of four.
+/// Candidate stages and their rows are appended to `stages` and `inputs`.
+///
+/// # Complexity
+/// O(n + S + G) for S stages and G input groups (one pass over the groups finds the buyers).
+fn options(
+    w: &World,
+    n: usize,
+    seed: u64,
+    stages: &mut MemTable,
+    inputs: &mut MemTable,
+) -> MemTable {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ OPTIONS_STREAM);
+    let p = w.p;
+    let tiers = p.tier_start.len() - 1;
+    let mut out = table("options");
+    // Stages an option may act on: below the platforms and with a flow, hence with a capacity.
+    let eligible: Vec<usize> = (p.tier_start[1]..w.stage_ids.len())
+        .filter(|&s| w.flow[s] > 0.0)
+        .collect();
+    if eligible.is_empty() {
+        return out;
+    }
+    let n_src = (2 * n + 2) / 5;
+    let n_cap = (3 * n + 5) / 10;
+    let n_risky = (n + 5) / 10;
+
+    // Sources first: pick templates and sites, then find buyers of their items in one pass.
+    let mut taken: std::collections::HashSet<(u32, usize)> = std::collections::HashSet::new();
+    let mut cands: Vec<(usize, usize)> = Vec::with_capacity(n_src);
+    for _ in 0..n_src {
+        for _ in 0..16 {
+            let t = eligible[rng.random_range(0..eligible.len())];
+            let i = p.item_of[t];
+            let site = rng.random_range(0..w.site_ids.len());
+            let producers = p.item_first[i as usize]..p.item_first[i as usize + 1];
+            if producers.clone().any(|s| w.stage_site[s] == site) || !taken.insert((i, site)) {
+                continue;
+            }
+            cands.push((t, site));
+            break;
+        }
+    }
+    let mut slot = vec![NONE; w.item_ids.len()];
+    for (k, &(t, _)) in cands.iter().enumerate() {
+        let i = p.item_of[t] as usize;
+        if slot[i] == NONE {
+            slot[i] = k as u32;
+        }
+    }
+    // Up to three buying groups (stage, group index) per item, in stage order.
+    let mut buyers: Vec<Vec<(usize, usize)>> = vec![Vec::new(); cands.len()];
+    for s in 0..w.stage_ids.len() {
+        for gi in p.group_start[s]..p.group_start[s + 1] {
+            let k = slot[p.groups[gi].item as usize];
+            if k != NONE && buyers[k as usize].len() < 3 {
+                buyers[k as usize].push((s, gi));
+            }
+        }
+    }
+
+    let mut next_id = 0usize;
+    let mut push_option = |out: &mut MemTable,
+                           rng: &mut ChaCha8Rng,
+                           kind: &str,
+                           stage: &str,
+                           amount: &str,
+                           cost: f64,
+                           name: String,
+                           tte: u32| {
+        let risky = next_id < n_risky;
+        let (prob, group) = if risky {
+            (
+                format!("{:.2}", rng.random_range(0.3..0.95f64)),
+                format!("G{}", next_id / 4 + 1),
+            )
+        } else {
+            (String::new(), String::new())
+        };
+        next_id += 1;
+        out.push([
+            format!("O{next_id:05}").as_str(),
+            kind,
+            stage,
+            amount,
+            &num(cost),
+            &prob,
+            &group,
+            &name,
+            &tte.to_string(),
+        ]);
+    };
+    for (k, &(t, site)) in cands.iter().enumerate() {
+        let i = p.item_of[t] as usize;
+        let tier = items_tier(p, i);
+        let id = format!("{}/cand{}", w.item_ids[i], k + 1);
+        let va = log_uniform(&mut rng, 1.0, 1e5) / tier.max(1) as f64;
+        stages.push([
+            id.as_str(),
+            &w.item_ids[i],
+            &w.site_ids[site],
+            &num(va),
+            &num(w.flow[t] * rng.random_range(0.5..1.5)),
+            &rng.random_range(1..90).to_string(),
+            "0",
+            &rng.random_range(14..540).to_string(),
+        ]);
+        for g in &p.groups[p.group_start[t]..p.group_start[t + 1]] {
+            let gi = g.item as usize;
+            let producers = p.item_first[gi + 1] - p.item_first[gi];
+            let sup = p.item_first[gi] + g.first as usize % producers;
+            let qty = if items_tier(p, gi) + 1 == tiers {
+                (rng.random_range(0.1..20.0f64) * 10.0).round() / 10.0
+            } else {
+                1.0
+            };
+            inputs.push([&id, &w.item_ids[gi], &num(qty), &w.stage_ids[sup], "", ""]);
+        }
+        for &(b, grp) in &buyers[slot[i] as usize] {
+            inputs.push([
+                &w.stage_ids[b],
+                &w.item_ids[i],
+                &num(w.group_qty[grp]),
+                &id,
+                "",
+                "",
+            ]);
+        }
+        let cost = log_uniform(&mut rng, 2e7, 3e8);
+        let tte = rng.random_range(180..1461);
+        push_option(
+            &mut out,
+            &mut rng,
+            "source",
+            &id,
+            "",
+            cost,
+            format!("Second source of {} at {}", w.item_ids[i], w.site_ids[site]),
+            tte,
+        );
+    }
+    // What the sources could not place (tiny models) becomes capacity.
+    let n_cap = n_cap + (n_src - cands.len());
+    for k in 0..n - cands.len() {
+        let s = eligible[rng.random_range(0..eligible.len())];
+        if k < n_cap {
+            let amount = num(w.flow[s] * rng.random_range(0.2..1.0));
+            let cost = log_uniform(&mut rng, 5e6, 1.5e8);
+            let tte = rng.random_range(90..731);
+            push_option(
+                &mut out,
+                &mut rng,
+                "capacity",
+                &w.stage_ids[s],
+                &amount,
+                cost,
+                format!("More capacity at {}", w.stage_ids[s]),
+                tte,
+            );
+        } else {
+            let amount = num(w.flow[s] * rng.random_range(15.0..90.0));
+            let cost = log_uniform(&mut rng, 1e6, 1e8);
+            let tte = rng.random_range(0..121);
+            push_option(
+                &mut out,
+                &mut rng,
+                "stockpile",
+                &w.stage_ids[s],
+                &amount,
+                cost,
+                format!("Stock of {}", w.stage_ids[s]),
+                tte,
+            );
+        }
+    }
+    out
+}
+
+/// Tier of item `i`.
+fn items_tier(p: &Plan, i: usize) -> usize {
+    p.item_tier_start.partition_point(|&a| a <= i) - 1
 }
 
 /// `model.toml` of a generated model.

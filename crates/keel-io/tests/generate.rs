@@ -3,7 +3,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use keel_io::generate::{generate, GenOptions};
-use keel_model::{ItemKind, MemModel, Model, StageIx, Table};
+use keel_model::{ItemKind, MemModel, Model, OptionKind, StageIx, Table};
 
 fn opts(stages: usize, seed: u64) -> GenOptions {
     GenOptions {
@@ -175,5 +175,97 @@ fn capacity_covers_the_flow_needed_for_demand() {
             st.id,
             flow[k]
         );
+    }
+}
+
+/// The rows of one table, as text.
+fn table_rows(m: &MemModel, stem: &str) -> Vec<String> {
+    let mut t = m
+        .tables
+        .iter()
+        .find(|(s, _)| s == stem)
+        .map(|(_, t)| t.clone())
+        .expect("table");
+    let mut out = Vec::new();
+    let mut rec = keel_model::StringRecord::new();
+    while let Ok(Some(_)) = t.next_row(&mut rec) {
+        out.push(rec.iter().collect::<Vec<_>>().join(","));
+    }
+    out
+}
+
+#[test]
+fn options_are_the_number_and_mix_asked_and_load_as_a_plan_would_read_them() {
+    let ask = GenOptions {
+        stages: 1700,
+        seed: 3,
+        options: 200,
+        ..GenOptions::default()
+    };
+    let g = generate(&ask);
+    assert_eq!(dump(&g), dump(&generate(&ask)), "same options, same bytes");
+    let m = build(g.clone());
+    let inv = m
+        .investments()
+        .expect("a model with options.csv has investments");
+    // 2/5 sources, 3/10 capacity, the rest stockpiles; a tenth risky, in groups of four.
+    assert_eq!(inv.options.len(), 200);
+    let count = |k: OptionKind| inv.options.iter().filter(|o| o.kind == k).count();
+    assert_eq!(count(OptionKind::Source), 80);
+    assert_eq!(count(OptionKind::Capacity), 60);
+    assert_eq!(count(OptionKind::Stockpile), 60);
+    assert_eq!(inv.candidates.len(), 80);
+    let risky: Vec<_> = inv.options.iter().filter(|o| o.is_risky()).collect();
+    assert_eq!(risky.len(), 20);
+    assert_eq!(inv.groups.len(), 5);
+    for g in 0..5u32 {
+        assert_eq!(risky.iter().filter(|o| o.group == Some(g)).count(), 4);
+    }
+    assert!(risky
+        .iter()
+        .all(|o| o.probability >= 0.3 && o.probability < 0.95));
+    // Every candidate has buyers and inputs in the full model, and the model every analysis sees is the
+    // model generated without options: the same stages and input rows.
+    for &c in &inv.candidates {
+        assert!(
+            !inv.full.buyers_of(c).is_empty(),
+            "candidate {c:?} sells to no one"
+        );
+    }
+    let plain = generate(&GenOptions { options: 0, ..ask });
+    assert_eq!(m.stages().len(), 1700);
+    assert_eq!(m.sources().len(), rows(&plain, "inputs"));
+    assert!(plain.tables.iter().all(|(s, _)| s != "options"));
+    // Asking for options appends rows and changes none: every other table is a prefix-extension.
+    for (stem, _) in &plain.tables {
+        let (a, b) = (table_rows(&plain, stem), table_rows(&g, stem));
+        assert_eq!(
+            a[..],
+            b[..a.len()],
+            "{stem}: rows before the candidates changed"
+        );
+    }
+    assert_eq!(rows(&g, "stages"), 1700 + 80);
+}
+
+#[test]
+fn small_models_still_get_every_option_asked() {
+    for &(stages, seed, n) in &[(20usize, 1u64, 10usize), (100, 2, 40), (1000, 4, 7)] {
+        let m = build(generate(&GenOptions {
+            stages,
+            seed,
+            options: n,
+            ..GenOptions::default()
+        }));
+        let inv = m.investments().expect("investments");
+        assert_eq!(inv.options.len(), n, "{stages} stages");
+        assert_eq!(m.stages().len(), stages);
+        // Sources that found no free site became capacity options, so the total holds.
+        let sources = inv
+            .options
+            .iter()
+            .filter(|o| o.kind == OptionKind::Source)
+            .count();
+        assert_eq!(sources, inv.candidates.len());
     }
 }

@@ -24,6 +24,10 @@ pub(crate) struct Args {
     /// Number of platforms (default about sqrt(stages)/2).
     #[arg(long)]
     pub platforms: Option<usize>,
+    /// Investment options to add (options.csv, for `keel plan`): a mix of capacity, stockpile and second
+    /// sources, about a tenth of them risky bets in groups of four.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub options: usize,
 }
 
 pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -32,6 +36,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         platforms: args.platforms,
         input_rows: args.input_rows,
+        options: args.options,
     };
     // A generated model is valid by construction; an error here is a generator bug, not bad input.
     let loaded = generate(&opts).build().map_err(|inv| {
@@ -43,8 +48,16 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     })?;
     let m = &loaded.model;
     keel_io::save(m, &args.out)?;
+    let options = m.investments().map_or(String::new(), |inv| {
+        format!(
+            ", {} options ({} risky, {} candidate stages)",
+            inv.options.len(),
+            inv.options.iter().filter(|o| o.is_risky()).count(),
+            inv.candidates.len()
+        )
+    });
     eprintln!(
-        "wrote {}: {} stages, {} platforms, {} input rows, {} lanes, {} scenarios",
+        "wrote {}: {} stages, {} platforms, {} input rows, {} lanes, {} scenarios{options}",
         args.out.display(),
         m.stages().len(),
         m.demands().len(),
