@@ -1173,7 +1173,7 @@ impl<'a, 'm> Planner<'a, 'm> {
         let mut info = self.info.clone();
         info.out_of_sample = out_of_sample;
         Ok(PlanResult {
-            cost: chosen.iter().map(|&o| options[o].cost).sum(),
+            cost: chosen.iter().fold(0.0, |a, &o| a + options[o].cost),
             chosen,
             budget,
             risk,
