@@ -194,22 +194,18 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let inv = m
         .investments()
         .ok_or_else(|| crate::BadInput(PlanError::NoOptions.to_string()))?;
-    let opts = options_of(args, &m)?;
+    // Options, candidates and the targets of --survive live in the model with its candidates.
+    let opts = options_of(args, &inv.full)?;
     if !args.frontier.is_empty() {
-        return run_frontier(args, &m, inv, &opts);
+        return run_frontier(args, inv, &opts);
     }
     output::note("keel plan: solving the investment MILP...");
-    let r = plan(inv, &opts).map_err(|e| plan_error(e, &m))?;
+    let r = plan(inv, &opts).map_err(|e| plan_error(e, &inv.full))?;
     emit_plan(args, &m, inv, &r)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_frontier(
-    args: &Args,
-    m: &Model,
-    inv: &Investments,
-    opts: &PlanOptions,
-) -> anyhow::Result<ExitCode> {
+fn run_frontier(args: &Args, inv: &Investments, opts: &PlanOptions) -> anyhow::Result<ExitCode> {
     let mut budgets = args.frontier.clone();
     budgets.sort_by(f64::total_cmp);
     budgets.dedup();
@@ -217,7 +213,7 @@ fn run_frontier(
         "keel plan: solving for {}...",
         keel_present::count(budgets.len(), "budget", "budgets")
     ));
-    let f = frontier(inv, opts, &budgets).map_err(|e| plan_error(e, m))?;
+    let f = frontier(inv, opts, &budgets).map_err(|e| plan_error(e, &inv.full))?;
     let alpha = match opts.risk {
         Risk::Cvar { alpha } => alpha,
         Risk::Expected => opts.report_alpha,
