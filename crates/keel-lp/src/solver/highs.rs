@@ -106,6 +106,17 @@ fn col_problem(pb: &Problem) -> highs::ColProblem {
     hp
 }
 
+/// HiGHS's model status in the boundary's words.
+fn status_of(s: HighsModelStatus) -> Status {
+    match s {
+        HighsModelStatus::Optimal => Status::Optimal,
+        HighsModelStatus::Infeasible => Status::Infeasible,
+        HighsModelStatus::UnboundedOrInfeasible => Status::UnboundedOrInfeasible,
+        HighsModelStatus::ModelEmpty => Status::Empty,
+        s => Status::Other(format!("{s:?}")),
+    }
+}
+
 fn highs_sense(sense: Sense) -> highs::Sense {
     match sense {
         Sense::Minimise => highs::Sense::Minimise,
@@ -132,13 +143,7 @@ impl MipSolver for Highs {
         let solved = model
             .try_solve()
             .map_err(|e| SolverError(format!("{e:?}")))?;
-        let status = match solved.status() {
-            HighsModelStatus::Optimal => Status::Optimal,
-            HighsModelStatus::Infeasible => Status::Infeasible,
-            HighsModelStatus::UnboundedOrInfeasible => Status::UnboundedOrInfeasible,
-            HighsModelStatus::ModelEmpty => Status::Empty,
-            s => Status::Other(format!("{s:?}")),
-        };
+        let status = status_of(solved.status());
         let feasible = matches!(
             solved.primal_solution_status(),
             highs::HighsSolutionStatus::Feasible
@@ -314,13 +319,7 @@ impl LpModel for HighsLp {
         let solved = model
             .try_solve()
             .map_err(|e| SolverError(format!("{e:?}")))?;
-        let status = match solved.status() {
-            HighsModelStatus::Optimal => Status::Optimal,
-            HighsModelStatus::Infeasible => Status::Infeasible,
-            HighsModelStatus::UnboundedOrInfeasible => Status::UnboundedOrInfeasible,
-            HighsModelStatus::ModelEmpty => Status::Empty,
-            s => Status::Other(format!("{s:?}")),
-        };
+        let status = status_of(solved.status());
         self.solved = Some(solved);
         Ok(status)
     }
