@@ -234,3 +234,63 @@ fn survival_counts_only_certain_options() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Speed against testing: the second source needs 200 days to qualify. Over two years of 365 days it protects
+/// only the second year (which begins at day 365), so with a budget of 30 the stockpile, in effect at once
+/// (50 + 50 = 100), beats the bet (100 + 20 = 120), the reverse of the steady state (50 against 20).
+#[test]
+fn a_slow_option_protects_only_the_years_after_it_takes_effect() {
+    let mut inv = model();
+    inv.options[1].time_to_effect = 200.0;
+    let at = |inv: &Investments, budget: f64, years: u32, method| {
+        plan(
+            inv,
+            &PlanOptions {
+                budget: Some(budget),
+                years,
+                method: Some(method),
+                ..PlanOptions::default()
+            },
+        )
+        .unwrap()
+    };
+    for method in [Method::Extensive, Method::Benders] {
+        let r = at(&inv, 30.0, 2, method);
+        assert_eq!(r.chosen, [0], "{method:?}");
+        assert!(close(r.expected_loss, 100.0) && close(r.baseline_expected_loss, 200.0));
+        let r = at(&inv, 40.0, 2, method);
+        assert_eq!(r.chosen, [0, 1]);
+        assert_eq!(r.years.len(), 2);
+        assert!(close(r.years[0].after, 50.0) && close(r.years[1].after, 10.0));
+        assert!(close(r.years[0].before, 100.0) && close(r.years[1].before, 100.0));
+        // The steady state counts every option at once.
+        assert_eq!(at(&inv, 30.0, 1, method).chosen, [1]);
+    }
+}
+
+/// Beyond `max_exact` classes the outcomes are sampled: with 20,000 draws the plan is the exact one and its
+/// expected loss within three standard errors of the exact 10 (the failure frequency's standard error is
+/// sqrt(0.2 x 0.8 / 20,000) = 0.0028, times 0.1 x 500: 0.14), and the independent estimate's 95% interval
+/// covers 10.
+#[test]
+fn sampled_outcomes_approach_the_exact_plan() {
+    let inv = model();
+    let r = plan(
+        &inv,
+        &PlanOptions {
+            budget: Some(40.0),
+            max_exact: 1,
+            samples: 20_000,
+            seed: 3,
+            ..PlanOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(r.outcomes.sampled);
+    assert_eq!(r.outcomes.samples, Some(20_000));
+    assert_eq!(r.chosen, [0, 1]);
+    assert!((r.expected_loss - 10.0).abs() < 0.42, "{}", r.expected_loss);
+    let (mean, half) = r.outcomes.out_of_sample.unwrap();
+    assert!((half - 1.96 * 0.14).abs() < 0.03, "half-width {half}");
+    assert!((mean - 10.0).abs() <= half, "{mean} ± {half}");
+}
