@@ -67,6 +67,11 @@ pub struct Impact {
     pub platform_tts: Vec<(StageIx, Tts)>,
 }
 
+/// An independent block of the stress LP: a class of platforms that share a supplier somewhere upstream, with
+/// every stage that feeds them (numbered by their first platform in demand.csv order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Component(u32);
+
 /// The stress LP of one model: the undisrupted plan, the components' baselines and the solver, ready to solve
 /// any number of disruptions (from any number of threads).
 #[derive(Debug)]
@@ -177,25 +182,30 @@ impl<'m, S: Solver> StressLp<'m, S> {
     }
 
     /// The component (independent LP block) of stage `s`; `None` for a stage that feeds no platform.
-    pub fn component_of(&self, s: StageIx) -> Option<u32> {
+    pub fn component_of(&self, s: StageIx) -> Option<Component> {
         let c = self.plan.comp(s);
-        (c != keel_model::NONE).then_some(c)
+        (c != keel_model::NONE).then_some(Component(c))
     }
 
     /// The stages of component `c`, suppliers first.
-    pub fn component_stages(&self, c: u32) -> &[StageIx] {
-        self.plan.stages(c)
+    pub fn component_stages(&self, c: Component) -> &[StageIx] {
+        self.plan.stages(c.0)
     }
 
     /// Time to survive of undisrupted component `c`: infinite when its plan fits every capacity, else the
     /// TTS LP's value up to twice the longest duration in the model. Its loss is 0 over any `t` up to this.
-    pub fn component_baseline_tts(&self, c: u32) -> f64 {
-        self.baseline_tts[c as usize]
+    pub fn component_baseline_tts(&self, c: Component) -> f64 {
+        self.baseline_tts[c.0 as usize]
     }
 
     /// Components holding a stage `d` cuts or the buyer of a lane it cuts, sorted.
-    pub fn touched_components(&self, d: &Disruption) -> Vec<u32> {
-        touched(&self.plan, d)
+    pub fn touched_components(&self, d: &Disruption) -> Vec<Component> {
+        touched(&self.plan, d).into_iter().map(Component).collect()
+    }
+
+    /// Every component, in order.
+    pub fn all_components(&self) -> impl Iterator<Item = Component> {
+        (0..self.plan.components() as u32).map(Component)
     }
 
     /// What source `a` ships per time unit in the undisrupted plan (the reference a cut lane's factor scales).

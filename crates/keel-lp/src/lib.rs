@@ -37,7 +37,7 @@ mod sweep;
 mod warm;
 
 pub use disruption::Disruption;
-pub use engine::{Impact, StressLp, Tts, WarmLp};
+pub use engine::{Component, Impact, StressLp, Tts, WarmLp};
 pub use error::StressError;
 pub use sweep::{
     element_cases, rank, scenario_cases, sweep, targets_of_kind, Case, Duration, SweepRow,

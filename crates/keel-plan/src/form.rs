@@ -23,7 +23,7 @@
 //! O(copies x (stages + arcs) of their scopes) rows, columns and nonzeros; the solve is HiGHS's branch and cut.
 
 use keel_lp::solver::{Col, Problem, RowBuilder};
-use keel_lp::{Disruption, StressLp};
+use keel_lp::{Component, Disruption, StressLp};
 use keel_model::{InvestOption, Investments, OptionKind, StageIx};
 
 const NONE: usize = usize::MAX;
@@ -32,7 +32,7 @@ const NONE: usize = usize::MAX;
 #[derive(Debug)]
 pub(crate) struct Scope<'d> {
     pub(crate) d: &'d Disruption,
-    pub(crate) comps: &'d [u32],
+    pub(crate) comps: &'d [Component],
     pub(crate) t: f64,
     /// Full demand must be met (no loss columns).
     pub(crate) survive: bool,
@@ -77,7 +77,7 @@ impl<'a, 'm> Former<'a, 'm> {
     }
 
     /// Stages of component `c`.
-    pub(crate) fn stages_of(&self, c: u32) -> &[StageIx] {
+    pub(crate) fn stages_of(&self, c: Component) -> &[StageIx] {
         self.lp.component_stages(c)
     }
 

@@ -20,7 +20,7 @@ use crate::form::{lexicographic, Former, Scope};
 use crate::outcomes::{self, Class, Draws};
 use crate::sub::Subproblems;
 use keel_lp::solver::{Col, Highs, MipOptions, MipSolution, MipSolver, Problem, RowBuilder, Sense};
-use keel_lp::{targets_of_kind, Disruption, StressLp};
+use keel_lp::{targets_of_kind, Component, Disruption, StressLp};
 use keel_model::{ElementKind, Investments, Model, Target};
 use serde::Serialize;
 
@@ -186,7 +186,7 @@ struct Case {
     prob: f64,
     t: f64,
     d: Disruption,
-    comps: Vec<u32>,
+    comps: Vec<Component>,
     /// Options acting on stages of `comps`.
     scope: Vec<usize>,
     classes: Vec<Class>,
@@ -202,7 +202,7 @@ struct Epoch {
 struct SurviveCase {
     target: Target,
     d: Disruption,
-    comps: Vec<u32>,
+    comps: Vec<Component>,
 }
 
 /// One copy of the loss LP: its case, class of outcomes, epoch, and loss terms.
@@ -376,12 +376,12 @@ impl<'a, 'm> Planner<'a, 'm> {
         if 1.0 - total > 1e-12 {
             raw.push((None, 1.0 - total, period, Disruption::default()));
         }
-        let short = |t: f64| -> Vec<u32> {
-            (0..lp.components() as u32)
+        let short = |t: f64| -> Vec<Component> {
+            lp.all_components()
                 .filter(|&c| lp.component_baseline_tts(c) < t)
                 .collect()
         };
-        let comp_opts = |comps: &[u32]| -> Vec<usize> {
+        let comp_opts = |comps: &[Component]| -> Vec<usize> {
             (0..options.len())
                 .filter(|&o| {
                     lp.component_of(options[o].stage)
