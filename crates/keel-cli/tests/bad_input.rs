@@ -176,3 +176,21 @@ fn convert_rejects_unknown_extensions() {
     );
     assert!(!out.exists());
 }
+
+/// A workbook that makes the xlsx reader panic (an out-of-range shared string, found by the fuzzer) gets located
+/// errors and exit 2, and the caught panic's message and backtrace never reach the user.
+#[test]
+fn a_workbook_that_crashes_the_reader_prints_only_located_errors() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../keel-io/tests/fuzz-cases/calamine-shared-string-panic.xlsx");
+    let (code, err) = keel(&["check", case.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error(s)") && err.contains("[demand]:1:1"),
+        "{err}"
+    );
+}

@@ -153,10 +153,30 @@ impl Workbook {
     }
 }
 
+thread_local! {
+    /// Set while this thread runs a guarded call into the workbook reader.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Runs a call into the workbook reader, which can panic on a damaged file (an out-of-range shared-string
 /// index, found by the fuzzing harness); `None` if it did, so that bad input stays an error, not a crash.
+/// The panic is caught and reported as a located error, so its message and backtrace (the default hook's)
+/// would only bury that error: a hook installed once stays silent for guarded calls and hands every other
+/// panic to the hook it replaced.
 fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    GUARDED.with(|g| g.set(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok();
+    GUARDED.with(|g| g.set(false));
+    r
 }
 
 /// A column number (0-based) as spreadsheet letters: 0 is `A`, 26 is `AA`.
