@@ -52,6 +52,7 @@ enum Command {
     Simulate(cmd::simulate::Args),
     Montecarlo(cmd::montecarlo::Args),
     Plan(cmd::plan::Args),
+    Policy(cmd::policy::Args),
 }
 
 /// Bad input (a model that does not load, a missing file): exit code 2.
@@ -137,6 +138,7 @@ fn main() -> ExitCode {
         Command::Simulate(a) => cmd::simulate::run(a),
         Command::Montecarlo(a) => cmd::montecarlo::run(a),
         Command::Plan(a) => cmd::plan::run(a),
+        Command::Policy(a) => cmd::policy::run(a),
     };
     match result {
         Ok(code) => code,

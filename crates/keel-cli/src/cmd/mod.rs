@@ -11,6 +11,7 @@ pub(crate) mod import;
 pub(crate) mod montecarlo;
 pub(crate) mod mrio;
 pub(crate) mod plan;
+pub(crate) mod policy;
 pub(crate) mod report;
 pub(crate) mod simulate;
 pub(crate) mod stress;

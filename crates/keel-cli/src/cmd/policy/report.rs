@@ -1,0 +1,11 @@
+//! `keel policy report`: not built yet (issue 16).
+
+use std::process::ExitCode;
+
+/// Not built yet.
+#[derive(clap::Args, Debug)]
+pub(crate) struct Args {}
+
+pub(crate) fn run(_args: &Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("keel policy report is not built yet")
+}
