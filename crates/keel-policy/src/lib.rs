@@ -12,6 +12,9 @@
 //! and column.
 
 pub mod arms;
+pub mod error;
 pub mod funding;
 pub mod integration;
 pub mod spending;
+
+pub use error::PolicyError;
