@@ -35,6 +35,9 @@ pub struct GenOptions {
     /// Investment options to add (`options.csv`, with candidate stages for the `source` ones); 0 adds none and
     /// leaves every other table as it is without options.
     pub options: usize,
+    /// Random scenarios to add after the fixed ones (outages of stages, sites, firms and items, full or
+    /// partial), sharing at most [`RANDOM_SCENARIOS_MASS`] of probability; 0 adds none.
+    pub scenarios: usize,
 }
 
 impl Default for GenOptions {
@@ -45,6 +48,7 @@ impl Default for GenOptions {
             platforms: None,
             input_rows: None,
             options: 0,
+            scenarios: 0,
         }
     }
 }
@@ -444,13 +448,15 @@ pub fn generate(opts: &GenOptions) -> MemModel {
             p = plan(stages, opts.platforms, &mut rng);
         }
     }
-    render(&p, seed, opts.options, &mut rng)
+    render(&p, seed, opts, &mut rng)
 }
 
 /// Turns a plan into tables. Each piece draws from `rng` in turn, in this fixed order, so the output depends
 /// only on the seed: geography (firms, sites), items, demand, inputs with their lanes, stages, scenarios. The
-/// options come last, from a stream of their own, so asking for them changes no other row.
-fn render(p: &Plan, seed: u64, n_options: usize, rng: &mut ChaCha8Rng) -> MemModel {
+/// options and the random scenarios come last, each from a stream of its own, so asking for them changes no
+/// other row.
+fn render(p: &Plan, seed: u64, opts: &GenOptions, rng: &mut ChaCha8Rng) -> MemModel {
+    let n_options = opts.options;
     let n = p.item_of.len();
     let tiers = p.tier_start.len() - 1;
     let geo = geography(n, rng);
@@ -464,7 +470,15 @@ fn render(p: &Plan, seed: u64, n_options: usize, rng: &mut ChaCha8Rng) -> MemMod
     let (demand, mut flow) = demand(p, &stage_ids, rng);
     let mut links = inputs_and_lanes(p, &geo, &items, &stage_ids, &mut flow, rng);
     let mut stages = stages(p, &geo, &items, &stage_ids, &flow, rng);
-    let scenarios = scenarios(p, &geo, &items, &links.choke_used, rng);
+    let mut scenarios = scenarios(p, &geo, &items, &links.choke_used, rng);
+    random_scenarios(
+        &mut scenarios,
+        opts.scenarios,
+        seed,
+        &stage_ids,
+        &geo,
+        &items.ids,
+    );
     let options_table = (n_options > 0).then(|| {
         let world = World {
             p,
@@ -952,6 +966,87 @@ fn scenarios(
         "0.02",
     ]);
     scenarios
+}
+
+/// Probability shared by the random scenarios: the fixed scenarios take at most 0.48, so the total stays
+/// below 1 and the rest is the no-disruption case.
+pub const RANDOM_SCENARIOS_MASS: f64 = 0.5;
+
+/// Seed offset of the random scenarios' own stream ("scenario" in ASCII).
+const SCENARIOS_STREAM: u64 = 0x7363_656e_6172_696f;
+
+/// Appends `n` random scenarios `r00001-<kind>-<full|partial>`, one target each: a stage (40%), a site (25%),
+/// a firm (20%) or an item (15%), drawn uniformly among the model's own (candidates excluded); a full outage
+/// (factor 0) half the time, else a factor U(0.1, 0.9) to two decimals; start 0; a duration of 14-539 time
+/// units, the range of the stages' time to recover. Probabilities are weights U(0.1, 1) scaled to
+/// [`RANDOM_SCENARIOS_MASS`] and rounded down to 1e-6, so their sum never exceeds it.
+///
+/// # Complexity
+/// O(n).
+fn random_scenarios(
+    out: &mut MemTable,
+    n: usize,
+    seed: u64,
+    stage_ids: &[String],
+    geo: &Geography,
+    item_ids: &[String],
+) {
+    if n == 0 {
+        return;
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ SCENARIOS_STREAM);
+    let mut rows = Vec::with_capacity(n);
+    for k in 1..=n {
+        let u: f64 = rng.random();
+        let (kind, target) = if u < 0.40 {
+            (
+                "stage",
+                stage_ids[rng.random_range(0..stage_ids.len())].clone(),
+            )
+        } else if u < 0.65 {
+            let s = rng.random_range(0..geo.site_ids.len());
+            ("site", geo.site_ids[s].clone())
+        } else if u < 0.85 {
+            ("firm", format!("F{:06}", rng.random_range(0..geo.n_firms)))
+        } else {
+            (
+                "item",
+                item_ids[rng.random_range(0..item_ids.len())].clone(),
+            )
+        };
+        let factor = if rng.random::<bool>() {
+            0.0
+        } else {
+            (rng.random_range(0.1..0.9) * 100.0_f64).round() / 100.0
+        };
+        let duration: u32 = rng.random_range(14..540);
+        let weight: f64 = rng.random_range(0.1..1.0);
+        let extent = if factor == 0.0 { "full" } else { "partial" };
+        rows.push((
+            format!("r{k:05}-{kind}-{extent}"),
+            kind,
+            target,
+            factor,
+            duration,
+            weight,
+        ));
+    }
+    let total: f64 = rows.iter().map(|r| r.5).sum();
+    for (id, kind, target, factor, duration, weight) in rows {
+        let prob = (weight / total * RANDOM_SCENARIOS_MASS * 1e6).floor() / 1e6;
+        row(
+            out,
+            &[
+                id.as_str(),
+                kind,
+                &target,
+                &num(factor),
+                "0",
+                &duration.to_string(),
+                &format!("{prob:.6}"),
+            ],
+        );
+    }
 }
 
 /// What the options generator reads of a rendered model.

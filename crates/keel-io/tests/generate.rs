@@ -269,3 +269,51 @@ fn small_models_still_get_every_option_asked() {
         assert_eq!(sources, inv.candidates.len());
     }
 }
+
+#[test]
+fn random_scenarios_are_the_number_asked_and_change_no_other_row() {
+    let ask = GenOptions {
+        stages: 1700,
+        seed: 3,
+        options: 200,
+        scenarios: 91,
+        ..GenOptions::default()
+    };
+    let g = generate(&ask);
+    assert_eq!(dump(&g), dump(&generate(&ask)), "same options, same bytes");
+    let plain = generate(&GenOptions {
+        scenarios: 0,
+        ..ask
+    });
+    // Every table but scenarios is unchanged; scenarios gains exactly 91 rows after the fixed ones.
+    for (stem, _) in &plain.tables {
+        let (a, b) = (table_rows(&plain, stem), table_rows(&g, stem));
+        if stem == "scenarios" {
+            assert_eq!(a[..], b[..a.len()], "the fixed scenarios changed");
+            assert_eq!(b.len(), a.len() + 91);
+        } else {
+            assert_eq!(a, b, "{stem} changed");
+        }
+    }
+    let m = build(g);
+    let fixed = build(plain).scenarios().len();
+    assert_eq!(fixed, 9, "this seed uses all three sea chokepoints");
+    let sc = m.scenarios();
+    assert_eq!(sc.len(), fixed + 91);
+    let random = &sc[fixed..];
+    assert_eq!(random[0].name.split('-').next(), Some("r00001"));
+    assert!(random.iter().all(|s| s.events.len() == 1));
+    let extra: f64 = random.iter().map(|s| s.probability.expect("p")).sum();
+    let total: f64 = sc.iter().map(|s| s.probability.expect("p")).sum();
+    // Rounded down to 1e-6 each: at most 91e-6 below the mass shared by the random scenarios.
+    assert!(extra <= 0.5 + 1e-12 && extra > 0.5 - 91e-6, "{extra}");
+    assert!(total <= 1.0, "{total}");
+    let full = random.iter().filter(|s| s.name.ends_with("-full")).count();
+    assert!((25..=66).contains(&full), "{full} full outages of 91");
+    for kind in ["stage", "site", "firm", "item"] {
+        assert!(
+            random.iter().any(|s| s.name.contains(&format!("-{kind}-"))),
+            "no {kind} outage"
+        );
+    }
+}

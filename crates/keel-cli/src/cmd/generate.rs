@@ -28,6 +28,10 @@ pub(crate) struct Args {
     /// sources, about a tenth of them risky bets in groups of four.
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub options: usize,
+    /// Random scenarios to add to the fixed ones (for `keel plan`): outages of stages, sites, firms and items,
+    /// full or partial, 14-539 days, sharing a probability of 0.5.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub scenarios: usize,
 }
 
 pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -37,6 +41,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         platforms: args.platforms,
         input_rows: args.input_rows,
         options: args.options,
+        scenarios: args.scenarios,
     };
     // A generated model is valid by construction; an error here is a generator bug, not bad input.
     let loaded = generate(&opts).build().map_err(|inv| {
