@@ -3,26 +3,31 @@
 //! One self-contained HTML page describing a [`keel_model::Model`] for a non-programmer: per platform (demand
 //! stage), where its value added comes from by country and by tier (stacked bars), a world map of that
 //! exposure, the export-controlled items it contains and how they get in, the concentration flags of its
-//! inputs, and its single points of failure. The page embeds everything (CSS, a few lines of JS, SVG charts
+//! inputs, and its single points of failure; then, for a model with investment options (options.csv), the
+//! "Strengthen" section: the budget frontier of [`keel_plan`] as a chart and the optimal plan at one budget. The page embeds everything (CSS, a few lines of JS, SVG charts
 //! and a Natural Earth world map), so it opens offline, and it carries no timestamp: the same model renders to
 //! the same bytes.
 //!
 //! The library does no file IO; `keel report` writes the string [`render`] returns.
 //!
 //! # Complexity
-//! That of the analyses run (see [`keel_see`] and the private `gather` module) plus a page linear in the rows
+//! That of the analyses run (see [`keel_see`], the private `gather` module and [`frontier_budgets`]) plus a page linear in the rows
 //! listed (at most [`ReportOptions::max_listed`] per table) and the embedded map (about 130 KB of outlines,
 //! written once).
 
 mod charts;
 mod gather;
 mod html;
+mod linechart;
 mod map;
 mod page;
+mod strengthen;
+mod strengthen_page;
 
 use keel_model::Model;
 
 pub use map::CREDIT as MAP_CREDIT;
+pub use strengthen::frontier_budgets;
 
 /// What can stop a report from being made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,6 +48,9 @@ pub struct ReportOptions {
     /// that lists them. `None`: [`LISTED_PER_PAGE`] divided by the number of platforms, at least `max_rows`, so
     /// a small model lists everything and a national-scale one still gives a page a person can open.
     pub max_listed: Option<usize>,
+    /// Budget of the plan the "Strengthen" section shows; `None`: the median budget of its frontier (see
+    /// [`frontier_budgets`]).
+    pub plan_budget: Option<f64>,
 }
 
 /// Rows per table times platforms that the page lists by default (see [`ReportOptions::max_listed`]): about
@@ -55,6 +63,7 @@ impl Default for ReportOptions {
             title: None,
             max_rows: 25,
             max_listed: None,
+            plan_budget: None,
         }
     }
 }
@@ -73,5 +82,6 @@ pub fn render(model: &Model, opts: &ReportOptions) -> Result<String, ReportError
         ..opts.clone()
     };
     let data = gather::gather(model, listed);
-    Ok(page::page(model, &opts, &data))
+    let plan = strengthen::gather(model, opts.plan_budget);
+    Ok(page::page(model, &opts, &data, &plan))
 }

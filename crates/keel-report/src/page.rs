@@ -1,4 +1,5 @@
-//! Lays out the HTML page: header, how-to-read, overview, one section per platform, method notes, credits.
+//! Lays out the HTML page: header, how-to-read, overview, one section per platform, the "Strengthen"
+//! section, method notes, credits.
 //!
 //! Everything is inline (CSS in `<style>`, a few lines of JS in `<script>`, charts and maps as SVG), so the
 //! file opens offline. No timestamps or unordered collections reach the output: the same model gives the
@@ -11,6 +12,8 @@ use crate::charts::{self, Segment};
 use crate::gather::{PlatformData, UpstreamGroup};
 use crate::html::{count, esc, num, pct, slug};
 use crate::map;
+use crate::strengthen::Strengthen;
+use crate::strengthen_page;
 use crate::ReportOptions;
 use keel_model::{ElementKind, GroupIx, Model, StageIx, Target};
 use keel_see::concentration::BANDS;
@@ -21,7 +24,12 @@ const CSS: &str = include_str!("../assets/style.css");
 const JS: &str = include_str!("../assets/report.js");
 
 /// The page as a string.
-pub(crate) fn page(m: &Model, opts: &ReportOptions, data: &[PlatformData]) -> String {
+pub(crate) fn page(
+    m: &Model,
+    opts: &ReportOptions,
+    data: &[PlatformData],
+    plan: &Strengthen,
+) -> String {
     let ctx = Ctx::new(m, data);
     let mut h = String::with_capacity(1 << 20);
     let title = opts
@@ -41,6 +49,7 @@ pub(crate) fn page(m: &Model, opts: &ReportOptions, data: &[PlatformData]) -> St
     for p in data {
         platform(&mut h, &ctx, opts, p);
     }
+    strengthen_page::section(&mut h, m, plan);
     methods(&mut h);
     footer(&mut h, &ctx);
     h.push_str(&format!("<script>\n{JS}</script>\n</body>\n</html>\n"));

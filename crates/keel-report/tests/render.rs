@@ -173,3 +173,78 @@ fn no_platforms_is_an_error() {
         Err(ReportError::NoPlatforms)
     );
 }
+
+#[test]
+fn example_report_strengthen_section_matches_the_planner() {
+    let m = example();
+    let html = render(&m, &ReportOptions::default()).unwrap();
+    assert_eq!(html.matches("<section id=\"strengthen\">").count(), 1);
+    assert_eq!(
+        html.matches("<figure class=\"line-chart frontier\">")
+            .count(),
+        1
+    );
+    let inv = m.investments().expect("the example has options.csv");
+    // 42 options costing CAD 2,580,757,000: sixths rounded to two significant figures, the last one up.
+    let total: f64 = inv.options.iter().map(|o| o.cost).sum();
+    assert_eq!(total, 2_580_757_000.0);
+    let budgets = keel_report::frontier_budgets(total);
+    assert_eq!(
+        budgets,
+        vec![0.0, 430e6, 860e6, 1.3e9, 1.7e9, 2.2e9, 2.6e9]
+    );
+    assert!(html.contains("Budget (CAD billion)"));
+    // Every frontier row as the planner gives it.
+    let f = keel_plan::frontier(inv, &keel_plan::PlanOptions::default(), &budgets).unwrap();
+    let num = keel_present::num;
+    for p in &f {
+        let row = format!(
+            "<tr><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+            num(p.budget),
+            num(p.cost),
+            num(p.expected_loss),
+            p.cvar.map_or("-".into(), num)
+        );
+        assert!(html.contains(&row), "frontier row {row}");
+    }
+    // Budget 0 funds nothing and leaves the do-nothing loss, the one the plan's cards start from.
+    assert!(f[0].chosen.is_empty());
+    assert!(html.contains(&format!(
+        "<div class=\"v\">CAD {}</div><div class=\"k\">Expected loss, doing nothing</div>",
+        num(f[0].expected_loss)
+    )));
+    // The plan at the median budget, CAD 1.3 billion, takes the frontier's options there, one row each.
+    assert!(html.contains("<h3>The plan at a budget of CAD 1,300,000,000</h3>"));
+    let chosen = &f[3].chosen;
+    assert!(!chosen.is_empty());
+    let plan_table = &html[html.find("<table class=\"plan\">").unwrap()..];
+    let plan_table = &plan_table[..plan_table.find("</table>").unwrap()];
+    assert_eq!(plan_table.matches("<tr><td>").count(), chosen.len());
+    for &o in chosen {
+        let opt = &inv.options[o];
+        assert!(
+            plan_table.contains(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td>",
+                opt.id,
+                opt.name.as_deref().unwrap_or(""),
+                opt.kind.as_str()
+            )),
+            "option {} missing",
+            opt.id
+        );
+    }
+    assert!(html.contains(&format!(
+        "<div class=\"v\">CAD {}</div><div class=\"k\">Expected loss, with the plan</div>",
+        num(f[3].expected_loss)
+    )));
+}
+
+#[test]
+fn model_without_options_is_told_how_to_add_them() {
+    let html = render(&tiny(), &ReportOptions::default()).unwrap();
+    assert_eq!(html.matches("<section id=\"strengthen\">").count(), 1);
+    assert!(html.contains("This model lists no investment options"));
+    assert!(html.contains("<code>options.csv</code>"));
+    assert!(html.contains("model format version 1.1, docs/model-format.md"));
+    assert!(!html.contains("line-chart"));
+}

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 /// Write a self-contained HTML report of every platform (opens offline in any browser).
 ///
 /// Per platform: where its value comes from by country and tier, a world map of that exposure,
-/// export-controlled parts and how they get in, concentrated inputs, and single points of failure. The same model always gives the same file.
+/// export-controlled parts and how they get in, concentrated inputs, and single points of failure; with investment
+/// options (options.csv), the budget frontier and the plan at one budget. The same model always gives the same file.
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
     /// Model folder (model.toml + CSV files) or .xlsx workbook.
@@ -28,6 +29,10 @@ pub(crate) struct Args {
     /// Rows shown per table before the rest is folded into a collapsed "N more" block.
     #[arg(long, default_value_t = 25)]
     pub max_rows: usize,
+    /// Budget of the plan shown in the "Strengthen" section (models with options.csv; default: the median
+    /// budget of the section's frontier).
+    #[arg(long)]
+    pub plan_budget: Option<f64>,
 }
 
 pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -35,6 +40,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let opts = ReportOptions {
         title: args.title.clone(),
         max_rows: args.max_rows,
+        plan_budget: args.plan_budget,
         ..ReportOptions::default()
     };
     let html = render(&m, &opts).map_err(|e| match e {
