@@ -53,6 +53,14 @@ pub fn pct(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
 
+/// A share (fraction) as a percentage with two decimals, for shares of GDP, which NATO prints that way (1.37%).
+pub fn pct2(share: f64) -> String {
+    if !share.is_finite() {
+        return "-".into();
+    }
+    format!("{:.2}%", share * 100.0)
+}
+
 /// A count with a noun, singular or plural ("1 firm", "3 firms").
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
