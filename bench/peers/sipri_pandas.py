@@ -7,7 +7,7 @@ How to run (from the repo root; scripts/test.sh makes target/pyenv with pandas):
     target/pyenv/bin/python bench/peers/sipri_pandas.py check Canada 2015 2024 [REGISTER]
     target/pyenv/bin/python bench/peers/sipri_pandas.py all [REGISTER]
 
-Default REGISTER: ../shared/data/sipri/trade-register.csv (SIPRI Arms Transfers Database, (c) SIPRI,
+Default REGISTER: ../shared/data/sipri/trade-register.csv (or shared/data above the repository) (SIPRI Arms Transfers Database, (c) SIPRI,
 generated 13 March 2025).
 
 What it does, with pandas only (no code shared with keel-policy): reads the register as Latin-1, finds the
@@ -36,7 +36,19 @@ import pandas as pd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
-DEFAULT = os.path.normpath(os.path.join(ROOT, "..", "shared", "data", "sipri", "trade-register.csv"))
+
+
+def default_register():
+    """shared/data/sipri beside the repository, or beside a folder above it (a worktree), as keel looks."""
+    d = ROOT
+    while True:
+        p = os.path.join(d, "shared", "data", "sipri", "trade-register.csv")
+        if os.path.isfile(p) or os.path.dirname(d) == d:
+            return p
+        d = os.path.dirname(d)
+
+
+DEFAULT = default_register()
 
 NAMES = [
     "recipient", "supplier", "order_year", "order_year_q", "n_ordered", "n_ordered_q", "designation",
