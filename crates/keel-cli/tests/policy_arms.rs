@@ -6,12 +6,16 @@ use std::process::{Command, Output};
 
 /// SIPRI's register beside the repository, or beside a folder above it (a worktree finds the main checkout's).
 fn register() -> PathBuf {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR")).canonicalize().unwrap();
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .canonicalize()
+        .unwrap();
     here.ancestors()
         .skip(2)
         .map(|d| d.join("shared/data/sipri/trade-register.csv"))
         .find(|p| p.is_file())
-        .unwrap_or_else(|| panic!("these tests need SIPRI's register in shared/data/sipri beside the repository"))
+        .unwrap_or_else(|| {
+            panic!("these tests need SIPRI's register in shared/data/sipri beside the repository")
+        })
 }
 
 fn keel_in(cwd: &Path, args: &[&str]) -> Output {
@@ -24,7 +28,12 @@ fn keel_in(cwd: &Path, args: &[&str]) -> Output {
 }
 
 fn json(out: &Output) -> serde_json::Value {
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -33,7 +42,18 @@ fn canada_imports_from_any_folder() {
     let away = tempfile::tempdir().unwrap();
     let v = json(&keel_in(
         away.path(),
-        &["policy", "arms", "--recipient", "CAN", "--from", "2015", "--to", "2024", "--format", "json"],
+        &[
+            "policy",
+            "arms",
+            "--recipient",
+            "CAN",
+            "--from",
+            "2015",
+            "--to",
+            "2024",
+            "--format",
+            "json",
+        ],
     ));
     let s = &v["summary"];
     assert_eq!(s["country"], "Canada");
@@ -43,27 +63,65 @@ fn canada_imports_from_any_folder() {
     assert_eq!(s["by_period"].as_array().unwrap().len(), 2);
     assert_eq!(s["by_year"].as_array().unwrap().len(), 10);
     assert_eq!(v["generated"], "13 Mar 2025 10:02:49 AM");
-    let out = keel_in(away.path(), &["policy", "arms", "--recipient", "Canada", "--from", "2015", "--to", "2024"]);
+    let out = keel_in(
+        away.path(),
+        &[
+            "policy",
+            "arms",
+            "--recipient",
+            "Canada",
+            "--from",
+            "2015",
+            "--to",
+            "2024",
+        ],
+    );
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("Source: SIPRI Arms Transfers Database") && text.contains("generated 13 Mar 2025"), "{text}");
+    assert!(
+        text.contains("Source: SIPRI Arms Transfers Database")
+            && text.contains("generated 13 Mar 2025"),
+        "{text}"
+    );
 }
 
 #[test]
 fn exports_comparison_and_every_recipient() {
     let dir = tempfile::tempdir().unwrap();
-    let v = json(&keel_in(dir.path(), &["policy", "arms", "--supplier", "Canada", "--format", "json"]));
+    let v = json(&keel_in(
+        dir.path(),
+        &["policy", "arms", "--supplier", "Canada", "--format", "json"],
+    ));
     assert_eq!(v["summary"]["direction"], "exports");
     let out = keel_in(
         dir.path(),
-        &["policy", "arms", "--compare", "Canada,Australia,Poland", "--from", "2020", "--to", "2024", "--format", "csv"],
+        &[
+            "policy",
+            "arms",
+            "--compare",
+            "Canada,Australia,Poland",
+            "--from",
+            "2020",
+            "--to",
+            "2024",
+            "--format",
+            "csv",
+        ],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let rows: Vec<&str> = text.lines().collect();
     assert_eq!(rows.len(), 4, "{text}");
     assert!(rows[0].starts_with("country,from,to,tiv,hhi,effective_suppliers,us_share,nato_share"));
     assert!(rows[1].starts_with("Canada,2020,2024,"));
-    let v = json(&keel_in(dir.path(), &["policy", "arms", "--all-recipients", "--format", "json"]));
+    let v = json(&keel_in(
+        dir.path(),
+        &["policy", "arms", "--all-recipients", "--format", "json"],
+    ));
     assert_eq!(v["recipients"].as_array().unwrap().len(), 254);
     let out = keel_in(dir.path(), &["policy", "arms", "--recipient", "Canda"]);
     assert_eq!(out.status.code(), Some(2));
@@ -80,9 +138,18 @@ fn a_truncated_register_is_a_located_error() {
     assert_ne!(bytes[cut - 1], b'\n');
     let bad = dir.path().join("register.csv");
     std::fs::write(&bad, &bytes[..cut]).unwrap();
-    let out = keel_in(dir.path(), &["policy", "arms", "--data", bad.to_str().unwrap()]);
+    let out = keel_in(
+        dir.path(),
+        &["policy", "arms", "--data", bad.to_str().unwrap()],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(&format!("error: register.csv:{line}: ")), "{err}");
-    assert!(err.contains("expected 16") && err.contains("truncated"), "{err}");
+    assert!(
+        err.contains(&format!("error: register.csv:{line}: ")),
+        "{err}"
+    );
+    assert!(
+        err.contains("expected 16") && err.contains("truncated"),
+        "{err}"
+    );
 }

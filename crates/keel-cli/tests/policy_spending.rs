@@ -6,12 +6,16 @@ use std::process::{Command, Output};
 
 /// `shared/data/nato` beside the repository, or beside a folder above it (a worktree finds the main checkout's).
 fn nato() -> PathBuf {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR")).canonicalize().unwrap();
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .canonicalize()
+        .unwrap();
     here.ancestors()
         .skip(2)
         .map(|d| d.join("shared/data/nato"))
         .find(|p| p.is_dir())
-        .unwrap_or_else(|| panic!("these tests need NATO's tables in shared/data/nato beside the repository"))
+        .unwrap_or_else(|| {
+            panic!("these tests need NATO's tables in shared/data/nato beside the repository")
+        })
 }
 
 fn keel_in(cwd: &Path, args: &[&str]) -> Output {
@@ -24,7 +28,12 @@ fn keel_in(cwd: &Path, args: &[&str]) -> Output {
 }
 
 fn json(out: &Output) -> serde_json::Value {
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -54,19 +63,50 @@ fn canada_from_any_folder_and_from_the_long_csv() {
 fn the_ranking_as_a_table_csv_and_workbook() {
     let dir = tempfile::tempdir().unwrap();
     let out = keel_in(dir.path(), &["policy", "spending"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Source: NATO"), "{text}");
     let pol = text.lines().find(|l| l.contains("Poland")).unwrap();
-    assert!(pol.trim_start().starts_with("1 ") && pol.contains("4.12%"), "{pol}");
+    assert!(
+        pol.trim_start().starts_with("1 ") && pol.contains("4.12%"),
+        "{pol}"
+    );
     let out = keel_in(dir.path(), &["policy", "spending", "--format", "csv"]);
     let text = String::from_utf8(out.stdout).unwrap();
     let mut lines = text.lines();
-    assert!(lines.next().unwrap().starts_with("rank,code,member,year,estimate,share_of_gdp,"));
-    assert!(lines.next().unwrap().starts_with("1,POL,Poland,2024,true,0.0412"));
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("rank,code,member,year,estimate,share_of_gdp,"));
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("1,POL,Poland,2024,true,0.0412"));
     let x = dir.path().join("s.xlsx");
-    let out = keel_in(dir.path(), &["policy", "spending", "--country", "CAN", "--format", "xlsx", "-o", x.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = keel_in(
+        dir.path(),
+        &[
+            "policy",
+            "spending",
+            "--country",
+            "CAN",
+            "--format",
+            "xlsx",
+            "-o",
+            x.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     use calamine::Reader;
     let wb: calamine::Xlsx<_> = calamine::open_workbook(&x).unwrap();
     assert_eq!(wb.sheet_names(), ["years", "gaps", "path", "source"]);
@@ -78,10 +118,16 @@ fn a_renamed_column_is_a_located_error() {
     let text = std::fs::read_to_string(nato().join("nato_defexp_2014_2024_long.csv")).unwrap();
     let bad = dir.path().join("nato.csv");
     std::fs::write(&bad, text.replacen(",value\n", ",amount\n", 1)).unwrap();
-    let out = keel_in(dir.path(), &["policy", "spending", "--data", bad.to_str().unwrap()]);
+    let out = keel_in(
+        dir.path(),
+        &["policy", "spending", "--data", bad.to_str().unwrap()],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("error: nato.csv:1: missing column `value`"), "{err}");
+    assert!(
+        err.contains("error: nato.csv:1: missing column `value`"),
+        "{err}"
+    );
     assert!(err.contains("amount"), "{err}");
     let out = keel_in(dir.path(), &["policy", "spending", "--country", "XYZ"]);
     assert_eq!(out.status.code(), Some(2));

@@ -146,7 +146,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Register, PolicyError> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(text[offset..].as_bytes());
+        .from_reader(&text.as_bytes()[offset..]);
     let mut records: Vec<(u64, csv::StringRecord)> = Vec::new();
     for r in rdr.records() {
         match r {
@@ -268,7 +268,7 @@ fn deal(f: &[String], line: u64, file: &str) -> Result<Deal, Vec<Diagnostic>> {
                 diags.push(at(
                     c,
                     format!("`{}` is not a whole number", keel_model::diag::quote(s)),
-                ))
+                ));
             })
             .ok()
     };

@@ -277,7 +277,7 @@ pub(crate) fn build(
                 diags.push(c.at.error(format!(
                     "{} {}: {} here but {} at {}:{}",
                     key.0, c.year, c.value, v, first.file, first.line
-                )))
+                )));
             }
             Some(_) => {}
             None => {

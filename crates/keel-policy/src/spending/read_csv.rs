@@ -9,7 +9,7 @@
 //! the workbook.
 //!
 //! # Complexity
-//! Linear in the file (7,000 lines), then [`super::cells::build`].
+//! Linear in the file (7,000 lines), then the build of [`super::cells`].
 
 use super::cells::{self, Cell, Location, SKIPPED};
 use super::Spending;

@@ -9,7 +9,7 @@
 //! skipped; every value keeps its sheet, row and column for messages.
 //!
 //! # Complexity
-//! Linear in the used cells of the nine sheets, then [`super::cells::build`].
+//! Linear in the used cells of the nine sheets, then the build of [`super::cells`].
 
 use super::cells::{self, Cell, Location, SKIPPED};
 use super::Spending;
