@@ -117,7 +117,7 @@ fn a_renamed_column_is_a_located_error() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(nato().join("nato_defexp_2014_2024_long.csv")).unwrap();
     let bad = dir.path().join("nato.csv");
-    std::fs::write(&bad, text.replacen(",value\n", ",amount\n", 1)).unwrap();
+    std::fs::write(&bad, text.replacen(",value\r\n", ",amount\r\n", 1)).unwrap();
     let out = keel_in(
         dir.path(),
         &["policy", "spending", "--data", bad.to_str().unwrap()],
@@ -128,7 +128,7 @@ fn a_renamed_column_is_a_located_error() {
         err.contains("error: nato.csv:1: missing column `value`"),
         "{err}"
     );
-    assert!(err.contains("amount"), "{err}");
+    assert!(err.contains("is `amount` it, renamed?"), "{err}");
     let out = keel_in(dir.path(), &["policy", "spending", "--country", "XYZ"]);
     assert_eq!(out.status.code(), Some(2));
 }

@@ -98,7 +98,7 @@ pub struct Path {
     pub start_share: f64,
     /// Real GDP growth assumed, a year.
     pub gdp_growth: f64,
-    /// Where it comes from: `stated` (`--gdp-growth`) or `member trend 2014-2024e (NATO Table 5)`.
+    /// Where it comes from: `stated` (`--gdp-growth`) or `member trend 2014-2024e, NATO Table 5 at 2015 prices`.
     pub gdp_growth_source: String,
     /// The constant real growth of expenditure that reaches the target in the target year.
     pub required_real_growth: f64,
@@ -132,7 +132,7 @@ pub fn path(m: &Member, gdp_growth: Option<f64>) -> Option<Path> {
             (
                 g,
                 format!(
-                    "member trend {}-{}{} (NATO Table 5, 2015 prices)",
+                    "member trend {}-{}{}, NATO Table 5 at 2015 prices",
                     first.year,
                     last.year,
                     if last.estimate { "e" } else { "" }

@@ -51,9 +51,22 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Spending, PolicyError> {
             None => {
                 let found: Vec<&str> = headers.iter().collect();
                 let unused = headers.iter().filter(|h| !COLUMNS.contains(&h.trim()));
-                let guess = keel_model::diag::did_you_mean(want, unused)
-                    .map(|g| format!("is `{g}` it, renamed? "))
-                    .unwrap_or_default();
+                let unused: Vec<&str> = unused.collect();
+                // One column missing and one unknown: that one was renamed, however unlike the name.
+                let guess = match unused.as_slice() {
+                    [only]
+                        if COLUMNS
+                            .iter()
+                            .filter(|c| !headers.iter().any(|h| h.trim() == **c))
+                            .count()
+                            == 1 =>
+                    {
+                        Some((*only).to_string())
+                    }
+                    _ => keel_model::diag::did_you_mean(want, unused.iter().copied()),
+                }
+                .map(|g| format!("is `{g}` it, renamed? "))
+                .unwrap_or_default();
                 diags.push(
                     Diagnostic::error(file, format!("missing column `{want}`"))
                         .at_line(1)

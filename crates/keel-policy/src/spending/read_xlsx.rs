@@ -145,7 +145,7 @@ pub fn read(path: &Path) -> Result<Spending, PolicyError> {
     }
     if unlabelled > 0 {
         notes.push(format!(
-            "{unlabelled} rows of numbers without a label skipped (stray rows under some blocks)"
+            "{unlabelled} row(s) of numbers without a label skipped (stray rows under some blocks)"
         ));
     }
     cells::build(&file, &cells_read, notes)

@@ -345,7 +345,11 @@ fn one_country(s: &Summary, source: &str, top: usize) -> Vec<Table> {
         &["from", "to", partner, "TIV", "share"],
     );
     for sl in &s.by_period {
-        for p in &sl.partners {
+        for p in sl
+            .partners
+            .iter()
+            .take(output::shown(sl.partners.len(), top))
+        {
             long.row(vec![
                 Cell::from(usize::from(sl.from)),
                 Cell::from(usize::from(sl.to)),
