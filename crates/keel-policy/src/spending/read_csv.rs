@@ -17,6 +17,19 @@ use crate::PolicyError;
 use keel_model::Diagnostic;
 use std::path::Path;
 
+/// Every column of NATO's long form.
+const ALL_COLUMNS: [&str; 9] = [
+    "table",
+    "title",
+    "unit",
+    "block",
+    "country",
+    "revised_flag",
+    "column",
+    "estimate",
+    "value",
+];
+
 /// The columns read, in the order NATO's file has them.
 const COLUMNS: [&str; 6] = ["table", "block", "country", "column", "estimate", "value"];
 
@@ -50,7 +63,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Spending, PolicyError> {
             Some(i) => idx[k] = i,
             None => {
                 let found: Vec<&str> = headers.iter().collect();
-                let unused = headers.iter().filter(|h| !COLUMNS.contains(&h.trim()));
+                let unused = headers.iter().filter(|h| !ALL_COLUMNS.contains(&h.trim()));
                 let unused: Vec<&str> = unused.collect();
                 // One column missing and one unknown: that one was renamed, however unlike the name.
                 let guess = match unused.as_slice() {
