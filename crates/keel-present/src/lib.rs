@@ -132,6 +132,9 @@ mod tests {
         assert_eq!(pct(0.4567), "45.7%");
         assert_eq!(pct(0.0001), "<0.1%");
         assert_eq!(pct(0.0), "0.0%");
+        // NATO prints shares of GDP with two decimals: Canada 2024e, 1.3651551%.
+        assert_eq!(pct2(0.013_651_551), "1.37%");
+        assert_eq!(pct2(f64::NAN), "-");
         assert_eq!(count(1, "firm", "firms"), "1 firm");
         assert_eq!(count(2, "firm", "firms"), "2 firms");
     }

@@ -288,15 +288,15 @@ fn gaps_table(st: &Standing) -> Table {
 
 fn path_table(name: &str, p: &Path35) -> Table {
     let reached = match (p.standing, p.year_reached_at_recent_pace) {
-        (keel_policy::spending::path::Standing::Reached, _) => "already reached".to_string(),
-        (_, Some(y)) => format!("reached in {y} at the recent pace"),
-        (_, None) => "never reached at the recent pace".to_string(),
+        (keel_policy::spending::path::Standing::Reached, _) => String::new(),
+        (_, Some(y)) => format!(", reached in {y} at the recent pace"),
+        (_, None) => ", never reached at the recent pace".to_string(),
     };
     let mut t = Table::new(
         "path",
         format!(
             "{name}: steady path from {} to {:.1}% of GDP by {}: real growth of defence expenditure {} a year with \
-             real GDP growth {} ({}); recent pace {} a year ({} to {}): {}, {reached}",
+             real GDP growth {} ({}); recent pace {} a year ({} to {}): {}{reached}",
             year_label(p.from_year, p.from_estimate),
             p.target * 100.0,
             p.to_year,
