@@ -36,7 +36,7 @@ secs() {
     echo "scale=4; ($b - $a) / 1000000000" | bc
 }
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+median() { sort -g | awk '{a[NR]=$1} END {printf "%.3f\n", (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 # Warm the page cache and check that both run.
 "$KEEL" -q policy arms --all-recipients --data "$REGISTER" >/dev/null
@@ -62,4 +62,6 @@ echo "| keel policy arms --all-recipients --format json ($json_bytes bytes) | $m
 echo "| pandas peer (sipri_pandas.py all) | $m_pd |"
 echo "| of which Python start and import pandas | $m_pi |"
 echo
-echo "pandas / keel (table): $(echo "scale=1; $m_pd / $m_kt" | bc)x; pandas without its import / keel (table): $(echo "scale=1; ($m_pd - $m_pi) / $m_kt" | bc)x"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'; }
+echo "pandas / keel (table): $(ratio "$m_pd" "$m_kt")x; pandas / keel (JSON): $(ratio "$m_pd" "$m_kj")x;" \
+    "pandas without Python's start and import / keel (table): $(ratio "$(echo "$m_pd - $m_pi" | bc)" "$m_kt")x"

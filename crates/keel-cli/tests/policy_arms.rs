@@ -153,3 +153,20 @@ fn a_truncated_register_is_a_located_error() {
         "{err}"
     );
 }
+
+#[test]
+fn the_same_input_gives_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "policy",
+        "arms",
+        "--compare",
+        "Canada,Australia",
+        "--format",
+        "json",
+    ];
+    let a = keel_in(dir.path(), &args);
+    let b = keel_in(dir.path(), &args);
+    assert_eq!(a.status.code(), Some(0));
+    assert!(a.stdout == b.stdout && !a.stdout.is_empty());
+}
