@@ -24,7 +24,7 @@ pub(crate) enum SpreadArg {
     Last,
 }
 
-/// Arms transfers (SIPRI): imports by supplier, supplier shares, HHI, effective number, US and bloc shares.
+/// Arms transfers (SIPRI): imports by supplier, shares, HHI, effective number, US and bloc shares.
 ///
 /// One recipient (--recipient, default Canada), exports of one supplier (--supplier), several recipients side
 /// by side (--compare), or every recipient (--all-recipients). Values are SIPRI trend-indicator values (TIV)

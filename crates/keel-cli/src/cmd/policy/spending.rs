@@ -12,7 +12,7 @@ use std::process::ExitCode;
 /// The workbook NATO published; read by default (the long CSV lost two blocks' years, see docs/methods/policy.md).
 const WORKBOOK: &str = "240617-def-exp-2024-TABLES-en.xlsx";
 
-/// NATO defence expenditure: share of GDP, spending, equipment share, gaps to 2%/3.5%/5%, path to 3.5% by 2035.
+/// NATO defence expenditure: share of GDP, equipment share, gaps to 2/3.5/5%, path to 3.5% by 2035.
 ///
 /// Without --country: every member in the last year (2024e), ranked by share of GDP. With --country: that
 /// member's figures for every year, its gaps and its path.
