@@ -154,3 +154,38 @@ fn canada_2015_2024_agrees_with_an_independent_pandas_computation() {
         assert!(close(k.us_share.unwrap(), p["us_share"].as_f64().unwrap()));
     }
 }
+
+#[test]
+fn the_spread_rule_moves_value_between_periods_as_documented() {
+    // docs/methods/policy.md, "Spreading an order's delivered TIV": Canada's imports 2020-2024 (delivery years
+    // from 1990) are 981.5 TIV spread evenly, 309.8 all in the first year, 1,433.3 all in the last; 1990-2024
+    // in all, 10,229 / 9,739 / 10,386.
+    let r = register::read(&register_file()).unwrap();
+    let period = |rule| {
+        let s = summary::summarise(
+            &r,
+            "Canada",
+            Direction::Imports,
+            Some(1990),
+            Some(2024),
+            rule,
+        )
+        .unwrap();
+        let p = s.by_period.last().unwrap();
+        assert_eq!((p.from, p.to), (2020, 2024));
+        (p.total, s.overall.total)
+    };
+    let (even, all_even) = period(Spread::Even);
+    let (first, all_first) = period(Spread::First);
+    let (last, all_last) = period(Spread::Last);
+    assert!((even - 981.465).abs() < 1e-6, "{even}");
+    assert!((first - 309.8).abs() < 0.05, "{first}");
+    assert!((last - 1_433.3).abs() < 0.05, "{last}");
+    for (v, want) in [
+        (all_even, 10_229.0),
+        (all_first, 9_739.0),
+        (all_last, 10_386.0),
+    ] {
+        assert!((v - want).abs() < 1.0, "{v} vs {want}");
+    }
+}

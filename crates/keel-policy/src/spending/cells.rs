@@ -55,6 +55,8 @@ pub struct Cell {
     pub label: String,
     pub year: u16,
     pub estimate: bool,
+    /// NATO's star given apart from the label (the long CSV's `revised_flag`).
+    pub starred: bool,
     pub value: f64,
     pub at: Location,
 }
@@ -255,7 +257,7 @@ pub(crate) fn build(
         if currency.is_some() {
             m.currency = currency;
         }
-        m.two_percent_law |= star;
+        m.two_percent_law |= star || c.starred;
         match estimates.get(&c.year) {
             Some((e, first)) if *e != c.estimate => diags.push(c.at.error(format!(
                 "{} is marked {} here but {} at {}:{}",

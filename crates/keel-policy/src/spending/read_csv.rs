@@ -1,8 +1,9 @@
 //! Reader of NATO's tables in tidy long form (`nato_defexp_2014_2024_long.csv`): one value per line with the
 //! columns `table, title, unit, block, country, revised_flag, column, estimate, value`.
 //!
-//! Only `table`, `block`, `country`, `column`, `estimate` and `value` are read; a file without one of them is
-//! refused with the header line located. Lines of Tables 4 and 7 are skipped (see [`super::cells`]). Lines
+//! `table`, `block`, `country`, `column`, `estimate` and `value` are read; a file without one of them is
+//! refused with the header line located. `revised_flag`, when present, is NATO's star (a national law or
+//! political agreement to spend 2% or more): the long form moved it out of most labels into that column. Lines of Tables 4 and 7 are skipped (see [`super::cells`]). Lines
 //! whose `column` is not a year are skipped and counted in a note: in the June 2024 file these are the 372
 //! lines of Table 1's constant-price block and Table 8a's personnel block, whose header row in the workbook is a
 //! broken formula (`#REF!`), so the long form lost their years. Those two figures therefore come only from
@@ -96,6 +97,8 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Spending, PolicyError> {
         return Err(PolicyError::invalid(diags));
     }
     let [t_i, b_i, c_i, y_i, e_i, v_i] = idx;
+    // NATO's star moved out of the label into its own column (`Poland` with `True`); optional.
+    let star_i = headers.iter().position(|h| h.trim() == "revised_flag");
     let mut cells = Vec::new();
     let mut skipped_tables = 0usize;
     let mut not_years: Vec<String> = Vec::new();
@@ -167,6 +170,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Spending, PolicyError> {
             label: get(c_i).to_string(),
             year,
             estimate,
+            starred: star_i.is_some_and(|i| get(i).trim().eq_ignore_ascii_case("true")),
             value,
             at: Location {
                 file: file.to_string(),

@@ -119,6 +119,7 @@ pub fn read(path: &Path) -> Result<Spending, PolicyError> {
                             label: text.clone(),
                             year,
                             estimate,
+                            starred: false,
                             value,
                             at: Location {
                                 file: label.clone(),
