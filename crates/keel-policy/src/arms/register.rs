@@ -135,7 +135,13 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Register, PolicyError> {
                 .at_column(c + 1, got)
                 .with_hint(format!(
                     "SIPRI's trade register has the 16 columns: {}",
-                    HEADER.join(", ")
+                    HEADER
+                        .map(|h| if h.is_empty() {
+                            "(blank: the ? marker)"
+                        } else {
+                            h
+                        })
+                        .join(", ")
                 )),
             );
         }

@@ -357,4 +357,93 @@ mod tests {
         );
         assert_eq!(split_label("Poland*"), ("Poland".into(), None, true));
     }
+
+    fn cell(table: &str, block: &str, label: &str, year: u16, value: f64, line: u64) -> Cell {
+        Cell {
+            table: table.into(),
+            block: block.into(),
+            label: label.into(),
+            year,
+            estimate: year >= 2023,
+            starred: false,
+            value,
+            at: Location {
+                file: "t.csv".into(),
+                line,
+                column: None,
+            },
+        }
+    }
+
+    #[test]
+    fn figures_land_in_their_fields_in_keel_units() {
+        let s = build(
+            "t.csv",
+            &[
+                cell("TABLE3", "Share of real GDP (%)", "Canada", 2024, 1.37, 2),
+                cell(
+                    "TABLE6",
+                    "GDP per capita (thousand US dollars)",
+                    "Canada",
+                    2024,
+                    44.5,
+                    3,
+                ),
+                cell(
+                    "TABLE1",
+                    "Current prices",
+                    "Canada   (Canadian dollars)",
+                    2024,
+                    41012.0,
+                    4,
+                ),
+                cell(
+                    "TABLE2",
+                    "Current prices and exchange rates",
+                    "NATO Total",
+                    2024,
+                    1.5e6,
+                    5,
+                ),
+            ],
+            Vec::new(),
+        )
+        .unwrap();
+        let y = s.member("CAN").unwrap().year(2024).unwrap();
+        assert!((y.share_gdp.unwrap() - 0.0137).abs() < 1e-15);
+        assert_eq!(y.gdp_per_capita_usd_2015, Some(44_500.0));
+        assert_eq!(y.nc_current, Some(41012.0));
+        assert!(y.estimate);
+        assert_eq!(s.aggregates[0].code, "NATO");
+    }
+
+    #[test]
+    fn unknown_blocks_members_and_disagreeing_figures_are_located() {
+        let e = build(
+            "t.csv",
+            &[
+                cell("TABLE1", "Current prices", "Canada", 2024, 1.0, 2),
+                cell("TABLE1", "Currnet prices", "Canada", 2024, 1.0, 3),
+                cell("TABLE1", "Current prices", "Atlantis", 2024, 1.0, 4),
+                cell("TABLE1", "Current prices", "Canada", 2024, 2.0, 5),
+            ],
+            Vec::new(),
+        )
+        .unwrap_err();
+        let PolicyError::Invalid(inv) = e else {
+            panic!("{e}")
+        };
+        let lines: Vec<Option<u64>> = inv.diagnostics.iter().map(|d| d.line).collect();
+        assert_eq!(lines, vec![Some(3), Some(4), Some(5)]);
+        assert!(inv.diagnostics[0]
+            .message
+            .contains("unknown block `Currnet prices`"));
+        assert!(
+            inv.diagnostics[2]
+                .message
+                .contains("2 here but 1 at t.csv:2"),
+            "{}",
+            inv.diagnostics[2]
+        );
+    }
 }
