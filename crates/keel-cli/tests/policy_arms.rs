@@ -155,6 +155,30 @@ fn a_truncated_register_is_a_located_error() {
 }
 
 #[test]
+fn a_comparison_without_a_range_uses_one_common_span() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = json(&keel_in(
+        dir.path(),
+        &[
+            "policy",
+            "arms",
+            "--compare",
+            "Canada,Estonia",
+            "--format",
+            "json",
+        ],
+    ));
+    let c = v["compare"].as_array().unwrap();
+    assert_eq!(c.len(), 2);
+    assert_eq!(c[0]["overall"]["from"], c[1]["overall"]["from"]);
+    assert_eq!(c[0]["overall"]["to"], c[1]["overall"]["to"]);
+    assert_eq!(
+        c[0]["by_year"].as_array().unwrap().len(),
+        c[1]["by_year"].as_array().unwrap().len()
+    );
+}
+
+#[test]
 fn the_same_input_gives_the_same_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let args = [

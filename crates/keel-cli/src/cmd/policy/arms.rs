@@ -139,6 +139,16 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             )
             .into());
         }
+        // Side by side over one range: without --from/--to, the span of all of them, so that a country's
+        // empty years count as empty rather than out of range.
+        if args.from.is_none() || args.to.is_none() {
+            let from = args.from.or(all.iter().map(|s| s.overall.from).min());
+            let to = args.to.or(all.iter().map(|s| s.overall.to).max());
+            for s in &mut all {
+                *s = summary::summarise(&reg, &s.country, Direction::Imports, from, to, rule)
+                    .map_err(q)?;
+            }
+        }
         let t = side_by_side(
             "compare",
             format!(
