@@ -6,7 +6,7 @@
 //! political agreement to spend 2% or more): the long form moved it out of most labels into that column. Lines of Tables 4 and 7 are skipped (see [`super::cells`]). Lines
 //! whose `column` is not a year are skipped and counted in a note: in the June 2024 file these are the 372
 //! lines of Table 1's constant-price block and Table 8a's personnel block, whose header row in the workbook is a
-//! broken formula (`#REF!`), so the long form lost their years. Those two figures therefore come only from
+//! broken formula (`#REF!` in six columns), so the long form kept six of eleven values a member, without years. Those two figures therefore come only from
 //! the workbook.
 //!
 //! # Complexity
