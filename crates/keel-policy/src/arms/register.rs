@@ -7,7 +7,8 @@
 //! the number ordered or the number delivered marks the figure as uncertain; an empty number ordered or TIV
 //! means not available. A comment that holds a line break is written unquoted by SIPRI's export, so its
 //! record is split over two lines (4 records in the March 2025 file); such a record is joined back when its
-//! two parts add up to the 16 fields, and counted. Any other short record is an error (a truncated file).
+//! two parts add up to the 16 fields, and counted. Any other short record is an error (a truncated file), and
+//! so is a last line without a line end (a file cut inside a record's last field would otherwise read).
 //!
 //! # Complexity
 //! Linear in the file (3.8 MB, 29,500 deals).
@@ -225,6 +226,23 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Register, PolicyError> {
             Err(mut ds) => diags.append(&mut ds),
         }
     }
+    // SIPRI ends every line with a line end: a last line without one was cut, maybe inside its last field,
+    // where a shorter number would still read (`162.5` cut to `16`).
+    if !bytes.ends_with(b"\n") {
+        // One error a line: a cut that left too few fields is already reported.
+        if let Some((line, _)) = records
+            .last()
+            .filter(|(l, _)| !diags.iter().any(|d| d.line == Some(*l)))
+        {
+            diags.push(
+                Diagnostic::error(file, "the last line has no line end: the register looks truncated")
+                    .at_line(*line)
+                    .with_hint(
+                        "export it again from SIPRI's Arms Transfers Database; if you edited it, end the last line",
+                    ),
+            );
+        }
+    }
     if !diags.is_empty() {
         return Err(PolicyError::invalid(diags));
     }
@@ -424,6 +442,26 @@ mod tests {
         );
         let e = parse(PREAMBLE.as_bytes(), "t.csv").unwrap_err();
         assert!(e.to_string().contains("1 error"), "{e}");
+    }
+
+    #[test]
+    fn every_truncation_ends_in_deals_or_located_errors() {
+        let bytes = file(
+            "Canada,United States,2019,?,88,?,F/A-18,FGA aircraft,25,,2019; 2021,Second hand,ex-Australian,6.5,572,162.5\n\
+             Benin,United States,2024,?,12,?,engine,vehicle engine,0,,,New,for 12 APC\n,0.03,0.36,0\n",
+        );
+        for cut in 0..bytes.len() {
+            match parse(&bytes[..cut], "t.csv") {
+                // Only a cut at the end of a line reads: a cut inside one is an error.
+                Ok(r) => assert!(!r.deals.is_empty() && bytes[cut - 1] == b'\n', "cut {cut}"),
+                Err(PolicyError::Invalid(inv)) => {
+                    assert!(
+                        inv.error_count() > 0 && inv.diagnostics.iter().all(|d| d.file == "t.csv")
+                    );
+                }
+                Err(e) => panic!("cut {cut}: {e}"),
+            }
+        }
     }
 
     #[test]

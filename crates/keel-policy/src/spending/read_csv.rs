@@ -206,3 +206,43 @@ fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
         None => d,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "table,title,unit,block,country,revised_flag,column,estimate,value\r\n\
+        TABLE1,Table 1,Million,Current prices,Poland   (Zlotys),False,2024,True,151240.714\r\n\
+        TABLE1,Table 1,Million,Constant 2015 prices,Poland   (Zlotys),False,#REF!,False,32275.6\r\n\
+        TABLE3,Table 3,Based on 2015 prices,Share of real GDP (%),Poland,True,2024,True,4.120190989357147\r\n";
+
+    #[test]
+    fn reads_the_star_skips_ref_and_converts_percent() {
+        let s = parse(SAMPLE.as_bytes(), "t.csv").unwrap();
+        let pol = s.member("POL").unwrap();
+        assert!(pol.two_percent_law);
+        assert_eq!(pol.currency.as_deref(), Some("Zlotys"));
+        let y = pol.year(2024).unwrap();
+        assert!((y.share_gdp.unwrap() - 0.041_201_909_893_571_47).abs() < 1e-15);
+        assert_eq!(y.nc_constant_2015, None);
+        assert!(
+            s.notes
+                .iter()
+                .any(|n| n.starts_with("1 lines skipped") && n.contains("#REF!")),
+            "{:?}",
+            s.notes
+        );
+    }
+
+    #[test]
+    fn every_truncation_ends_in_figures_or_located_errors() {
+        let bytes = SAMPLE.as_bytes();
+        for cut in 0..bytes.len() {
+            match parse(&bytes[..cut], "t.csv") {
+                Ok(s) => assert!(!s.members.is_empty()),
+                Err(PolicyError::Invalid(inv)) => assert!(inv.error_count() > 0),
+                Err(e) => panic!("cut {cut}: {e}"),
+            }
+        }
+    }
+}
