@@ -131,4 +131,17 @@ fn a_renamed_column_is_a_located_error() {
     assert!(err.contains("is `amount` it, renamed?"), "{err}");
     let out = keel_in(dir.path(), &["policy", "spending", "--country", "XYZ"]);
     assert_eq!(out.status.code(), Some(2));
+    // A damaged workbook: located at the file, never a crash.
+    let x = dir.path().join("tables.xlsx");
+    std::fs::write(&x, b"PK\x03\x04 not really a workbook").unwrap();
+    let out = keel_in(
+        dir.path(),
+        &["policy", "spending", "--data", x.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("error: tables.xlsx: not an .xlsx workbook, or damaged"),
+        "{err}"
+    );
 }
