@@ -3,6 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --browser
+# The SIPRI peer test (crates/keel-policy/tests/sipri.rs) runs bench/peers/sipri_pandas.py with pandas, from a
+# venv in target/pyenv made once (about 20 s); the test finds it there (or KEEL_PYTHON names another python).
+if ! target/pyenv/bin/python -c 'import pandas' >/dev/null 2>&1; then
+  python3 -m venv target/pyenv
+  target/pyenv/bin/pip install -q pandas
+fi
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --no-fail-fast
   cargo test --workspace --doc

@@ -73,6 +73,8 @@ pub(crate) enum Cell {
     Num(f64),
     /// A fraction (0.434), shown to people as a percentage.
     Share(f64),
+    /// A fraction shown with two decimals (a share of GDP as NATO prints it: 1.37%).
+    Share2(f64),
     Bool(bool),
     Empty,
 }
@@ -121,6 +123,7 @@ impl Cell {
             Cell::Int(n) => n.to_string(),
             Cell::Num(v) => keel_present::num(*v),
             Cell::Share(v) => keel_present::pct(*v),
+            Cell::Share2(v) => keel_present::pct2(*v),
             Cell::Bool(b) => if *b { "yes" } else { "no" }.into(),
             Cell::Empty => String::new(),
         }
@@ -130,13 +133,16 @@ impl Cell {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Int(n) => n.to_string(),
-            Cell::Num(v) | Cell::Share(v) => v.to_string(),
+            Cell::Num(v) | Cell::Share(v) | Cell::Share2(v) => v.to_string(),
             Cell::Bool(b) => b.to_string(),
             Cell::Empty => String::new(),
         }
     }
     fn right_aligned(&self) -> bool {
-        matches!(self, Cell::Int(_) | Cell::Num(_) | Cell::Share(_))
+        matches!(
+            self,
+            Cell::Int(_) | Cell::Num(_) | Cell::Share(_) | Cell::Share2(_)
+        )
     }
 }
 
@@ -360,6 +366,7 @@ fn write_xlsx(path: &Path, tables: &[&Table]) -> anyhow::Result<()> {
     let mut wb = Workbook::new();
     let bold = XFormat::new().set_bold();
     let percent = XFormat::new().set_num_format("0.0%");
+    let percent2 = XFormat::new().set_num_format("0.00%");
     for t in tables {
         let ws = wb.add_worksheet();
         ws.set_name(t.name)?;
@@ -384,10 +391,13 @@ fn write_xlsx(path: &Path, tables: &[&Table]) -> anyhow::Result<()> {
                     Cell::Share(v) if v.is_finite() => {
                         ws.write_number_with_format(r, c, *v, &percent)?;
                     }
+                    Cell::Share2(v) if v.is_finite() => {
+                        ws.write_number_with_format(r, c, *v, &percent2)?;
+                    }
                     Cell::Bool(b) => {
                         ws.write_boolean(r, c, *b)?;
                     }
-                    Cell::Num(_) | Cell::Share(_) | Cell::Empty => {}
+                    Cell::Num(_) | Cell::Share(_) | Cell::Share2(_) | Cell::Empty => {}
                 }
             }
         }

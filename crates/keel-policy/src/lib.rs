@@ -7,11 +7,13 @@
 //!   supplier shares, Herfindahl-Hirschman index and effective number of suppliers, shares by bloc.
 //! - [`integration`]: Canada-US defence trade (USITC) and US prime contracts' first-tier subawards in Canada (FSRS).
 //! - [`funding`]: programme funding (announced, allocated, spent): follow-through, lapse, volatility, stability.
+//! - [`countries`]: the committed table of countries, their codes and bloc memberships by year.
 //!
 //! The library does no printing; readers take a path or a reader and return typed errors located by file, line
 //! and column.
 
 pub mod arms;
+pub mod countries;
 pub mod error;
 pub mod funding;
 pub mod integration;

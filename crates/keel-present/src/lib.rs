@@ -53,6 +53,14 @@ pub fn pct(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
 
+/// A share (fraction) as a percentage with two decimals, for shares of GDP, which NATO prints that way (1.37%).
+pub fn pct2(share: f64) -> String {
+    if !share.is_finite() {
+        return "-".into();
+    }
+    format!("{:.2}%", share * 100.0)
+}
+
 /// A count with a noun, singular or plural ("1 firm", "3 firms").
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -124,6 +132,9 @@ mod tests {
         assert_eq!(pct(0.4567), "45.7%");
         assert_eq!(pct(0.0001), "<0.1%");
         assert_eq!(pct(0.0), "0.0%");
+        // NATO prints shares of GDP with two decimals: Canada 2024e, 1.3651551%.
+        assert_eq!(pct2(0.013_651_551), "1.37%");
+        assert_eq!(pct2(f64::NAN), "-");
         assert_eq!(count(1, "firm", "firms"), "1 firm");
         assert_eq!(count(2, "firm", "firms"), "2 firms");
     }

@@ -33,3 +33,20 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         Command::Report(a) => report::run(a),
     }
 }
+
+/// A policy library error as the CLI reports it: located problems printed like a model's (counts first, then
+/// causes), exit 2; an unreadable file or a question the data cannot answer, exit 2 too.
+pub(crate) fn bad_input(path: &std::path::Path, e: keel_policy::PolicyError) -> anyhow::Error {
+    match e {
+        keel_policy::PolicyError::Invalid(inv) => {
+            crate::print_invalid(path, &inv, false);
+            crate::BadInput(format!(
+                "{}: {} error(s)",
+                path.display(),
+                inv.error_count()
+            ))
+            .into()
+        }
+        other => crate::BadInput(other.to_string()).into(),
+    }
+}

@@ -1,11 +1,331 @@
-//! `keel policy spending`: not built yet (issue 16).
+//! `keel policy spending`: NATO defence expenditure by member and year, the gaps to 2%, 3.5% and 5% of GDP, and
+//! the path to 3.5% by 2035.
 
+use crate::output::{self, Cell, OutputArgs, Table};
+use keel_policy::spending::gaps::TARGETS;
+use keel_policy::spending::path::{Path as Path35, TARGET, TARGET_YEAR};
+use keel_policy::spending::summary::{self, Standing};
+use keel_policy::spending::{self as sp, Member, Spending};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Not built yet.
-#[derive(clap::Args, Debug)]
-pub(crate) struct Args {}
+/// The workbook NATO published; read by default (the long CSV lost two blocks' years, see docs/methods/policy.md).
+const WORKBOOK: &str = "240617-def-exp-2024-TABLES-en.xlsx";
 
-pub(crate) fn run(_args: &Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("keel policy spending is not built yet")
+/// NATO defence expenditure: share of GDP, equipment share, gaps to 2/3.5/5%, path to 3.5% by 2035.
+///
+/// Without --country: every member in the last year (2024e), ranked by share of GDP. With --country: that
+/// member's figures for every year, its gaps and its path.
+#[derive(clap::Args, Debug)]
+pub(crate) struct Args {
+    /// A member's ISO code or NATO name (CAN, Poland, NATO for the total).
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Real GDP growth assumed to 2035, percent a year (e.g. 1.5) [default: each member's own compound real GDP
+    /// growth 2014-2024e from NATO Table 5].
+    #[arg(long, value_name = "PCT", allow_negative_numbers = true)]
+    pub gdp_growth: Option<f64>,
+    /// NATO's tables: the workbook (.xlsx) or the long CSV, or a folder holding the workbook [default:
+    /// $KEEL_DATA/nato, else shared/data/nato beside the current folder or the executable, or above them].
+    #[arg(long, value_name = "PATH")]
+    pub data: Option<PathBuf>,
+    /// How many members to list in the ranking (0 = all).
+    #[arg(long, default_value_t = 0)]
+    pub top: usize,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// The file to read: `--data` (a file, or a folder holding the workbook), else the located data set.
+pub(crate) fn source_file(data: Option<&Path>) -> anyhow::Result<PathBuf> {
+    let dir = match data {
+        Some(p) if p.is_file() => return Ok(p.to_path_buf()),
+        Some(p) if !p.exists() => {
+            return Err(
+                crate::BadInput(format!("--data {}: no such file or folder", p.display())).into(),
+            )
+        }
+        other => crate::data::locate("nato", other)?,
+    };
+    let f = dir.join(WORKBOOK);
+    if f.is_file() {
+        Ok(f)
+    } else {
+        Err(crate::BadInput(format!(
+            "{}: no {WORKBOOK} in it; give the workbook or the long CSV with --data FILE",
+            dir.display()
+        ))
+        .into())
+    }
+}
+
+/// Reads the tables, printing located problems as every loader does (exit 2).
+pub(crate) fn load(path: &Path) -> anyhow::Result<Spending> {
+    sp::read(path).map_err(|e| super::bad_input(path, e))
+}
+
+pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let path = source_file(args.data.as_deref())?;
+    let s = load(&path)?;
+    if let Some(g) = args.gdp_growth {
+        if !g.is_finite() || g <= -100.0 {
+            return Err(
+                crate::BadInput(format!("--gdp-growth {g}: a percentage above -100")).into(),
+            );
+        }
+    }
+    let g = args.gdp_growth.map(|p| p / 100.0);
+    let ranking = summary::ranking(&s, g);
+    let mut tables = Vec::new();
+    let json = match &args.country {
+        None => {
+            tables.push(ranking_table(&ranking, args.top));
+            serde_json::json!({
+                "source": sp::SOURCE,
+                "file": s.file,
+                "notes": s.notes,
+                "gdp_growth": g,
+                "ranking": ranking,
+            })
+        }
+        Some(q) => {
+            let Some(m) = s.member(q) else {
+                let names = s
+                    .members
+                    .iter()
+                    .flat_map(|m| [m.code.as_str(), m.name.as_str()]);
+                let hint = keel_model::diag::did_you_mean(q, names)
+                    .map(|n| format!("; did you mean {n}?"))
+                    .unwrap_or_default();
+                return Err(crate::BadInput(format!(
+                    "--country {q}: not in NATO's tables{hint} (give an ISO code such as CAN, or a name)"
+                ))
+                .into());
+            };
+            let st = ranking
+                .iter()
+                .find(|r| r.code == m.code)
+                .cloned()
+                .or_else(|| summary::standing(m, s.last_year().unwrap_or(0), g));
+            let ranked = ranking.iter().filter(|r| r.rank.is_some()).count();
+            tables.push(years_table(m, st.as_ref(), ranked));
+            if let Some(st) = &st {
+                tables.push(gaps_table(st));
+                if let Some(p) = &st.path {
+                    tables.push(path_table(&m.name, p));
+                }
+            }
+            serde_json::json!({
+                "source": sp::SOURCE,
+                "file": s.file,
+                "notes": s.notes,
+                "member": m,
+                "standing": st,
+            })
+        }
+    };
+    tables.push(source_table(&s));
+    let main = if args.country.is_some() {
+        "years"
+    } else {
+        "ranking"
+    };
+    output::emit(&args.out, &tables, main, &json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn year_label(year: u16, estimate: bool) -> String {
+    format!("{year}{}", if estimate { "e" } else { "" })
+}
+
+fn ranking_table(ranking: &[Standing], top: usize) -> Table {
+    let year = ranking
+        .first()
+        .map_or(String::new(), |r| year_label(r.year, r.estimate));
+    let mut t = Table::new(
+        "ranking",
+        format!(
+            "NATO members ranked by defence expenditure as a share of GDP, {year}; gaps in million USD (current) a \
+             year; path: real growth a year to reach {:.1}% by {TARGET_YEAR}\nSource: {}",
+            TARGET * 100.0,
+            sp::SOURCE
+        ),
+        &[
+            "rank",
+            "code",
+            "member",
+            "year",
+            "estimate",
+            "share of GDP",
+            "USD m",
+            "equipment share",
+            "per capita USD 2015",
+            "gap to 2% USD m",
+            "gap to 3.5% USD m",
+            "gap to 5% USD m",
+            "GDP growth",
+            "required real growth",
+            "recent real growth",
+            "standing",
+        ],
+    );
+    for r in ranking.iter().take(output::shown(ranking.len(), top)) {
+        let gap = |t: f64| -> Cell {
+            r.gaps
+                .iter()
+                .find(|g| (g.target - t).abs() < 1e-12)
+                .and_then(|g| g.usd_current)
+                .into()
+        };
+        let p = r.path.as_ref();
+        t.row(vec![
+            r.rank.into(),
+            Cell::from(&r.code),
+            Cell::from(&r.name),
+            Cell::from(usize::from(r.year)),
+            r.estimate.into(),
+            r.share_gdp.map_or(Cell::Empty, Cell::Share2),
+            r.usd_current.into(),
+            r.equipment_share.map_or(Cell::Empty, Cell::Share),
+            r.per_capita_usd_2015.into(),
+            gap(TARGETS[0]),
+            gap(TARGETS[1]),
+            gap(TARGETS[2]),
+            p.map_or(Cell::Empty, |p| Cell::Share(p.gdp_growth)),
+            p.map_or(Cell::Empty, |p| Cell::Share(p.required_real_growth)),
+            p.and_then(|p| p.recent_real_growth)
+                .map_or(Cell::Empty, Cell::Share),
+            p.map_or(Cell::Empty, |p| Cell::from(p.standing.label())),
+        ]);
+    }
+    t
+}
+
+fn years_table(m: &Member, st: Option<&Standing>, ranked: usize) -> Table {
+    let rank = st
+        .and_then(|s| s.rank.map(|r| (r, s)))
+        .map_or(String::new(), |(r, s)| {
+            format!(
+                "; rank {r} of {ranked} in {}",
+                year_label(s.year, s.estimate)
+            )
+        });
+    let currency = m.currency.as_deref().unwrap_or("national currency");
+    let mut t = Table::new(
+        "years",
+        format!(
+            "{} ({}): defence expenditure by year, millions ({currency} and US dollars){rank}{}\nSource: {}",
+            m.name,
+            m.code,
+            if m.two_percent_law {
+                "; has a national law or political agreement to spend 2% or more (NATO's *)"
+            } else {
+                ""
+            },
+            sp::SOURCE
+        ),
+        &[
+            "year",
+            "estimate",
+            "national currency m",
+            "national currency m 2015 prices",
+            "USD m",
+            "USD m 2015 prices",
+            "share of GDP",
+            "real change",
+            "equipment share",
+            "per capita USD 2015",
+        ],
+    );
+    for y in &m.years {
+        t.row(vec![
+            Cell::from(usize::from(y.year)),
+            y.estimate.into(),
+            y.nc_current.into(),
+            y.nc_constant_2015.into(),
+            y.usd_current.into(),
+            y.usd_constant_2015.into(),
+            y.share_gdp.map_or(Cell::Empty, Cell::Share2),
+            y.real_change.map_or(Cell::Empty, Cell::Share),
+            y.equipment_share.map_or(Cell::Empty, Cell::Share),
+            y.per_capita_usd_2015.into(),
+        ]);
+    }
+    t
+}
+
+fn gaps_table(st: &Standing) -> Table {
+    let currency = st.currency.as_deref().unwrap_or("national currency");
+    let mut t = Table::new(
+        "gaps",
+        format!(
+            "{}: gap to each target in {} (share of GDP {}), millions a year; negative = above the target",
+            st.name,
+            year_label(st.year, st.estimate),
+            st.share_gdp.map_or("-".into(), keel_present::pct2)
+        ),
+        &[
+            "target",
+            "year",
+            "estimate",
+            &format!("gap {currency} m"),
+            "gap USD m",
+            "gap USD m 2015 prices",
+        ],
+    );
+    for g in &st.gaps {
+        t.row(vec![
+            Cell::Share2(g.target),
+            Cell::from(usize::from(g.year)),
+            g.estimate.into(),
+            g.national_currency.into(),
+            g.usd_current.into(),
+            g.usd_constant_2015.into(),
+        ]);
+    }
+    t
+}
+
+fn path_table(name: &str, p: &Path35) -> Table {
+    let reached = match (p.standing, p.year_reached_at_recent_pace) {
+        (keel_policy::spending::path::Standing::Reached, _) => String::new(),
+        (_, Some(y)) => format!(", reached in {y} at the recent pace"),
+        (_, None) => ", never reached at the recent pace".to_string(),
+    };
+    let mut t = Table::new(
+        "path",
+        format!(
+            "{name}: steady path from {} to {:.1}% of GDP by {}: real growth of defence expenditure {} a year with \
+             real GDP growth {} ({}); recent pace {} a year ({} to {}): {}{reached}",
+            year_label(p.from_year, p.from_estimate),
+            p.target * 100.0,
+            p.to_year,
+            keel_present::pct(p.required_real_growth),
+            keel_present::pct(p.gdp_growth),
+            p.gdp_growth_source,
+            p.recent_real_growth.map_or("-".into(), keel_present::pct),
+            p.from_year - keel_policy::spending::path::RECENT_YEARS,
+            year_label(p.from_year, p.from_estimate),
+            p.standing.label(),
+        ),
+        &["year", "share of GDP", "USD m 2015 prices"],
+    );
+    for q in &p.points {
+        t.row(vec![
+            Cell::from(usize::from(q.year)),
+            Cell::Share2(q.share_gdp),
+            Cell::Num(q.usd_constant_2015),
+        ]);
+    }
+    t
+}
+
+fn source_table(s: &Spending) -> Table {
+    let mut t = Table::new("source", "Source", &["item", "value"]);
+    t.row(vec!["source".into(), sp::SOURCE.into()]);
+    t.row(vec!["file".into(), Cell::from(&s.file)]);
+    for n in &s.notes {
+        t.row(vec!["note".into(), Cell::from(n)]);
+    }
+    t
 }
