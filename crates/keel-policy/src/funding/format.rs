@@ -170,6 +170,8 @@ pub fn parse_funding(text: &str, file: &str) -> Result<FundingFile, PolicyError>
     }
     let basis_col = headers.iter().position(|h| h == BASIS);
     let mut programmes: Vec<Programme> = Vec::new();
+    // Every programme's (fiscal year, line) in file order, for the order check.
+    let mut seen: Vec<(String, Vec<(FiscalYear, u64)>)> = Vec::new();
     for rec in rdr.records() {
         let rec = match rec {
             Ok(r) => r,
@@ -277,10 +279,56 @@ pub fn parse_funding(text: &str, file: &str) -> Result<FundingFile, PolicyError>
                 "name the publication (title, table, page or URL) the figures come from",
             ));
         }
-        if diags.len() > before {
+        // The order of a programme's years is checked on every row with a name and a year, even one with other
+        // errors: a year out of order is a problem of its own, not one that follows from a bad amount.
+        let row_ok = diags.len() == before;
+        let (Some(fiscal_year), false) = (fy, name.is_empty()) else {
+            continue;
+        };
+        let k = match seen.iter().position(|(n, _)| n == name) {
+            Some(k) => k,
+            None => {
+                seen.push((name.to_string(), Vec::new()));
+                seen.len() - 1
+            }
+        };
+        let years_seen = &mut seen[k].1;
+        let mut in_order = true;
+        if let Some((prev, prev_line)) = years_seen.last() {
+            if fiscal_year.start <= prev.start {
+                in_order = false;
+                let first = years_seen
+                    .iter()
+                    .find(|(y, _)| y.start == fiscal_year.start)
+                    .map(|(_, l)| *l);
+                let q = keel_model::diag::quote(name);
+                diags.push(match first {
+                    Some(l) => at(
+                        col[1],
+                        format!(
+                            "{} appears twice for `{q}` (first on line {l})",
+                            fiscal_year.label
+                        ),
+                        "one row per programme and fiscal year: merge the two rows",
+                    ),
+                    None => at(
+                        col[1],
+                        format!(
+                            "{} comes after {} (line {prev_line}) for `{q}`: years out of order",
+                            fiscal_year.label, prev.label
+                        ),
+                        "list each programme's years oldest first",
+                    ),
+                });
+            }
+        }
+        if !in_order {
             continue;
         }
-        let Some(fiscal_year) = fy else { continue };
+        years_seen.push((fiscal_year.clone(), line));
+        if !row_ok {
+            continue;
+        }
         let year = FundingYear {
             line,
             fiscal_year,
@@ -291,47 +339,7 @@ pub fn parse_funding(text: &str, file: &str) -> Result<FundingFile, PolicyError>
             basis,
         };
         match programmes.iter_mut().find(|p| p.name == name) {
-            Some(p) => {
-                let last = p.years.last().map(|y| (&y.fiscal_year, y.line));
-                match last {
-                    Some((prev, prev_line)) if year.fiscal_year.start == prev.start => {
-                        diags.push(at(
-                            col[1],
-                            format!(
-                                "{} appears twice for `{}` (first on line {prev_line})",
-                                year.fiscal_year.label,
-                                keel_model::diag::quote(name)
-                            ),
-                            "one row per programme and fiscal year: merge the two rows",
-                        ));
-                    }
-                    Some((prev, prev_line)) if year.fiscal_year.start < prev.start => {
-                        let dup = p
-                            .years
-                            .iter()
-                            .find(|y| y.fiscal_year.start == year.fiscal_year.start);
-                        diags.push(at(
-                            col[1],
-                            match dup {
-                                Some(d) => format!(
-                                    "{} appears twice for `{}` (first on line {}) and out of order",
-                                    year.fiscal_year.label,
-                                    keel_model::diag::quote(name),
-                                    d.line
-                                ),
-                                None => format!(
-                                    "{} comes after {} (line {prev_line}) for `{}`: years out of order",
-                                    year.fiscal_year.label,
-                                    prev.label,
-                                    keel_model::diag::quote(name)
-                                ),
-                            },
-                            "list each programme's years oldest first",
-                        ));
-                    }
-                    _ => p.years.push(year),
-                }
-            }
+            Some(p) => p.years.push(year),
             None => programmes.push(Programme {
                 name: name.to_string(),
                 years: vec![year],
@@ -430,6 +438,14 @@ mod tests {
         assert!(e[0].2.contains("out of order") && e[0].2.contains("line 2"));
         assert!(e[1].2.contains("appears twice") && e[1].2.contains("line 2"));
         assert!(e[3].2.contains("spent is negative"));
+    }
+
+    #[test]
+    fn a_year_out_of_order_is_reported_beside_a_bad_amount() {
+        let e = errors("A,2021-22,100,80,-60,s,published\nA,2020-21,100,100,90,s,published\n");
+        let located: Vec<(u64, Option<usize>)> = e.iter().map(|d| (d.0, d.1)).collect();
+        assert_eq!(located, vec![(2, Some(5)), (3, Some(2))]);
+        assert!(e[1].2.contains("2020-21 comes after 2021-22 (line 2)"));
     }
 
     #[test]
