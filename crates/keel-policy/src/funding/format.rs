@@ -114,6 +114,8 @@ pub const REQUIRED: [&str; 6] = [
 ];
 /// The optional column saying whether a row is `published` or `illustrative`.
 pub const BASIS: &str = "basis";
+/// An optional free-text column, not read.
+pub const NOTE: &str = "note";
 
 /// Reads a funding file.
 pub fn read_funding(path: &Path) -> Result<FundingFile, PolicyError> {
@@ -145,12 +147,15 @@ pub fn parse_funding(text: &str, file: &str) -> Result<FundingFile, PolicyError>
     };
     let mut diags = Vec::new();
     let mut col = [0usize; 6];
+    // Headers already named as a likely rename of a missing column: not reported again as unknown.
+    let mut named: Vec<String> = Vec::new();
     for (k, name) in REQUIRED.iter().enumerate() {
         match headers.iter().position(|h| h == name) {
             Some(p) => col[k] = p,
             None => {
                 let close =
                     keel_model::diag::did_you_mean(name, headers.iter().map(String::as_str));
+                named.extend(close.clone());
                 diags.push(
                     Diagnostic::error(file, format!("missing column `{name}`"))
                         .at_line(1)
@@ -163,6 +168,28 @@ pub fn parse_funding(text: &str, file: &str) -> Result<FundingFile, PolicyError>
                         }),
                 );
             }
+        }
+    }
+    // An unknown column is an error, not ignored: a misspelt `basis` would otherwise leave every row unlabelled.
+    for (c, h) in headers.iter().enumerate() {
+        if !REQUIRED.contains(&h.as_str()) && h != BASIS && h != NOTE && !named.contains(h) {
+            let known = REQUIRED.iter().copied().chain([BASIS, NOTE]);
+            let hint = match keel_model::diag::did_you_mean(h, known) {
+                Some(k) => format!("did you mean `{k}`?"),
+                None => format!(
+                    "the columns are {}, and optionally {BASIS} and {NOTE}",
+                    REQUIRED.join(", ")
+                ),
+            };
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    format!("unknown column `{}`", keel_model::diag::quote(h)),
+                )
+                .at_line(1)
+                .at_column(c + 1, h.clone())
+                .with_hint(hint),
+            );
         }
     }
     if !diags.is_empty() {
@@ -461,7 +488,10 @@ mod tests {
             vec![
                 "missing column `fiscal_year`",
                 "missing column `allocated`",
-                "missing column `source`"
+                "missing column `source`",
+                // Too far from `fiscal_year` for a did-you-mean, so named on its own; `allocation` is not,
+                // being named in the hint of the missing `allocated`.
+                "unknown column `year`"
             ]
         );
         assert!(inv.diagnostics[1]
@@ -469,5 +499,21 @@ mod tests {
             .as_deref()
             .unwrap()
             .contains("allocation"));
+    }
+
+    #[test]
+    fn an_unknown_column_is_an_error_with_a_did_you_mean() {
+        let Err(PolicyError::Invalid(inv)) = parse_funding(
+            "programme,fiscal_year,announced,allocated,spent,source,bases,note\nA,2020,1,1,1,s,published,x\n",
+            "f.csv",
+        ) else {
+            panic!("an unknown column must be rejected")
+        };
+        assert_eq!(inv.diagnostics.len(), 1);
+        assert_eq!(inv.diagnostics[0].column, Some((7, "bases".to_string())));
+        assert_eq!(
+            inv.diagnostics[0].hint.as_deref(),
+            Some("did you mean `basis`?")
+        );
     }
 }
