@@ -1,6 +1,6 @@
 //! Programme funding: whether announced money is allocated and spent, and how steady allocations are.
 //!
-//! - [`format`] reads the open `PROGRAMMES.csv` format (programme, fiscal_year, announced, allocated, spent,
+//! - [`format`](mod@format) reads the open `PROGRAMMES.csv` format (programme, fiscal_year, announced, allocated, spent,
 //!   source, optional basis) with located errors;
 //! - [`metrics`] computes follow-through, lapse, volatility and the stability score per programme and overall.
 
