@@ -170,7 +170,10 @@ fn illustrative_rows_are_labelled_in_every_output() {
     assert_eq!(out.status.code(), Some(0));
     use calamine::Reader;
     let wb: calamine::Xlsx<_> = calamine::open_workbook(&x).unwrap();
-    assert_eq!(wb.sheet_names(), vec!["programmes", "overall", "years"]);
+    assert_eq!(
+        wb.sheet_names(),
+        vec!["programmes", "overall", "years", "source"]
+    );
 }
 
 #[test]

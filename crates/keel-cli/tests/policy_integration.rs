@@ -75,6 +75,8 @@ fn trade_2015_equals_the_hand_sum_of_the_published_cells() {
         "{share}"
     );
     assert_eq!(v["trade"]["years"].as_array().unwrap().len(), 27); // 1989-2015
+    assert!(v["source"]["trade"].as_str().unwrap().contains("USITC"));
+    assert!(v["source"]["subawards"].as_str().unwrap().contains("FSRS"));
     assert!(v["trade"]["source"]
         .as_str()
         .unwrap()

@@ -9,6 +9,14 @@
 //! Readers keep the files' facts; every choice (which rows are "in Canada", duplicates, perspective) is made in
 //! the analysis, documented there and in docs/methods/policy.md.
 
+/// The citation of the trade table.
+pub const TRADE_SOURCE: &str =
+    "USITC bilateral trade data (US imports and exports by end use, current US dollars), \
+     compiled by the CSIS Defense-Industrial Initiatives Group";
+/// The citation of the subaward extract.
+pub const SUBAWARD_SOURCE: &str = "US Federal Subaward Reporting System (FSRS) first-tier subawards touching Canada, \
+     compiled by the CSIS Defense-Industrial Initiatives Group (query of 26 September 2016; current US dollars)";
+
 mod cells;
 pub mod fsrs;
 pub mod subawards;

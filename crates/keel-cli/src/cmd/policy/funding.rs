@@ -164,9 +164,24 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             ]);
         }
     }
+    let mut src = Table::new("source", "Source", &["item", "value"]);
+    src.row(vec!["file".into(), Cell::from(&s.source)]);
+    src.row(vec![
+        "sources".into(),
+        "cited row by row in the source column of the years table".into(),
+    ]);
+    src.row(vec![
+        "rows".into(),
+        format!(
+            "{} published, {illustrative} illustrative, {unstated} with no basis",
+            rows.len() - illustrative - unstated
+        )
+        .into(),
+    ]);
+    src.row(vec!["stability".into(), formula.into()]);
     output::emit(
         &args.out,
-        &[p, o, y],
+        &[p, o, y, src],
         "programmes",
         &serde_json::to_value(&s)?,
     )?;

@@ -94,7 +94,11 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     };
     let subs = ig::subawards_in_canada(&file, &opts).map_err(|e| bad_input(&sub_path, e))?;
     let tables = tables(&trade, &subs);
-    let json = serde_json::json!({ "trade": trade, "subawards": subs });
+    let json = serde_json::json!({
+        "source": { "trade": ig::TRADE_SOURCE, "subawards": ig::SUBAWARD_SOURCE },
+        "trade": trade,
+        "subawards": subs,
+    });
     output::emit(&args.out, &tables, "trade", &json)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -238,6 +242,20 @@ fn tables(trade: &ig::TradeSummary, subs: &ig::SubawardSummary) -> Vec<Table> {
         }
         t
     };
+    let mut src = Table::new("source", "Sources", &["item", "value"]);
+    src.row(vec!["trade source".into(), ig::TRADE_SOURCE.into()]);
+    src.row(vec!["trade file".into(), Cell::from(&trade.source)]);
+    src.row(vec!["subaward source".into(), ig::SUBAWARD_SOURCE.into()]);
+    src.row(vec!["subaward file".into(), Cell::from(&subs.source)]);
+    src.row(vec!["subaward scope".into(), scope.into()]);
+    if trade.civilian_rounded {
+        src.row(vec![
+            "note".into(),
+            "some civilian trade cells carry six significant figures (scientific notation in the file); only the \
+             defence shares of goods trade use them"
+                .into(),
+        ]);
+    }
     vec![
         t,
         e,
@@ -251,5 +269,6 @@ fn tables(trade: &ig::TradeSummary, subs: &ig::SubawardSummary) -> Vec<Table> {
         ),
         py,
         sy,
+        src,
     ]
 }
