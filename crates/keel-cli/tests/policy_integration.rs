@@ -248,3 +248,65 @@ fn bad_files_are_located_errors_with_exit_2() {
     let out = keel(&["policy", "integration", "--data", "/no/such/folder"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn output_is_byte_stable_and_every_table_reaches_the_workbook() {
+    let dir = csis();
+    let d = dir.to_str().unwrap();
+    let a = keel(&[
+        "policy",
+        "integration",
+        "--data",
+        d,
+        "--format",
+        "json",
+        "--top",
+        "0",
+    ]);
+    let b = keel(&[
+        "policy",
+        "integration",
+        "--data",
+        d,
+        "--format",
+        "json",
+        "--top",
+        "0",
+    ]);
+    assert_eq!(a.status.code(), Some(0));
+    assert_eq!(a.stdout, b.stdout);
+    let tmp = tempfile::tempdir().unwrap();
+    let x = tmp.path().join("integration.xlsx");
+    let out = keel(&[
+        "policy",
+        "integration",
+        "--data",
+        d,
+        "--format",
+        "xlsx",
+        "-o",
+        x.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    use calamine::Reader;
+    let wb: calamine::Xlsx<_> = calamine::open_workbook(&x).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        vec![
+            "trade",
+            "exports_by_end_use",
+            "subawards",
+            "primes",
+            "sectors",
+            "subawardees",
+            "primes_by_year",
+            "sectors_by_year",
+            "source"
+        ]
+    );
+}
