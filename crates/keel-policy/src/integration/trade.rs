@@ -117,17 +117,17 @@ pub fn canada_us_trade(t: &TradeTable) -> Result<TradeSummary, PolicyError> {
         )));
     }
     let mut years = Vec::with_capacity(t.years.len());
-    let mut civilian_rounded = false;
+    // Only the two bilateral civilian rows enter a ratio; the World row's rounding does not matter here.
+    let civilian_rounded = t
+        .rows
+        .iter()
+        .any(|r| r.class == TradeClass::Civilian && r.rounded && r.source != WORLD);
     for (k, &year) in t.years.iter().enumerate() {
         let exports = sum(exports_rows.iter().copied(), k);
         let imports = sum(rows(t, UNITED_STATES, CANADA, TradeClass::Defense), k);
         let world = sum(rows(t, WORLD, UNITED_STATES, TradeClass::Defense), k);
         let civ_x = sum(rows(t, CANADA, UNITED_STATES, TradeClass::Civilian), k);
         let civ_m = sum(rows(t, UNITED_STATES, CANADA, TradeClass::Civilian), k);
-        civilian_rounded |= t
-            .rows
-            .iter()
-            .any(|r| r.class == TradeClass::Civilian && r.rounded && r.source != WORLD);
         years.push(TradeYear {
             year,
             exports,
