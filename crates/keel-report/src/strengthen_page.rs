@@ -89,10 +89,7 @@ fn planned(
 
     // The frontier.
     let max_x = frontier.iter().map(|p| p.budget).fold(0.0, f64::max);
-    let max_y = frontier
-        .iter()
-        .map(|p| p.expected_loss)
-        .fold(0.0, f64::max);
+    let max_y = frontier.iter().map(|p| p.expected_loss).fold(0.0, f64::max);
     let (dx, wx) = scale(max_x);
     let (dy, wy) = scale(max_y);
     let tip = |p: &FrontierPoint, what: &str, v: f64| {

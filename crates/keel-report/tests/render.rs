@@ -189,10 +189,7 @@ fn example_report_strengthen_section_matches_the_planner() {
     let total: f64 = inv.options.iter().map(|o| o.cost).sum();
     assert_eq!(total, 2_580_757_000.0);
     let budgets = keel_report::frontier_budgets(total);
-    assert_eq!(
-        budgets,
-        vec![0.0, 430e6, 860e6, 1.3e9, 1.7e9, 2.2e9, 2.6e9]
-    );
+    assert_eq!(budgets, vec![0.0, 430e6, 860e6, 1.3e9, 1.7e9, 2.2e9, 2.6e9]);
     assert!(html.contains("Budget (CAD billion)"));
     // Every frontier row as the planner gives it.
     let f = keel_plan::frontier(inv, &keel_plan::PlanOptions::default(), &budgets).unwrap();

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Peer for `keel plan --risk expected`: the extensive form of docs/methods/plan.md built in Python and solved
-by HiGHS (highspy), on the same CSV files.
+"""Peer for `keel plan --risk expected`: the extensive form of docs/methods/plan.md written in Python with PuLP
+and solved by HiGHS (PuLP's HiGHS API; `--modeller highspy` hands the matrix to HiGHS directly instead), on the
+same CSV files.
 
 How to run (from the repo root):
 
-    python3 -m venv /tmp/pbvenv && /tmp/pbvenv/bin/pip install highspy numpy scipy
-    /tmp/pbvenv/bin/python bench/peers/plan_highs.py examples/canada-dib --budget 3e8 [--gap 1e-7]
+    python3 -m venv /tmp/pbvenv && /tmp/pbvenv/bin/pip install highspy numpy scipy pulp
+    /tmp/pbvenv/bin/python bench/peers/plan_pulp.py examples/canada-dib --budget 3e8 [--gap 1e-7]
 
 What it builds, as an analyst would, with no decomposition and no reduction: one binary per option, the budget
 row, and for every case (each named scenario with its probability, plus the no-disruption rest over the longest
@@ -319,16 +320,57 @@ def build(m, budget):
     return a, cols_lo, cols_hi, cost, integ, rlo, rhi, copies
 
 
+def solve_pulp(m, a, lo, hi, cost, integ, rlo, rhi, copies, args, t0):
+    """The same extensive form as PuLP variables and constraints (what an analyst writing it in PuLP pays for
+    the modelling layer), solved by HiGHS through PuLP's HiGHS API."""
+    import pulp
+
+    prob = pulp.LpProblem("plan", pulp.LpMinimize)
+    xs = []
+    for j in range(len(cost)):
+        up = None if hi[j] == np.inf else hi[j]
+        if integ[j]:
+            xs.append(pulp.LpVariable(f"x{j}", cat=pulp.LpBinary))
+        else:
+            xs.append(pulp.LpVariable(f"y{j}", lowBound=lo[j], upBound=up))
+    prob += pulp.LpAffineExpression([(xs[j], c) for j, c in enumerate(cost) if c != 0.0])
+    ar = a.tocsr()
+    for r in range(len(rlo)):
+        s, e = ar.indptr[r], ar.indptr[r + 1]
+        expr = pulp.LpAffineExpression([(xs[ar.indices[k]], ar.data[k]) for k in range(s, e)])
+        if rhi[r] != np.inf:
+            prob += expr <= rhi[r]
+        if rlo[r] != -np.inf:
+            prob += expr >= rlo[r]
+    t1 = time.time()
+    solver = pulp.HiGHS(msg=False, gapRel=args.gap, timeLimit=args.time_limit, threads=1)
+    prob.solve(solver)
+    t2 = time.time()
+    x = [v.value() or 0.0 for v in xs[: len(m["opts"])]]
+    chosen = [o["id"] for o, v in zip(m["opts"], x) if v > 0.5]
+    print(f"status: {pulp.LpStatus[prob.status]}")
+    print(f"expected_loss: {pulp.value(prob.objective)!r}")
+    print(f"cost: {sum(o['cost'] for o, v in zip(m['opts'], x) if v > 0.5)!r}")
+    print(f"chosen: {','.join(chosen)}")
+    print(f"size: {copies} LP copies, {len(cost)} columns, {len(rlo)} rows, {a.nnz} nonzeros")
+    print(f"time: build {t1 - t0:.2f} s, solve {t2 - t1:.2f} s, total {t2 - t0:.2f} s")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model")
     ap.add_argument("--budget", type=float, required=True)
     ap.add_argument("--gap", type=float, default=1e-7)
     ap.add_argument("--time-limit", type=float, default=600.0)
+    ap.add_argument("--modeller", choices=["pulp", "highspy"], default="pulp",
+                    help="pulp (default: the model written in PuLP, solved by HiGHS through PuLP's HiGHS API) "
+                         "or highspy (the matrix handed to HiGHS directly, no modelling layer)")
     args = ap.parse_args()
     t0 = time.time()
     m = load(args.model)
     a, lo, hi, cost, integ, rlo, rhi, copies = build(m, args.budget)
+    if args.modeller == "pulp":
+        return solve_pulp(m, a, lo, hi, cost, integ, rlo, rhi, copies, args, t0)
     t1 = time.time()
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = len(cost), len(rlo)
