@@ -1,10 +1,13 @@
 //! The "Strengthen" section's data: the budget frontier of the model's investment options and the optimal
 //! plan at one budget, both from [`keel_plan`] (the report only picks the budgets and shows the results).
 //!
-//! Budgets: 0 and `k/6` of the total cost `C` of every option for `k = 1..6`, each rounded to two significant
-//! figures ([`round2`]; the last one rounded up, so the frontier ends with every option affordable), duplicates
-//! dropped. The plan is solved at [`crate::ReportOptions::plan_budget`] or, by default, at the median budget of
-//! the frontier (`C/2`, rounded), the middle of the range where the trade-off is sharpest.
+//! Budgets: 0, then the 1-2-5 ladder (1, 2, 5, 10, 20, 50, ... times a power of ten) from `C / 250` up to below
+//! the total cost `C` of every option, then `C` rounded up to two significant figures ([`round2`]), so the
+//! frontier ends with every option affordable. The ladder is geometric because the loss falls fastest on the
+//! first, cheapest options (stockpiles of a few million against a loss of hundreds of millions): evenly spaced
+//! budgets would put one point in that range and the rest on the flat tail. For the example (`C` = CAD 2.58
+//! billion): 0, 20 M, 50 M, 100 M, 200 M, 500 M, 1 B, 2 B and 2.6 B. The plan is solved at
+//! [`crate::ReportOptions::plan_budget`] or, by default, at the median budget of the frontier.
 //!
 //! # Complexity
 //! Seven plus one solves of the planner's stochastic MILP (see [`keel_plan::plan`]); the rest is linear in the
@@ -13,8 +16,8 @@
 use keel_model::{Investments, Model};
 use keel_plan::{FrontierPoint, PlanOptions, PlanResult};
 
-/// Steps of the frontier between 0 and the total cost of every option.
-const STEPS: u32 = 6;
+/// The ladder starts at the total cost divided by this.
+const SPAN: f64 = 250.0;
 
 /// What the section shows.
 #[derive(Debug)]
@@ -51,10 +54,27 @@ pub(crate) fn round2(v: f64, up: bool) -> f64 {
 
 /// The budgets of the report's frontier for options costing `total` together (see the module docs).
 pub fn frontier_budgets(total: f64) -> Vec<f64> {
-    let mut b: Vec<f64> = (0..=STEPS)
-        .map(|k| round2(total * f64::from(k) / f64::from(STEPS), k == STEPS))
-        .collect();
-    b.dedup();
+    let mut b = vec![0.0];
+    let last = round2(total, true);
+    if last <= 0.0 {
+        return b;
+    }
+    let low = total / SPAN;
+    let mut decade = 10f64.powi(low.log10().floor() as i32);
+    // The ladder's values are m x 10^k, held exactly where 10^k is (k >= 0) and within a rounding elsewhere.
+    'ladder: loop {
+        for m in [1.0, 2.0, 5.0] {
+            let v = m * decade;
+            if v >= last * (1.0 - 1e-9) {
+                break 'ladder;
+            }
+            if v >= low * (1.0 - 1e-9) {
+                b.push(v);
+            }
+        }
+        decade *= 10.0;
+    }
+    b.push(last);
     b
 }
 
@@ -99,17 +119,24 @@ mod tests {
         assert_eq!(round2(1_254_567.0, false), 1_300_000.0);
         assert_eq!(round2(1_201_000.0, true), 1_300_000.0);
         assert_eq!(round2(1_200_000.0, true), 1_200_000.0);
-        // Total 600: 0, 100, ..., 600.
+        // Total 600: the ladder from 600 / 250 = 2.4, so from 5, up to 500; then 600.
         assert_eq!(
             frontier_budgets(600.0),
-            vec![0.0, 100.0, 200.0, 300.0, 400.0, 500.0, 600.0]
+            vec![0.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 600.0]
         );
-        // Total 1,000: 1000/6 = 166.7 -> 170, 333.3 -> 330, 500, 666.7 -> 670, 833.3 -> 830, 1000.
+        // Total 1,000: from 4, so from 5; 1,000 itself ends the list once.
         assert_eq!(
             frontier_budgets(1000.0),
-            vec![0.0, 170.0, 330.0, 500.0, 670.0, 830.0, 1000.0]
+            vec![0.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0]
         );
-        // Total 7: the last budget rounds up past the total (7.0 stays 7.0; 7.04 becomes 7.1).
+        // The example's CAD 2,580,757,000: from 10.3 M, so from 20 M; the total rounds up to 2.6 B.
+        assert_eq!(
+            frontier_budgets(2_580_757_000.0),
+            vec![0.0, 20e6, 50e6, 100e6, 200e6, 500e6, 1e9, 2e9, 2.6e9]
+        );
+        // Total 7.04: rounds up to 7.1; the ladder from 0.02816 starts at 0.05.
         assert_eq!(*frontier_budgets(7.04).last().unwrap(), 7.1);
+        assert_eq!(frontier_budgets(7.04)[1], 0.05);
+        assert_eq!(frontier_budgets(0.0), vec![0.0]);
     }
 }
