@@ -1,5 +1,7 @@
 //! Line charts with points (inline SVG): one or more series over a shared x and y axis starting at 0, with
-//! ticks, labelled axes and an HTML legend.
+//! ticks, labelled axes and an HTML legend. The x axis is either numeric, or ordinal ([`XAxis::Steps`]: the
+//! points' x are 0, 1, 2, ... spread evenly and labelled with the given words, for uneven steps such as a
+//! budget ladder whose first steps would otherwise crowd into one corner).
 //!
 //! A value `v` on an axis running from 0 to `top` lands at `origin + length * v / top`, where `top` is the
 //! largest value rounded up to a whole number of tick steps and the step is the smallest of 1, 2 or 5 times a
@@ -36,6 +38,24 @@ pub(crate) struct Series {
     pub points: Vec<Point>,
 }
 
+/// How the x axis is drawn.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum XAxis<'a> {
+    /// x is a value; ticks on a 1-2-5 step.
+    Numeric,
+    /// x is the index into these labels, one tick each, evenly spaced.
+    Steps(&'a [String]),
+}
+
+/// A tick label: the value with as many decimals as the step needs (0.5, 1.0, 1.5 rather than 0.5, 1, 1.50).
+fn tick_label(v: f64, step: f64) -> String {
+    if step >= 1.0 || v == 0.0 {
+        return num(v);
+    }
+    let decimals = (-step.log10().floor()).clamp(0.0, 9.0) as usize;
+    format!("{v:.decimals$}")
+}
+
 /// The tick step for values up to `max` (see the module docs); 1 when `max` is not positive.
 pub(crate) fn tick_step(max: f64) -> f64 {
     if max <= 0.0 || !max.is_finite() {
@@ -63,10 +83,14 @@ pub(crate) fn line_chart(
     title: &str,
     x_label: &str,
     y_label: &str,
+    x_axis: XAxis<'_>,
     series: &[Series],
 ) -> String {
     let all = || series.iter().flat_map(|s| s.points.iter());
-    let (x_top, x_step) = axis(all().map(|p| p.x).fold(0.0, f64::max));
+    let (x_top, x_step) = match x_axis {
+        XAxis::Numeric => axis(all().map(|p| p.x).fold(0.0, f64::max)),
+        XAxis::Steps(labels) => ((labels.len().max(2) - 1) as f64, 1.0),
+    };
     let (y_top, y_step) = axis(all().map(|p| p.y).fold(0.0, f64::max));
     let sx = |x: f64| LEFT + (RIGHT - LEFT) * x / x_top;
     let sy = |y: f64| BOTTOM - (BOTTOM - TOP) * y / y_top;
@@ -84,7 +108,7 @@ pub(crate) fn line_chart(
              <text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
             LEFT - 6.0,
             y + 4.0,
-            num(k * y_step)
+            tick_label(k * y_step, y_step)
         ));
         k += 1.0;
     }
@@ -96,7 +120,10 @@ pub(crate) fn line_chart(
              <text class=\"tick\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n",
             BOTTOM + 5.0,
             BOTTOM + 19.0,
-            num(k * x_step)
+            match x_axis {
+                XAxis::Numeric => tick_label(k * x_step, x_step),
+                XAxis::Steps(labels) => esc(labels.get(k as usize).map_or("", String::as_str)),
+            }
         ));
         k += 1.0;
     }
@@ -181,9 +208,26 @@ mod tests {
                 })
                 .collect(),
         };
-        let h = line_chart("c", "T", "x", "y", &[s]);
+        let h = line_chart("c", "T", "x", "y", XAxis::Numeric, std::slice::from_ref(&s));
         assert!(h.contains("points=\"80.0,16.0 390.0,158.0 700.0,300.0\""));
         assert!(h.contains(">10</text>"));
         assert!(h.contains("loss &lt;a&gt;"));
+        // Ordinal: three labels at x = 0, 1, 2 over the same width; (1, 2) lands in the middle.
+        let steps = ["0".to_string(), "20 M".into(), "2 B".into()];
+        let mut s2 = s;
+        for (k, p) in s2.points.iter_mut().enumerate() {
+            p.x = k as f64;
+        }
+        let h = line_chart("c", "T", "x", "y", XAxis::Steps(&steps), &[s2]);
+        assert!(h.contains("points=\"80.0,16.0 390.0,158.0 700.0,300.0\""));
+        assert!(h.contains("text-anchor=\"middle\">20 M</text>"));
+    }
+
+    #[test]
+    fn tick_labels_share_their_decimals() {
+        assert_eq!(tick_label(1.5, 0.5), "1.5");
+        assert_eq!(tick_label(1.0, 0.5), "1.0");
+        assert_eq!(tick_label(0.25, 0.05), "0.25");
+        assert_eq!(tick_label(2500.0, 500.0), "2,500");
     }
 }

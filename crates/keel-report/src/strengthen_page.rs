@@ -6,7 +6,7 @@
 //! Linear in the frontier's points, the options chosen and the scenarios.
 
 use crate::html::{count, esc, num};
-use crate::linechart::{self, Point, Series};
+use crate::linechart::{self, Point, Series, XAxis};
 use crate::strengthen::Strengthen;
 use keel_model::{Investments, Model};
 use keel_plan::{FrontierPoint, PlanResult};
@@ -55,6 +55,26 @@ fn scale(max: f64) -> (f64, &'static str) {
     }
 }
 
+/// An amount in a few characters for a tick: 0, 20 M, 1.5 B, 750 k.
+fn short_amount(v: f64) -> String {
+    let (d, w) = if v >= 1e9 {
+        (1e9, " B")
+    } else if v >= 1e6 {
+        (1e6, " M")
+    } else if v >= 1e3 {
+        (1e3, " k")
+    } else {
+        (1.0, "")
+    };
+    let q = v / d;
+    let s = if (q - q.round()).abs() < 1e-9 {
+        format!("{:.0}", q.round())
+    } else {
+        format!("{q:.1}")
+    };
+    format!("{s}{w}")
+}
+
 fn option_list(inv: &Investments, chosen: &[usize]) -> String {
     if chosen.is_empty() {
         return "none".into();
@@ -88,10 +108,10 @@ fn planned(
     ));
 
     // The frontier.
-    let max_x = frontier.iter().map(|p| p.budget).fold(0.0, f64::max);
     let max_y = frontier.iter().map(|p| p.expected_loss).fold(0.0, f64::max);
-    let (dx, wx) = scale(max_x);
     let (dy, wy) = scale(max_y);
+    // One step per budget: the ladder is geometric, so a value axis would crowd its first steps into a corner.
+    let steps: Vec<String> = frontier.iter().map(|p| short_amount(p.budget)).collect();
     let tip = |p: &FrontierPoint, what: &str, v: f64| {
         format!(
             "budget {cur} {}: {what} {cur} {}",
@@ -106,8 +126,9 @@ fn planned(
         dashed: false,
         points: frontier
             .iter()
-            .map(|p| Point {
-                x: p.budget / dx,
+            .enumerate()
+            .map(|(k, p)| Point {
+                x: k as f64,
                 y: p.expected_loss / dy,
                 tip: tip(p, "expected loss", p.expected_loss),
             })
@@ -117,8 +138,9 @@ fn planned(
     h.push_str(&linechart::line_chart(
         "frontier",
         "Expected loss that remains at each budget, with the best plan for that budget",
-        &format!("Budget ({cur}{wx})"),
+        &format!("Budget ({cur}; uneven steps)"),
         &format!("Expected loss ({cur}{wy})"),
+        XAxis::Steps(&steps),
         &series,
     ));
     h.push_str(
@@ -243,4 +265,18 @@ fn planned(
         ));
     }
     h.push_str("</tbody></table></div>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_amount;
+
+    #[test]
+    fn short_amounts() {
+        assert_eq!(short_amount(0.0), "0");
+        assert_eq!(short_amount(20e6), "20 M");
+        assert_eq!(short_amount(2.6e9), "2.6 B");
+        assert_eq!(short_amount(750e3), "750 k");
+        assert_eq!(short_amount(5.0), "5");
+    }
 }

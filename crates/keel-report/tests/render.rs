@@ -193,7 +193,8 @@ fn example_report_strengthen_section_matches_the_planner() {
         budgets,
         vec![0.0, 20e6, 50e6, 100e6, 200e6, 500e6, 1e9, 2e9, 2.6e9]
     );
-    assert!(html.contains("Budget (CAD billion)"));
+    assert!(html.contains("Budget (CAD; uneven steps)"));
+    assert!(html.contains("text-anchor=\"middle\">200 M</text>"));
     // Every frontier row as the planner gives it.
     let f = keel_plan::frontier(inv, &keel_plan::PlanOptions::default(), &budgets).unwrap();
     let num = keel_present::num;
