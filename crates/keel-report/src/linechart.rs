@@ -44,7 +44,10 @@ pub(crate) enum XAxis<'a> {
     /// x is a value; ticks on a 1-2-5 step.
     #[cfg_attr(
         not(test),
-        expect(dead_code, reason = "no chart of the page uses a value axis yet; the policy charts will")
+        expect(
+            dead_code,
+            reason = "no chart of the page uses a value axis yet; the policy charts will"
+        )
     )]
     Numeric,
     /// x is the index into these labels, one tick each, evenly spaced.
