@@ -14,6 +14,7 @@
 
 pub mod arms;
 pub mod countries;
+mod csv_diag;
 pub mod error;
 pub mod funding;
 pub mod integration;

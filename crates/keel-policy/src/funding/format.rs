@@ -203,11 +203,11 @@ pub fn parse_funding(text: &str, file: &str) -> Result<FundingFile, PolicyError>
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let mut d = Diagnostic::error(file, format!("not readable as CSV: {e}"));
-                if let Some(p) = e.position() {
-                    d = d.at_line(p.line());
-                }
-                diags.push(d.with_hint("check the quotes on this line"));
+                diags.push(crate::csv_diag::unreadable(
+                    file,
+                    &e,
+                    "check the quotes on this line",
+                ));
                 continue;
             }
         };
@@ -216,14 +216,13 @@ pub fn parse_funding(text: &str, file: &str) -> Result<FundingFile, PolicyError>
             continue;
         }
         if rec.len() != headers.len() {
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    format!("{} cells where the header has {}", rec.len(), headers.len()),
-                )
-                .at_line(line)
-                .with_hint("every row has one cell per column (quote a cell that holds a comma)"),
-            );
+            diags.push(crate::csv_diag::ragged(
+                file,
+                line,
+                rec.len(),
+                headers.len(),
+                "every row has one cell per column (quote a cell that holds a comma)",
+            ));
             continue;
         }
         let at = |c: usize, msg: String, hint: &str| {

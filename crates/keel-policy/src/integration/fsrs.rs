@@ -103,11 +103,11 @@ pub fn parse_fsrs(bytes: &[u8], file: &str) -> Result<SubawardFile, PolicyError>
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let mut d = Diagnostic::error(file, format!("not readable as CSV: {e}"));
-                if let Some(p) = e.position() {
-                    d = d.at_line(p.line());
-                }
-                diags.push(d.with_hint("the file must be comma-separated UTF-8 text"));
+                diags.push(crate::csv_diag::unreadable(
+                    file,
+                    &e,
+                    "the file must be comma-separated UTF-8 text",
+                ));
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     break;
                 }
@@ -116,14 +116,13 @@ pub fn parse_fsrs(bytes: &[u8], file: &str) -> Result<SubawardFile, PolicyError>
         }
         let line = rec.position().map_or(0, csv::Position::line);
         if rec.len() != headers.len() {
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    format!("{} cells where the header has {}", rec.len(), headers.len()),
-                )
-                .at_line(line)
-                .with_hint("every row has one cell per column: a truncated file or a stray comma?"),
-            );
+            diags.push(crate::csv_diag::ragged(
+                file,
+                line,
+                rec.len(),
+                headers.len(),
+                "every row has one cell per column: a truncated file or a stray comma?",
+            ));
             continue;
         }
         let Ok(srec) = csv::StringRecord::from_byte_record(rec.clone()) else {

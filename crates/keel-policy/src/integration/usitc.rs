@@ -72,7 +72,13 @@ pub fn parse_usitc(text: &str, file: &str) -> Result<TradeTable, PolicyError> {
         .from_reader(text.as_bytes());
     let headers = rdr
         .headers()
-        .map_err(|e| PolicyError::invalid(vec![csv_error(file, &e)]))?
+        .map_err(|e| {
+            PolicyError::invalid(vec![crate::csv_diag::unreadable(
+                file,
+                &e,
+                "the file must be comma-separated UTF-8 text with a header row",
+            )])
+        })?
         .clone();
     let fixed = cells::columns(file, &headers, FIXED).map_err(PolicyError::invalid)?;
     let mut diags = Vec::new();
@@ -107,20 +113,23 @@ pub fn parse_usitc(text: &str, file: &str) -> Result<TradeTable, PolicyError> {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                diags.push(csv_error(file, &e));
+                diags.push(crate::csv_diag::unreadable(
+                    file,
+                    &e,
+                    "the file must be comma-separated UTF-8 text with a header row",
+                ));
                 continue;
             }
         };
         let line = rec.position().map_or(0, csv::Position::line);
         if rec.len() != headers.len() {
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    format!("{} cells where the header has {}", rec.len(), headers.len()),
-                )
-                .at_line(line)
-                .with_hint("every row has one cell per column; a truncated row or a stray comma?"),
-            );
+            diags.push(crate::csv_diag::ragged(
+                file,
+                line,
+                rec.len(),
+                headers.len(),
+                "every row has one cell per column; a truncated row or a stray comma?",
+            ));
             continue;
         }
         let get = |k: usize| rec.get(fixed[k]).unwrap_or("").trim();
@@ -188,14 +197,6 @@ pub fn parse_usitc(text: &str, file: &str) -> Result<TradeTable, PolicyError> {
         years,
         rows,
     })
-}
-
-fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
-    let mut d = Diagnostic::error(file, format!("not readable as CSV: {e}"));
-    if let Some(p) = e.position() {
-        d = d.at_line(p.line());
-    }
-    d.with_hint("the file must be comma-separated UTF-8 text with a header row")
 }
 
 #[cfg(test)]

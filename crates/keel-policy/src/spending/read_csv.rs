@@ -55,7 +55,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Spending, PolicyError> {
         .from_reader(bytes);
     let headers = rdr
         .headers()
-        .map_err(|e| PolicyError::invalid(vec![csv_error(file, &e)]))?
+        .map_err(|e| PolicyError::invalid(vec![crate::csv_diag::unreadable(file, &e, HINT)]))?
         .clone();
     let mut idx = [0usize; COLUMNS.len()];
     let mut diags = Vec::new();
@@ -107,7 +107,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Spending, PolicyError> {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                diags.push(csv_error(file, &e));
+                diags.push(crate::csv_diag::unreadable(file, &e, HINT));
                 // A damaged line (bad UTF-8 or quoting) may hide others: stop at the first.
                 break;
             }
@@ -199,13 +199,8 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Spending, PolicyError> {
     cells::build(file, &cells, notes)
 }
 
-fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
-    let d = Diagnostic::error(file, format!("not a readable CSV file: {e}"));
-    match e.position() {
-        Some(p) => d.at_line(p.line()),
-        None => d,
-    }
-}
+/// The hint for a record the csv crate cannot read.
+const HINT: &str = "the NATO long table is comma-separated UTF-8 text with a header row";
 
 #[cfg(test)]
 mod tests {
