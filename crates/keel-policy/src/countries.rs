@@ -79,16 +79,20 @@ impl Countries {
         self.rows.iter().find(|c| c.iso3.eq_ignore_ascii_case(code))
     }
 
-    /// The country SIPRI names `name`.
+    /// The country SIPRI names `name` (any case).
     pub fn by_sipri_name(&self, name: &str) -> Option<&Country> {
-        self.rows.iter().find(|c| c.sipri_name == name)
-    }
-
-    /// The Ally NATO names `name`.
-    pub fn by_nato_name(&self, name: &str) -> Option<&Country> {
         self.rows
             .iter()
-            .find(|c| c.nato_name.as_deref() == Some(name))
+            .find(|c| c.sipri_name.eq_ignore_ascii_case(name))
+    }
+
+    /// The Ally NATO names `name` (any case).
+    pub fn by_nato_name(&self, name: &str) -> Option<&Country> {
+        self.rows.iter().find(|c| {
+            c.nato_name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        })
     }
 }
 

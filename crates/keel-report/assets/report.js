@@ -19,3 +19,8 @@
   });
   show();
 })();
+// Printing opens every folded table, so the paper copy carries the table behind each chart.
+window.addEventListener("beforeprint", function () {
+  var folded = document.querySelectorAll("details");
+  for (var i = 0; i < folded.length; i++) folded[i].open = true;
+});

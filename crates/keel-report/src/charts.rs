@@ -117,6 +117,95 @@ pub(crate) fn stacked_bar(class: &str, label: &str, segs: &[Segment]) -> String 
     out
 }
 
+/// One labelled row of [`stacked_rows`].
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    pub label: String,
+    pub segments: Vec<Segment>,
+}
+
+/// Left margin (row labels), bar width and row height of [`stacked_rows`].
+const ROW_LABEL: f64 = 110.0;
+const ROW_W: f64 = 600.0;
+const ROW_H: f64 = 34.0;
+
+/// Several stacked 100% bars in one SVG, one row each with its label on the left (periods, say), a 0-100%
+/// axis below and one legend for all rows: the segments' labels in order of first appearance, each with its
+/// colour, those in [`OTHER_COLOUR`] last. Segment `k` of a row with shares `s_1..s_n` spans `ROW_W * sum_{j<k} s_j / sum_j s_j` onward.
+pub(crate) fn stacked_rows(class: &str, title: &str, x_label: &str, rows: &[Row]) -> String {
+    let height = ROW_H * rows.len() as f64 + 50.0;
+    let width = ROW_LABEL + ROW_W + 20.0;
+    let mut out = format!(
+        "<figure class=\"rows-chart {class}\"><figcaption>{t}</figcaption>\n\
+         <svg class=\"rows\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{t}\">\n",
+        t = esc(title)
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let y = ROW_H * i as f64;
+        out.push_str(&format!(
+            "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
+            ROW_LABEL - 8.0,
+            y + ROW_H / 2.0 + 4.0,
+            esc(&r.label)
+        ));
+        let total: f64 = r.segments.iter().map(|s| s.share.max(0.0)).sum();
+        let mut x = ROW_LABEL;
+        for s in &r.segments {
+            let w = if total > 0.0 {
+                ROW_W * s.share.max(0.0) / total
+            } else {
+                0.0
+            };
+            if w <= 0.0 {
+                continue;
+            }
+            out.push_str(&format!(
+                "<rect x=\"{x:.2}\" y=\"{:.1}\" width=\"{w:.2}\" height=\"{:.1}\" fill=\"{}\"><title>{}, {}: {}</title></rect>\n",
+                y + 4.0,
+                ROW_H - 8.0,
+                s.colour,
+                esc(&r.label),
+                esc(&s.label),
+                pct(s.share)
+            ));
+            x += w;
+        }
+    }
+    let base = ROW_H * rows.len() as f64;
+    for k in 0..=4 {
+        let x = ROW_LABEL + ROW_W * f64::from(k) / 4.0;
+        out.push_str(&format!(
+            "<line class=\"axis\" x1=\"{x:.1}\" y1=\"{base:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\"/>\
+             <text class=\"tick\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}%</text>\n",
+            base + 5.0,
+            base + 19.0,
+            k * 25
+        ));
+    }
+    out.push_str(&format!(
+        "<text class=\"axis-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n</svg>\n<div class=\"legend\">",
+        ROW_LABEL + ROW_W / 2.0,
+        base + 42.0,
+        esc(x_label)
+    ));
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for s in rows.iter().flat_map(|r| &r.segments) {
+        if !seen.iter().any(|(l, _)| *l == s.label) {
+            seen.push((&s.label, &s.colour));
+        }
+    }
+    // The grey remainder ("other ...") closes the legend wherever it first appears.
+    seen.sort_by_key(|(_, c)| *c == OTHER_COLOUR);
+    for (label, colour) in seen {
+        out.push_str(&format!(
+            "<span class=\"key\"><span class=\"sw\" style=\"background:{colour}\"></span>{}</span>",
+            esc(label)
+        ));
+    }
+    out.push_str("</div></figure>\n");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +226,40 @@ mod tests {
         assert!(h.contains("x=\"500.00\" y=\"0\" width=\"300.00\""));
         assert!(h.contains("x=\"800.00\" y=\"0\" width=\"200.00\""));
         assert!(h.contains("A <b>50.0%</b>"));
+    }
+
+    #[test]
+    fn rows_geometry() {
+        // Row 0: shares 0.75 and 0.25 of the 600-wide bar from x = 110: 450 then 150. Row 1 (y from 34):
+        // one segment of share 0.4 fills the whole bar (shares are normalised per row).
+        let seg = |l: &str, s: f64, c: &str| Segment {
+            label: l.into(),
+            share: s,
+            colour: c.into(),
+        };
+        let rows = [
+            Row {
+                label: "1990-1994".into(),
+                segments: vec![
+                    seg("United States", 0.75, "#111"),
+                    seg("Other", 0.25, "#222"),
+                ],
+            },
+            Row {
+                label: "1995-1999".into(),
+                segments: vec![seg("Germany", 0.4, "#333")],
+            },
+        ];
+        let h = stacked_rows("t", "T", "Share", &rows);
+        assert!(h.contains("x=\"110.00\" y=\"4.0\" width=\"450.00\""));
+        assert!(h.contains("x=\"560.00\" y=\"4.0\" width=\"150.00\""));
+        assert!(h.contains("x=\"110.00\" y=\"38.0\" width=\"600.00\""));
+        assert!(h.contains("<title>1990-1994, United States: 75.0%</title>"));
+        // One legend key per label, in order of first appearance.
+        assert_eq!(h.matches("class=\"key\"").count(), 3);
+        assert!(h.find(">United States<").unwrap() < h.find(">Germany<").unwrap());
+        // The 0-100% axis: five ticks, 50% at the bar's middle.
+        assert!(h.contains("x=\"410.0\" y=\"87.0\" text-anchor=\"middle\">50%"));
     }
 
     #[test]

@@ -4,7 +4,10 @@
 //! stage), where its value added comes from by country and by tier (stacked bars), a world map of that
 //! exposure, the export-controlled items it contains and how they get in, the concentration flags of its
 //! inputs, and its single points of failure; then, for a model with investment options (options.csv), the
-//! "Strengthen" section: the budget frontier of [`keel_plan`] as a chart and the optimal plan at one budget. The page embeds everything (CSS, a few lines of JS, SVG charts
+//! "Strengthen" section: the budget frontier of [`keel_plan`] as a chart and the optimal plan at one budget;
+//! and, given published data ([`PolicyData`], read by the caller), the "Spending and partnerships" section:
+//! the home country's defence spending against NATO's targets, its arms suppliers and its trade with the US
+//! ([`render_with_policy`]; alone as a page: [`render_policy`]). The page embeds everything (CSS, a few lines of JS, SVG charts
 //! and a Natural Earth world map), so it opens offline, and it carries no timestamp: the same model renders to
 //! the same bytes.
 //!
@@ -21,12 +24,15 @@ mod html;
 mod linechart;
 mod map;
 mod page;
+mod policy;
+mod policy_page;
 mod strengthen;
 mod strengthen_page;
 
 use keel_model::Model;
 
 pub use map::CREDIT as MAP_CREDIT;
+pub use policy::{PolicyData, DEFAULT_ARMS_YEARS, DEFAULT_PEERS};
 pub use strengthen::frontier_budgets;
 
 /// What can stop a report from being made.
@@ -68,8 +74,18 @@ impl Default for ReportOptions {
     }
 }
 
-/// Runs the analyses on `model` and returns the whole report as one HTML document.
+/// Runs the analyses on `model` and returns the whole report as one HTML document, without the "Spending and
+/// partnerships" section (see [`render_with_policy`]).
 pub fn render(model: &Model, opts: &ReportOptions) -> Result<String, ReportError> {
+    render_with_policy(model, opts, None)
+}
+
+/// [`render`], with the "Spending and partnerships" section drawn from `policy` when given.
+pub fn render_with_policy(
+    model: &Model,
+    opts: &ReportOptions,
+    policy: Option<&PolicyData>,
+) -> Result<String, ReportError> {
     if model.demands().is_empty() {
         return Err(ReportError::NoPlatforms);
     }
@@ -83,5 +99,17 @@ pub fn render(model: &Model, opts: &ReportOptions) -> Result<String, ReportError
     };
     let data = gather::gather(model, listed);
     let plan = strengthen::gather(model, opts.plan_budget);
-    Ok(page::page(model, &opts, &data, &plan))
+    let policy = policy.map(policy::gather);
+    Ok(page::page(model, &opts, &data, &plan, policy.as_ref()))
+}
+
+/// The "Spending and partnerships" section alone, as a self-contained page (`keel policy report`); `title`
+/// defaults to "Spending and partnerships: " and the country's name.
+pub fn render_policy(policy: &PolicyData, title: Option<&str>) -> String {
+    let figures = policy::gather(policy);
+    let title = title.map_or_else(
+        || format!("Spending and partnerships: {}", figures.country_name),
+        str::to_string,
+    );
+    page::policy_only(&title, &figures)
 }

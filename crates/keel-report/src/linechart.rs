@@ -35,6 +35,8 @@ pub(crate) struct Series {
     pub label: String,
     pub colour: &'static str,
     pub dashed: bool,
+    /// Draw a dot (with its hover text) at each point; off for reference lines such as a target.
+    pub dots: bool,
     pub points: Vec<Point>,
 }
 
@@ -46,11 +48,12 @@ pub(crate) enum XAxis<'a> {
         not(test),
         expect(
             dead_code,
-            reason = "no chart of the page uses a value axis yet; the policy charts will"
+            reason = "every chart of the page has evenly spaced steps (budgets, years); kept for uneven ones"
         )
     )]
     Numeric,
-    /// x is the index into these labels, one tick each, evenly spaced.
+    /// x is the index into these labels, one tick each, evenly spaced; an empty label leaves its tick
+    /// unlabelled (years every other year, say).
     Steps(&'a [String]),
 }
 
@@ -162,7 +165,7 @@ pub(crate) fn line_chart(
             },
             pts.join(" ")
         ));
-        for p in &s.points {
+        for p in s.points.iter().filter(|_| s.dots) {
             out.push_str(&format!(
                 "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{}\"><title>{}</title></circle>\n",
                 sx(p.x),
@@ -206,6 +209,7 @@ mod tests {
             label: "loss <a>".into(),
             colour: "#000",
             dashed: false,
+            dots: true,
             points: [(0.0, 4.0), (5.0, 2.0), (10.0, 0.0)]
                 .iter()
                 .map(|&(x, y)| Point {

@@ -12,6 +12,8 @@ use crate::charts::{self, Segment};
 use crate::gather::{PlatformData, UpstreamGroup};
 use crate::html::{count, esc, num, pct, slug};
 use crate::map;
+use crate::policy::PolicyFigures;
+use crate::policy_page;
 use crate::strengthen::Strengthen;
 use crate::strengthen_page;
 use crate::ReportOptions;
@@ -29,6 +31,7 @@ pub(crate) fn page(
     opts: &ReportOptions,
     data: &[PlatformData],
     plan: &Strengthen,
+    policy: Option<&PolicyFigures>,
 ) -> String {
     let ctx = Ctx::new(m, data);
     let mut h = String::with_capacity(1 << 20);
@@ -36,12 +39,7 @@ pub(crate) fn page(
         .title
         .clone()
         .unwrap_or_else(|| format!("Defence industrial base report: {}", m.meta().name));
-    h.push_str(&format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"keel report\">\n<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n",
-        esc(&title)
-    ));
+    head(&mut h, &title);
     header(&mut h, &ctx, &title);
     how_to_read(&mut h, &ctx);
     overview(&mut h, &ctx, data);
@@ -50,10 +48,83 @@ pub(crate) fn page(
         platform(&mut h, &ctx, opts, p);
     }
     strengthen_page::section(&mut h, m, plan);
-    methods(&mut h);
-    footer(&mut h, &ctx);
-    h.push_str(&format!("<script>\n{JS}</script>\n</body>\n</html>\n"));
+    if let Some(p) = policy {
+        policy_page::section(&mut h, p);
+    }
+    methods(&mut h, policy.is_some());
+    footer(&mut h, &ctx, policy);
+    tail(&mut h);
     h
+}
+
+/// The standalone "Spending and partnerships" page (`keel policy report`).
+pub(crate) fn policy_only(title: &str, p: &PolicyFigures) -> String {
+    let mut h = String::with_capacity(1 << 16);
+    head(&mut h, title);
+    h.push_str(&format!(
+        "<header>\n<p class=\"kicker\">Keel policy report</p>\n<h1>{}</h1>\n</header>\n",
+        esc(title)
+    ));
+    policy_page::section(&mut h, p);
+    h.push_str("<section id=\"methods\" class=\"note\">\n<h2>Method notes</h2>\n<ul>\n");
+    h.push_str(POLICY_METHODS);
+    h.push_str("</ul>\n</section>\n");
+    h.push_str(&format!(
+        "<footer>\n<p><b>Data credits.</b> {} Made by Keel (keel policy report), open-source, Apache-2.0. \
+         This file is self-contained and works offline.</p>\n</footer>\n",
+        policy_credits(p)
+    ));
+    tail(&mut h);
+    h
+}
+
+/// The document's start: doctype, metadata, the inline style sheet.
+fn head(h: &mut String, title: &str) {
+    h.push_str(&format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"keel report\">\n<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n",
+        esc(title)
+    ));
+}
+
+/// The document's end: the inline script.
+fn tail(h: &mut String) {
+    h.push_str(&format!("<script>\n{JS}</script>\n</body>\n</html>\n"));
+}
+
+/// The method notes of the "Spending and partnerships" section, as list items.
+const POLICY_METHODS: &str = "<li><b>Spending</b> (Keel method <i>policy spending</i>, docs/methods/policy.md): \
+     NATO's own figures, estimates (e) kept as marked. The gap to a target share t of GDP is D (t / s - 1) for \
+     spending D at share s. The steady path to 3.5% by 2035 grows real spending at r = (1 + g)(t / s0)^(1/T) - 1 \
+     a year for real GDP growth g over T years; by default g is the country's own real GDP growth 2014-2024e \
+     (NATO Table 5).</li>\n\
+     <li><b>Arms suppliers</b> (Keel method <i>policy arms</i>): SIPRI trend-indicator values (TIV) delivered, \
+     a deal's TIV spread evenly over its listed delivery years. Herfindahl-Hirschman index HHI = sum of squared \
+     percentage shares (10,000 for one supplier); effective number of suppliers = 10,000 / HHI.</li>\n\
+     <li><b>Integration</b> (Keel method <i>policy integration</i>): US mirror statistics of Canada-US trade in \
+     defence end uses, and first-tier subawards under US Department of Defense prime contracts performed in \
+     Canada, exact duplicate rows dropped.</li>\n";
+
+/// The sources the section read.
+fn policy_credits(p: &PolicyFigures) -> String {
+    let mut out = Vec::new();
+    if p.spending.is_ok() {
+        out.push(keel_policy::spending::SOURCE);
+    }
+    if p.arms.is_ok() {
+        out.push(keel_policy::arms::SOURCE);
+    }
+    if p.trade.is_ok() {
+        out.push(keel_policy::integration::TRADE_SOURCE);
+    }
+    if p.subawards.is_ok() {
+        out.push(keel_policy::integration::SUBAWARD_SOURCE);
+    }
+    out.iter()
+        .map(|s| format!("{}.", esc(s)))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Model lookups shared by every section.
@@ -826,7 +897,7 @@ fn spof_row(ctx: &Ctx, t: Target) -> String {
     )
 }
 
-fn methods(h: &mut String) {
+fn methods(h: &mut String, policy: bool) {
     h.push_str(&format!(
         "<section id=\"methods\" class=\"note\">\n<h2>Method notes</h2>\n<ul>\n\
          <li><b>Exposure</b> (Keel method <i>exposure</i>, docs/methods/exposure.md): firm-level Leontief \
@@ -846,17 +917,19 @@ fn methods(h: &mut String) {
          element is a single point of failure when removing it alone leaves the platform with some input that \
          no surviving supplier can deliver (AND over inputs, OR over suppliers, suppliers with a planned share of \
          0 counted as alternatives). Computed exactly for every stage, site, firm, country, bloc, lane and \
-         chokepoint, as <code>keel criticality</code> lists them.</li>\n\
+         chokepoint, as <code>keel criticality</code> lists them.</li>\n{}\
          </ul>\n</section>\n",
-        esc(BANDS)
+        esc(BANDS),
+        if policy { POLICY_METHODS } else { "" }
     ));
 }
 
-fn footer(h: &mut String, ctx: &Ctx) {
+fn footer(h: &mut String, ctx: &Ctx, policy: Option<&PolicyFigures>) {
     h.push_str(&format!(
-        "<footer>\n<p><b>Data credits.</b> Model: {}. {} Report generated by Keel (keel report), \
+        "<footer>\n<p><b>Data credits.</b> Model: {}. {} {}Report generated by Keel (keel report), \
          open-source, Apache-2.0. This file is self-contained and works offline.</p>\n</footer>\n",
         esc(&ctx.m.meta().name),
-        esc(map::CREDIT)
+        esc(map::CREDIT),
+        policy.map_or(String::new(), |p| format!("{} ", policy_credits(p)))
     ));
 }

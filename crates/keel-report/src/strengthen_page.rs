@@ -124,6 +124,7 @@ fn planned(
         label: "expected loss".into(),
         colour: LOSS_COLOUR,
         dashed: false,
+        dots: true,
         points: frontier
             .iter()
             .enumerate()

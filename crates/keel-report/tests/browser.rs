@@ -1,5 +1,6 @@
 //! Opens the example report in headless Chromium: the page must render (a screenshot that is not blank) and
-//! the browser's DOM must hold the map, a bar chart per platform and the single-point-of-failure tables.
+//! the browser's DOM must hold the map, a bar chart per platform and the single-point-of-failure tables; and
+//! the same for the "Spending and partnerships" page on the published data sets (shared/data).
 //!
 //! Needs Chromium (`scripts/install-deps.sh --browser`, or `apt-get install -y chromium`); the path can be
 //! overridden with `KEEL_CHROMIUM`. A missing browser fails the test: CI installs it.
@@ -179,4 +180,98 @@ fn example_report_renders_in_chromium() {
     // The picker starts on "all platforms": the script hid nothing.
     assert!(!dom
         .contains("class=\"platform\" id=\"p-plt-155mm-he-wenven-munitions-repentigny\" hidden"));
+}
+
+/// `shared/data/<set>` beside the repository, or beside a folder above it.
+fn data(set: &str) -> PathBuf {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .skip(2)
+        .map(|d| d.join("shared/data").join(set))
+        .find(|p| p.is_dir())
+        .unwrap_or_else(|| {
+            panic!("this test needs the published data sets in shared/data/{set} beside the repository")
+        })
+}
+
+#[test]
+fn policy_page_renders_in_chromium() {
+    use keel_policy::{arms, integration as ig, spending};
+    let d = keel_report::PolicyData {
+        country: "CAN".into(),
+        peers: keel_report::DEFAULT_PEERS
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        gdp_growth: None,
+        arms_years: keel_report::DEFAULT_ARMS_YEARS,
+        spending: Ok(
+            spending::read(&data("nato").join("240617-def-exp-2024-TABLES-en.xlsx")).unwrap(),
+        ),
+        arms: Ok(arms::register::read(&data("sipri").join("trade-register.csv")).unwrap()),
+        trade: Ok(ig::read_usitc(&data("csis-canada").join("USITCbilateralTrade.csv")).unwrap()),
+        subawards: Ok(ig::read_fsrs(
+            &data("csis-canada").join("Location_CanadaRelatedFSRScomplete.csv"),
+        )
+        .unwrap()),
+    };
+    let html = keel_report::render_policy(&d, None);
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("policy.html");
+    std::fs::write(&page, &html).unwrap();
+    let url = format!("file://{}", page.display());
+    if let Some(dir) = std::env::var_os("KEEL_REPORT_KEEP") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(&page, Path::new(&dir).join("policy.html")).unwrap();
+    }
+
+    // The whole page in one tall window: five charts with lines, bars and legends.
+    let png = tmp.path().join("policy.png");
+    run_chromium(
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=1400,5200".into(),
+        ],
+        &url,
+        &tmp.path().join("profile-shot"),
+    );
+    if let Some(dir) = std::env::var_os("KEEL_REPORT_KEEP") {
+        std::fs::copy(&png, Path::new(&dir).join("policy.png")).unwrap();
+    }
+    let (colours, frac) = picture_stats(&png, 5200, 0..5200);
+    assert!(
+        colours > 100,
+        "policy page: only {colours} distinct colours"
+    );
+    assert!(
+        frac > 0.05,
+        "policy page: only {:.1}% of pixels are not white",
+        frac * 100.0
+    );
+
+    // The DOM as the browser built it: every chart is an image with a name, and has its table behind it.
+    let dom = String::from_utf8(run_chromium(
+        &["--dump-dom".into()],
+        &url,
+        &tmp.path().join("profile-dom"),
+    ))
+    .unwrap();
+    for class in [
+        "line-chart policy-share",
+        "line-chart policy-path",
+        "rows-chart policy-suppliers",
+        "line-chart policy-hhi",
+        "line-chart policy-integration",
+    ] {
+        assert!(
+            dom.contains(&format!("<figure class=\"{class}\">")),
+            "no {class} in the DOM"
+        );
+    }
+    assert_eq!(dom.matches("role=\"img\" aria-label=").count(), 5);
+    assert_eq!(dom.matches("<details class=\"behind\">").count(), 5);
+    // Seven periods of stacked supplier bars.
+    let bars = &dom[dom.find("rows-chart policy-suppliers").unwrap()..];
+    let bars = &bars[..bars.find("</svg>").unwrap()];
+    assert!(bars.matches("<rect ").count() >= 7);
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 mod arms;
 mod funding;
 mod integration;
+pub(crate) mod report;
 mod spending;
 
 /// Spending and partnerships: NATO defence spending, SIPRI arms transfers, Canada-US integration, funding.
@@ -20,6 +21,7 @@ pub(crate) enum Command {
     Arms(arms::Args),
     Integration(integration::Args),
     Funding(funding::Args),
+    Report(report::Args),
 }
 
 pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -28,6 +30,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         Command::Arms(a) => arms::run(a),
         Command::Integration(a) => integration::run(a),
         Command::Funding(a) => funding::run(a),
+        Command::Report(a) => report::run(a),
     }
 }
 

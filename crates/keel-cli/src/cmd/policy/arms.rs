@@ -63,12 +63,12 @@ pub(crate) struct Args {
     pub out: OutputArgs,
 }
 
-fn source_file(data: Option<&Path>) -> anyhow::Result<PathBuf> {
+pub(crate) fn source_file(data: Option<&Path>, flag: &str) -> anyhow::Result<PathBuf> {
     let dir = match data {
         Some(p) if p.is_file() => return Ok(p.to_path_buf()),
         Some(p) if !p.exists() => {
             return Err(
-                crate::BadInput(format!("--data {}: no such file or folder", p.display())).into(),
+                crate::BadInput(format!("{flag} {}: no such file or folder", p.display())).into(),
             )
         }
         other => crate::data::locate("sipri", other)?,
@@ -78,7 +78,7 @@ fn source_file(data: Option<&Path>) -> anyhow::Result<PathBuf> {
         Ok(f)
     } else {
         Err(crate::BadInput(format!(
-            "{}: no {REGISTER} in it; give the register with --data FILE",
+            "{}: no {REGISTER} in it; give the register with {flag} FILE",
             dir.display()
         ))
         .into())
@@ -91,7 +91,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             return Err(crate::BadInput(format!("--from {a} is after --to {b}")).into());
         }
     }
-    let path = source_file(args.data.as_deref())?;
+    let path = source_file(args.data.as_deref(), "--data")?;
     let reg = arms::register::read(&path).map_err(|e| super::bad_input(&path, e))?;
     let rule = match args.spread {
         SpreadArg::Even => Spread::Even,

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// The data set folder under shared/data.
-const SET: &str = "csis-canada";
+pub(super) const SET: &str = "csis-canada";
 /// The trade table in that folder.
-const TRADE_FILE: &str = "USITCbilateralTrade.csv";
+pub(super) const TRADE_FILE: &str = "USITCbilateralTrade.csv";
 /// The subaward extract in that folder.
-const SUBAWARD_FILE: &str = "Location_CanadaRelatedFSRScomplete.csv";
+pub(super) const SUBAWARD_FILE: &str = "Location_CanadaRelatedFSRScomplete.csv";
 
 /// Canada-US defence trade and US subawards in Canada, by year (CSIS records of USITC and FSRS data).
 ///

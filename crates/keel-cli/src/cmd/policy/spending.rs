@@ -37,12 +37,12 @@ pub(crate) struct Args {
 }
 
 /// The file to read: `--data` (a file, or a folder holding the workbook), else the located data set.
-pub(crate) fn source_file(data: Option<&Path>) -> anyhow::Result<PathBuf> {
+pub(crate) fn source_file(data: Option<&Path>, flag: &str) -> anyhow::Result<PathBuf> {
     let dir = match data {
         Some(p) if p.is_file() => return Ok(p.to_path_buf()),
         Some(p) if !p.exists() => {
             return Err(
-                crate::BadInput(format!("--data {}: no such file or folder", p.display())).into(),
+                crate::BadInput(format!("{flag} {}: no such file or folder", p.display())).into(),
             )
         }
         other => crate::data::locate("nato", other)?,
@@ -52,7 +52,7 @@ pub(crate) fn source_file(data: Option<&Path>) -> anyhow::Result<PathBuf> {
         Ok(f)
     } else {
         Err(crate::BadInput(format!(
-            "{}: no {WORKBOOK} in it; give the workbook or the long CSV with --data FILE",
+            "{}: no {WORKBOOK} in it; give the workbook or the long CSV with {flag} FILE",
             dir.display()
         ))
         .into())
@@ -65,7 +65,7 @@ pub(crate) fn load(path: &Path) -> anyhow::Result<Spending> {
 }
 
 pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let path = source_file(args.data.as_deref())?;
+    let path = source_file(args.data.as_deref(), "--data")?;
     let s = load(&path)?;
     if let Some(g) = args.gdp_growth {
         if !g.is_finite() || g <= -100.0 {
