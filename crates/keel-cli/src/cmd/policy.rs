@@ -40,12 +40,7 @@ pub(crate) fn bad_input(path: &std::path::Path, e: keel_policy::PolicyError) -> 
     match e {
         keel_policy::PolicyError::Invalid(inv) => {
             crate::print_invalid(path, &inv, false);
-            crate::BadInput(format!(
-                "{}: {} error(s)",
-                path.display(),
-                inv.error_count()
-            ))
-            .into()
+            crate::BadInput(format!("{}: {}", path.display(), inv.headline())).into()
         }
         other => crate::BadInput(other.to_string()).into(),
     }

@@ -50,10 +50,9 @@ fn share(v: Option<f64>) -> Cell {
 }
 
 pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let file =
-        fu::read_funding(&args.file).map_err(|e| super::integration::bad_input(&args.file, e))?;
-    let s = fu::funding_metrics(&file, args.weights)
-        .map_err(|e| super::integration::bad_input(&args.file, e))?;
+    let file = fu::read_funding(&args.file).map_err(|e| super::bad_input(&args.file, e))?;
+    let s =
+        fu::funding_metrics(&file, args.weights).map_err(|e| super::bad_input(&args.file, e))?;
     let rows: Vec<&fu::YearMetrics> = s.programmes.iter().flat_map(|p| &p.series).collect();
     let illustrative = rows
         .iter()

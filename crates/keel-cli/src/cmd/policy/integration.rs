@@ -3,8 +3,7 @@
 
 use crate::output::{self, Cell, OutputArgs, Table};
 use keel_policy::integration::{self as ig, InCanada, SubawardOptions};
-use keel_policy::PolicyError;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The data set folder under shared/data.
@@ -56,17 +55,6 @@ pub(crate) enum Scope {
     Either,
 }
 
-/// A policy error as the CLI reports it: located problems printed (causes first), then bad input (exit 2).
-pub(super) fn bad_input(path: &Path, e: PolicyError) -> anyhow::Error {
-    match e {
-        PolicyError::Invalid(inv) => {
-            crate::print_invalid(path, &inv, false);
-            crate::BadInput(format!("{}: {}", path.display(), inv.headline())).into()
-        }
-        other => crate::BadInput(other.to_string()).into(),
-    }
-}
-
 fn opt(v: Option<f64>) -> Cell {
     v.map_or(Cell::Empty, Cell::Num)
 }
@@ -79,9 +67,9 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let dir = crate::data::locate(SET, args.data.as_deref())?;
     let trade_path = dir.join(TRADE_FILE);
     let sub_path = dir.join(SUBAWARD_FILE);
-    let table = ig::read_usitc(&trade_path).map_err(|e| bad_input(&trade_path, e))?;
-    let trade = ig::canada_us_trade(&table).map_err(|e| bad_input(&trade_path, e))?;
-    let file = ig::read_fsrs(&sub_path).map_err(|e| bad_input(&sub_path, e))?;
+    let table = ig::read_usitc(&trade_path).map_err(|e| super::bad_input(&trade_path, e))?;
+    let trade = ig::canada_us_trade(&table).map_err(|e| super::bad_input(&trade_path, e))?;
+    let file = ig::read_fsrs(&sub_path).map_err(|e| super::bad_input(&sub_path, e))?;
     let opts = SubawardOptions {
         in_canada: match args.in_canada {
             Scope::Place => InCanada::Place,
@@ -92,7 +80,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         keep_duplicates: args.keep_duplicates,
         top: args.top,
     };
-    let subs = ig::subawards_in_canada(&file, &opts).map_err(|e| bad_input(&sub_path, e))?;
+    let subs = ig::subawards_in_canada(&file, &opts).map_err(|e| super::bad_input(&sub_path, e))?;
     let tables = tables(&trade, &subs);
     let json = serde_json::json!({
         "source": { "trade": ig::TRADE_SOURCE, "subawards": ig::SUBAWARD_SOURCE },
