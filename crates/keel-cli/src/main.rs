@@ -40,6 +40,7 @@ fn diag_limit() -> Limit {
 enum Command {
     Check(cmd::check::Args),
     Convert(cmd::convert::Args),
+    Diff(cmd::diff::Args),
     Mrio(cmd::mrio::Args),
     Generate(cmd::generate::Args),
     Import(cmd::import::Args),
@@ -133,6 +134,7 @@ fn main() -> ExitCode {
         Command::Controls(a) => cmd::controls::run(a),
         Command::Concentration(a) => cmd::concentration::run(a),
         Command::Criticality(a) => cmd::criticality::run(a),
+        Command::Diff(a) => cmd::diff::run(a),
         Command::Report(a) => cmd::report::run(a),
         Command::Stress(a) => cmd::stress::run(a),
         Command::Simulate(a) => cmd::simulate::run(a),

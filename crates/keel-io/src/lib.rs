@@ -5,6 +5,7 @@
 //! Also makes models: a reproducible synthetic generator and an importer for Willems' (2008) real supply chains.
 
 mod csvdir;
+pub mod diff;
 pub mod generate;
 mod meta;
 pub mod willems;

@@ -5,6 +5,7 @@ pub(crate) mod concentration;
 pub(crate) mod controls;
 pub(crate) mod convert;
 pub(crate) mod criticality;
+pub(crate) mod diff;
 pub(crate) mod exposure;
 pub(crate) mod generate;
 pub(crate) mod import;
