@@ -22,7 +22,15 @@ pub(crate) struct AuditEntry {
 }
 
 /// id, at, actor, client, action, target, detail.
-type AuditRow = (i64, i64, Option<String>, Option<String>, String, String, String);
+type AuditRow = (
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+);
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub(crate) struct Page {

@@ -74,8 +74,17 @@ pub(crate) async fn upload(
     headers: HeaderMap,
     body: RawBody,
 ) -> Result<Response, ApiError> {
-    let ws_name = model_reader(&st, &c, ws).await?;
     let limit = st.limits.max_upload_bytes;
+    let ws_name = match model_reader(&st, &c, ws).await {
+        Ok(n) => n,
+        Err(e) => {
+            // A signed-in caller's refused upload is read (up to the limit) and dropped, so that the client,
+            // still sending, gets this answer rather than a connection closed under it. (Without a session the
+            // request is refused before this, unread: no one unknown gets to make the server read 64 MiB.)
+            let _ = axum::body::to_bytes(body, limit).await;
+            return Err(e);
+        }
+    };
     let bytes = axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| ApiError::TooLarge { limit })?;
