@@ -366,3 +366,32 @@ fn openapi_description_is_served_to_a_signed_in_caller() {
     assert!(paths.contains_key("/api/v1/workspaces/{ws}/versions/{v}/files/{name}"));
     assert_eq!(paths.len(), keel_server::openapi().paths.paths.len());
 }
+
+/// The audit log is append-only: no statement in the server's source updates or deletes it.
+#[test]
+fn no_statement_updates_or_deletes_the_audit_log() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut stack = vec![src];
+    let mut files = 0;
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap().to_ascii_uppercase();
+            let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            for bad in [
+                "UPDATE AUDIT_LOG",
+                "DELETE FROM AUDIT_LOG",
+                "DROP TABLE AUDIT_LOG",
+                "TRUNCATE",
+            ] {
+                assert!(!flat.contains(bad), "{}: {bad}", p.display());
+            }
+            files += 1;
+        }
+    }
+    assert!(files > 10);
+}

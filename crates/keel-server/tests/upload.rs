@@ -394,3 +394,67 @@ fn two_versions_differ_by_the_rows_that_changed() {
         404
     );
 }
+
+/// Eight uploads at once to one workspace: eight versions numbered 1 to 8, each whole.
+#[test]
+fn concurrent_uploads_get_distinct_numbers_and_are_stored_whole() {
+    let s = start(Limits::default());
+    let (ana, ws) = s.analyst_with_workspace("ana");
+    let zip = zip_dir(&example_dir(), "");
+    let numbers: Vec<i64> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                scope.spawn(|| {
+                    let r = s.upload(ws, &ana, "application/zip", &zip);
+                    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+                    r.json()["version"]["number"].as_i64().unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut sorted = numbers.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, (1..=8).collect::<Vec<i64>>());
+    let listed = versions(&s, &ana, ws);
+    let first_files = &listed[0]["files"];
+    assert_eq!(first_files.as_array().unwrap().len(), 13);
+    for v in listed.as_array().unwrap() {
+        assert_eq!(&v["files"], first_files);
+    }
+}
+
+/// What was acknowledged is there after the server stops and starts again on the same database, and the
+/// migrations are not applied twice.
+#[test]
+fn versions_survive_a_restart() {
+    let mut s = start(Limits::default());
+    let (ana, ws) = s.analyst_with_workspace("ana");
+    assert_eq!(
+        s.upload(ws, &ana, "application/zip", &zip_dir(&example_dir(), ""))
+            .status,
+        201
+    );
+    let before = versions(&s, &ana, ws);
+    let bg = std::mem::replace(
+        &mut s.bg,
+        keel_server::Background::start(keel_server::Config {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            database: s.database.clone(),
+            secure_cookies: false,
+            limits: Limits::default(),
+        })
+        .unwrap(),
+    );
+    bg.stop().unwrap();
+    // Sessions are in the database too: the analyst is still signed in on the new server.
+    assert_eq!(versions(&s, &ana, ws), before);
+    let r = s.get(
+        &format!("/api/v1/workspaces/{ws}/versions/1/files/stages.csv"),
+        &ana,
+    );
+    assert_eq!(
+        r.body,
+        std::fs::read(example_dir().join("stages.csv")).unwrap()
+    );
+}

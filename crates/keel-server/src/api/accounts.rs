@@ -194,7 +194,14 @@ pub(crate) async fn set_role(
     c.require_admin()?;
     check_firm(req.role, req.firm.as_deref())?;
     let mut w = st.db.begin_write().await?;
-    // The write first: it takes the row (PostgreSQL) or database (SQLite) lock before the admin count is read.
+    // Two admins demoting each other at once must not both see the other still an admin: on PostgreSQL the
+    // role changes are serialised by a table lock that readers do not wait for (SQLite's write lock already
+    // serialises them).
+    if st.db.dialect == crate::db::Dialect::Postgres {
+        sqlx::query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut *w.tx)
+            .await?;
+    }
     let old: Option<(String, Option<String>)> =
         sqlx::query_as("SELECT role, firm FROM users WHERE id = $1")
             .bind(id)
