@@ -395,3 +395,31 @@ fn no_statement_updates_or_deletes_the_audit_log() {
     }
     assert!(files > 10);
 }
+
+/// Behind a TLS proxy (`keel serve --tls-proxy`) the session cookie is also `Secure`.
+#[test]
+fn behind_tls_the_cookie_is_secure() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = common::database(dir.path());
+    keel_server::create_admin(&database, ADMIN, common::ADMIN_PW).unwrap();
+    let bg = keel_server::Background::start(keel_server::Config {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        database,
+        secure_cookies: true,
+        limits: Limits::default(),
+    })
+    .unwrap();
+    let body = serde_json::to_vec(&json!({"name": ADMIN, "password": common::ADMIN_PW})).unwrap();
+    let r = ureq::post(bg.url("/api/v1/login"))
+        .header("Content-Type", "application/json")
+        .send(&body[..])
+        .unwrap();
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.split("; ").any(|a| a == "Secure"), "{cookie}");
+}

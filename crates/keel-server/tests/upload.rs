@@ -458,3 +458,24 @@ fn versions_survive_a_restart() {
         std::fs::read(example_dir().join("stages.csv")).unwrap()
     );
 }
+
+/// A workbook that is a zip but not a readable workbook: refused, named as model.xlsx, never by the server's
+/// temporary path.
+#[test]
+fn a_malformed_workbook_is_refused_by_its_own_name() {
+    let s = start(Limits::default());
+    let (ana, ws) = s.analyst_with_workspace("ana");
+    let junk = zip_entries(&[
+        ("[Content_Types].xml".into(), b"<junk".to_vec()),
+        ("xl/workbook.xml".into(), b"<junk".to_vec()),
+    ]);
+    let r = s.upload(ws, &ana, "application/octet-stream", &junk);
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert_eq!((r.status, r.code().as_str()), (400, "bad_upload"), "{msg}");
+    assert!(msg.starts_with("model.xlsx: "), "{msg}");
+    assert!(
+        !msg.contains(&std::env::temp_dir().display().to_string()),
+        "{msg}"
+    );
+    assert_eq!(versions(&s, &ana, ws), Value::Array(vec![]));
+}

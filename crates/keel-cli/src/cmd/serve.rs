@@ -94,8 +94,8 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         // A server outlives whoever reads its standard output: a closed pipe must not stop it, so write errors
         // are ignored here rather than panicking as println! would.
         let mut msg = format!(
-            "keel serve: listening on http://{} (database {}, {:?})\n  health: GET /api/v1/health; API description: GET /api/v1/openapi.json (signed in)\n",
-            s.addr, args.database, s.dialect
+            "keel serve: listening on http://{} (database {})\n  health: GET /api/v1/health; API description: GET /api/v1/openapi.json (signed in)\n",
+            s.addr, args.database
         );
         if s.accounts == 0 {
             msg.push_str(&format!(
