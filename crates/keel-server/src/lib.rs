@@ -73,8 +73,10 @@ pub struct Config {
     pub bind: SocketAddr,
     /// `sqlite:PATH` or `postgres://...`.
     pub database: String,
-    /// The server is reached over TLS (ended at a reverse proxy): session cookies get the `Secure` flag.
-    pub secure_cookies: bool,
+    /// Clients reach the server over TLS through a reverse proxy: session cookies get the `Secure` flag, and the
+    /// client's address (for the login limit and the audit log) is the one the proxy appends to
+    /// `X-Forwarded-For`.
+    pub behind_proxy: bool,
     pub limits: Limits,
 }
 
@@ -83,7 +85,7 @@ impl Default for Config {
         Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database: "sqlite:keel.db".into(),
-            secure_cookies: false,
+            behind_proxy: false,
             limits: Limits::default(),
         }
     }
@@ -115,7 +117,7 @@ async fn bind(
             url: config.database.clone(),
             source,
         })?;
-    let app = api::router(db.clone(), config.limits, config.secure_cookies)?;
+    let app = api::router(db.clone(), config.limits, config.behind_proxy)?;
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|source| ServerError::Bind {

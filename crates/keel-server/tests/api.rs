@@ -396,16 +396,17 @@ fn no_statement_updates_or_deletes_the_audit_log() {
     assert!(files > 10);
 }
 
-/// Behind a TLS proxy (`keel serve --tls-proxy`) the session cookie is also `Secure`.
+/// Behind a TLS proxy (`keel serve --tls-proxy`) the session cookie is also `Secure`, and the client address is
+/// the proxy's X-Forwarded-For.
 #[test]
-fn behind_tls_the_cookie_is_secure() {
+fn behind_a_tls_proxy_the_cookie_is_secure_and_the_forwarded_address_counts() {
     let dir = tempfile::tempdir().unwrap();
     let database = common::database(dir.path());
     keel_server::create_admin(&database, ADMIN, common::ADMIN_PW).unwrap();
     let bg = keel_server::Background::start(keel_server::Config {
         bind: "127.0.0.1:0".parse().unwrap(),
         database,
-        secure_cookies: true,
+        behind_proxy: true,
         limits: Limits::default(),
     })
     .unwrap();
@@ -422,4 +423,36 @@ fn behind_tls_the_cookie_is_secure() {
         .unwrap()
         .to_owned();
     assert!(cookie.split("; ").any(|a| a == "Secure"), "{cookie}");
+    // The client's address is the one the proxy appended to X-Forwarded-For (not the proxy's own, loopback).
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let wrong = serde_json::to_vec(&json!({"name": ADMIN, "password": "wrong password"})).unwrap();
+    let r = agent
+        .post(bg.url("/api/v1/login"))
+        .header("Content-Type", "application/json")
+        .header("X-Forwarded-For", "6.6.6.6, 203.0.113.7")
+        .send(&wrong[..])
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let pair = cookie.split(';').next().unwrap();
+    let audit: Value = serde_json::from_reader(
+        agent
+            .get(bg.url("/api/v1/audit"))
+            .header("Cookie", pair)
+            .call()
+            .unwrap()
+            .into_body()
+            .into_reader(),
+    )
+    .unwrap();
+    let failed: Vec<&Value> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "login.failed")
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["client"], "203.0.113.7");
 }

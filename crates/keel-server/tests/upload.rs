@@ -441,7 +441,7 @@ fn versions_survive_a_restart() {
         keel_server::Background::start(keel_server::Config {
             bind: "127.0.0.1:0".parse().unwrap(),
             database: s.database.clone(),
-            secure_cookies: false,
+            behind_proxy: false,
             limits: Limits::default(),
         })
         .unwrap(),

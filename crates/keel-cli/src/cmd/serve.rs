@@ -19,7 +19,8 @@ pub(crate) struct Args {
     /// `sqlite:PATH` (created if absent) or `postgres://USER@HOST/DB`.
     #[arg(long, default_value = "sqlite:keel.db")]
     database: String,
-    /// Clients reach the server over HTTPS through a reverse proxy: mark session cookies Secure.
+    /// Clients reach the server over HTTPS through a reverse proxy: mark session cookies Secure and take the
+    /// client address from the X-Forwarded-For the proxy appends.
     #[arg(long)]
     tls_proxy: bool,
     /// Largest upload accepted, in MiB.
@@ -84,7 +85,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let config = keel_server::Config {
         bind: args.bind,
         database: args.database.clone(),
-        secure_cookies: args.tls_proxy,
+        behind_proxy: args.tls_proxy,
         limits: keel_server::Limits {
             max_upload_bytes: args.max_upload_mb << 20,
             ..keel_server::Limits::default()

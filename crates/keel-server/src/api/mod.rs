@@ -28,6 +28,8 @@ pub(crate) struct AppState {
     pub(crate) db: Db,
     pub(crate) limits: Limits,
     pub(crate) secure_cookies: bool,
+    /// Behind a reverse proxy: the client's address is the one the proxy puts in `X-Forwarded-For`.
+    pub(crate) forwarded_for: bool,
     pub(crate) by_account: Arc<Limiter>,
     pub(crate) by_client: Arc<Limiter>,
     /// A hash of a random password, verified against when the account does not exist, so that a wrong name
@@ -78,17 +80,14 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     routes().split_for_parts().1
 }
 
-pub(crate) fn router(
-    db: Db,
-    limits: Limits,
-    secure_cookies: bool,
-) -> Result<axum::Router, ApiError> {
+pub(crate) fn router(db: Db, limits: Limits, behind_proxy: bool) -> Result<axum::Router, ApiError> {
     let dummy =
         crate::auth::password::hash(&crate::auth::secret::new("")).map_err(ApiError::Internal)?;
     let state = AppState {
         db,
         limits,
-        secure_cookies,
+        secure_cookies: behind_proxy,
+        forwarded_for: behind_proxy,
         by_account: Arc::new(Limiter::new(
             limits.login_failures_per_account,
             limits.login_window,

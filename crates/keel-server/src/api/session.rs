@@ -5,11 +5,11 @@
 use super::accounts::UserInfo;
 use super::{json, AppState, Body};
 use crate::audit::{self, Event};
-use crate::auth::caller::{Via, SESSION_COOKIE};
+use crate::auth::caller::{client_ip, Via, SESSION_COOKIE};
 use crate::auth::{password, secret, Caller, Role};
 use crate::error::{ApiError, ErrorBody};
 use axum::extract::{ConnectInfo, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
@@ -43,9 +43,10 @@ fn cookie(st: &AppState, value: &str, max_age: i64) -> Result<HeaderValue, ApiEr
 pub(crate) async fn login(
     State(st): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Body(req): Body<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let client = addr.ip().to_string();
+    let client = client_ip(&headers, Some(addr), st.forwarded_for);
     let (acct_key, client_key) = (format!("account:{}", req.name), format!("client:{client}"));
     let now = Instant::now();
     st.by_client

@@ -14,7 +14,7 @@ use crate::auth::secret;
 use crate::error::ApiError;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{header, Method};
+use axum::http::{header, HeaderMap, Method};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 
@@ -83,12 +83,34 @@ impl Caller {
     }
 }
 
-/// The client's address as the server saw it (the proxy's, behind a reverse proxy).
-pub(crate) fn client_addr(parts: &Parts) -> String {
-    parts
+/// The client's address: the peer's or, behind a reverse proxy (`forwarded`), the last address in the last
+/// `X-Forwarded-For` header, the one the proxy itself appended (earlier ones are the client's to invent).
+pub(crate) fn client_ip(headers: &HeaderMap, peer: Option<SocketAddr>, forwarded: bool) -> String {
+    let from_proxy = forwarded
+        .then(|| {
+            headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .next_back()
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .map(str::trim)
+                .and_then(|a| a.parse::<std::net::IpAddr>().ok())
+        })
+        .flatten();
+    match (from_proxy, peer) {
+        (Some(ip), _) => ip.to_string(),
+        (None, Some(p)) => p.ip().to_string(),
+        (None, None) => "unknown".into(),
+    }
+}
+
+fn client_addr(parts: &Parts, forwarded: bool) -> String {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".into(), |c| c.0.ip().to_string())
+        .map(|c| c.0);
+    client_ip(&parts.headers, peer, forwarded)
 }
 
 /// The value of cookie `name` in the request's Cookie header(s).
@@ -124,7 +146,7 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
-        let client = client_addr(parts);
+        let client = client_addr(parts, st.forwarded_for);
         let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -169,5 +191,22 @@ impl FromRequestParts<AppState> for Caller {
             Via::Session { token_hash, csrf },
             client,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_proxy_appended_address_is_used_only_behind_a_proxy() {
+        let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let mut h = HeaderMap::new();
+        h.append("x-forwarded-for", "6.6.6.6, 203.0.113.7".parse().unwrap());
+        assert_eq!(client_ip(&h, Some(peer), true), "203.0.113.7");
+        assert_eq!(client_ip(&h, Some(peer), false), "127.0.0.1");
+        h.append("x-forwarded-for", "not an address".parse().unwrap());
+        assert_eq!(client_ip(&h, Some(peer), true), "127.0.0.1");
+        assert_eq!(client_ip(&HeaderMap::new(), None, true), "unknown");
     }
 }

@@ -76,7 +76,7 @@ pub fn start(limits: Limits) -> Server {
     let bg = Background::start(Config {
         bind: "127.0.0.1:0".parse().unwrap(),
         database: database.clone(),
-        secure_cookies: false,
+        behind_proxy: false,
         limits,
     })
     .unwrap();
