@@ -34,6 +34,8 @@ pub enum ApiError {
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
+    MethodNotAllowed(String),
+    #[error("{0}")]
     Conflict(String),
     #[error("the request body is larger than the server's limit of {limit} bytes; split the upload or raise the limit (`keel serve --max-upload-mb`)")]
     TooLarge { limit: usize },
@@ -61,6 +63,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::BadRequest(_) => "bad_request",
+            ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::Conflict(_) => "conflict",
             ApiError::TooLarge { .. } => "too_large",
             ApiError::BadUpload(_) => "bad_upload",
@@ -77,6 +80,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::BadRequest(_) | ApiError::BadUpload(_) => StatusCode::BAD_REQUEST,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::InvalidModel { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -100,7 +104,7 @@ pub struct ErrorBody {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// A stable word: unauthenticated, bad_credentials, csrf, forbidden, not_found, rate_limited, bad_request,
+    /// A stable word: unauthenticated, bad_credentials, csrf, forbidden, not_found, rate_limited, bad_request, method_not_allowed,
     /// conflict, too_large, bad_upload, invalid_model, timeout, internal.
     pub code: String,
     pub message: String,

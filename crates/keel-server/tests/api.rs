@@ -81,9 +81,17 @@ fn every_other_route_refuses_without_a_session() {
     }
     // The routes this phase serves (a new route adds itself here through the OpenAPI description).
     assert_eq!(checked.len(), 20, "{checked:#?}");
-    // An unknown route is a JSON 404, not an empty answer.
+    // An unknown route is a JSON 404, not an empty answer; a known one with another method a JSON 405.
     let r = s.get("/api/v1/nope", &Auth::NONE);
     assert_eq!((r.status, r.code().as_str()), (404, "not_found"));
+    let r = s.delete("/api/v1/health", &Auth::NONE);
+    assert_eq!((r.status, r.code().as_str()), (405, "method_not_allowed"));
+    // A malformed path parameter or query, once signed in: a JSON 400.
+    let a = s.admin();
+    let r = s.get("/api/v1/workspaces/abc/versions", &a);
+    assert_eq!((r.status, r.code().as_str()), (400, "bad_request"));
+    let r = s.get("/api/v1/audit?after=abc", &a);
+    assert_eq!((r.status, r.code().as_str()), (400, "bad_request"));
 }
 
 #[test]

@@ -1,13 +1,14 @@
 //! Accounts and API tokens: admins create accounts and change roles; everyone manages their own API tokens
 //! (`Authorization: Bearer`), whose secret is shown once and stored only as its SHA-256.
 
+use super::Path;
 use super::{check_name, conflict, json, AppState, Body};
 use crate::audit::{self, Event};
 use crate::auth::{password, secret, Caller, Role};
 use crate::clock::rfc3339;
 use crate::db::Db;
 use crate::error::{ApiError, ErrorBody};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};

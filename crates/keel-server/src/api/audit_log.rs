@@ -1,10 +1,11 @@
 //! Reading the audit log (admins only), oldest first, in pages.
 
+use super::Query;
 use super::{json, AppState};
 use crate::auth::Caller;
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ErrorBody};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};

@@ -12,7 +12,8 @@ use crate::auth::Caller;
 use crate::db::Db;
 use crate::error::{ApiError, ErrorBody};
 use crate::Limits;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
@@ -105,6 +106,11 @@ pub(crate) fn router(db: Db, limits: Limits, behind_proxy: bool) -> Result<axum:
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let _ = state.openapi_json.set(json);
     Ok(router
+        .method_not_allowed_fallback(|| async {
+            ApiError::MethodNotAllowed(
+                "this route does not take that method; see GET /api/v1/openapi.json".into(),
+            )
+        })
         .layer(axum::middleware::from_fn(read_small_bodies))
         .layer(axum::middleware::from_fn_with_state(
             limits.request_timeout,
@@ -176,6 +182,36 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
             }
             Err(r) => Err(ApiError::BadRequest(r.body_text())),
         }
+    }
+}
+
+/// Path parameters whose refusal (`/workspaces/abc`) is an [`ApiError`], not axum's plain text.
+#[derive(Debug)]
+pub(crate) struct Path<T>(pub(crate) T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Path(p.0))
+            .map_err(|r| ApiError::BadRequest(r.body_text()))
+    }
+}
+
+/// A query string whose refusal is an [`ApiError`].
+#[derive(Debug)]
+pub(crate) struct Query<T>(pub(crate) T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Query(q.0))
+            .map_err(|r| ApiError::BadRequest(r.body_text()))
     }
 }
 

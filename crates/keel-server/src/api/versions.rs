@@ -6,6 +6,7 @@
 //! contributors get their own firm's slice in a later phase. Every file read is recorded in the audit log.
 
 use super::workspaces::visible;
+use super::Path;
 use super::{json, AppState};
 use crate::audit::{self, Event};
 use crate::auth::{secret, Caller, Role};
@@ -13,7 +14,7 @@ use crate::clock::rfc3339;
 use crate::error::{ApiError, ErrorBody};
 use crate::upload::{self, ZipLimits};
 use axum::body::Body as RawBody;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;

@@ -1,12 +1,13 @@
 //! Workspaces and memberships: admins create workspaces and add accounts to them; an analyst sees only the
 //! workspaces they belong to, and a workspace they do not belong to answers as if it did not exist.
 
+use super::Path;
 use super::{check_name, conflict, json, AppState, Body};
 use crate::audit::{self, Event};
 use crate::auth::{Caller, Role};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ErrorBody};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
