@@ -37,7 +37,7 @@ pub enum ApiError {
     MethodNotAllowed(String),
     #[error("{0}")]
     Conflict(String),
-    #[error("the request body is larger than the server's limit of {limit} bytes; split the upload or raise the limit (`keel serve --max-upload-mb`)")]
+    #[error("the request body is larger than the server's limit of {limit} bytes (for uploads, `keel serve --max-upload-mb` sets it)")]
     TooLarge { limit: usize },
     #[error("{0}")]
     BadUpload(String),
