@@ -41,6 +41,8 @@ pub struct Limits {
     pub max_zip_entries: usize,
     /// Most bytes an upload may unpack to, counted while inflating.
     pub max_unpacked_bytes: u64,
+    /// Most lines in all the CSV tables of an uploaded model folder.
+    pub max_rows: usize,
     /// Failed sign-ins allowed per account name in one window.
     pub login_failures_per_account: u32,
     /// Failed sign-ins allowed per client address in one window.
@@ -58,6 +60,7 @@ impl Default for Limits {
             max_upload_bytes: 64 << 20,
             max_zip_entries: 1000,
             max_unpacked_bytes: 512 << 20,
+            max_rows: 5_000_000,
             login_failures_per_account: 5,
             login_failures_per_client: 20,
             login_window: Duration::from_secs(15 * 60),

@@ -20,6 +20,8 @@ use std::io::{Cursor, Read};
 pub(crate) struct ZipLimits {
     pub(crate) max_entries: usize,
     pub(crate) max_unpacked: u64,
+    /// Most lines in all the CSV tables of a model folder (headers included).
+    pub(crate) max_rows: usize,
 }
 
 /// What was uploaded.
@@ -80,6 +82,7 @@ pub(crate) fn prepare(
         )
     } else {
         let files = model_folder(entries)?;
+        check_rows(&files, limits.max_rows)?;
         let dir = tmp.path().join("model");
         std::fs::create_dir(&dir).map_err(|e| ApiError::Internal(e.to_string()))?;
         for (name, bytes) in &files {
@@ -171,6 +174,28 @@ fn read_entries(body: &[u8], limits: ZipLimits) -> Result<Vec<(String, Vec<u8>)>
     Ok(out)
 }
 
+/// Refuses a model folder whose CSV tables hold more than `max` lines in all (a line is a row; a last line
+/// without its newline counts too). A workbook is bounded by the unpacked size instead.
+fn check_rows(files: &[(String, Vec<u8>)], max: usize) -> Result<(), ApiError> {
+    let mut rows = 0usize;
+    for (name, bytes) in files {
+        if !name.to_ascii_lowercase().ends_with(".csv") {
+            continue;
+        }
+        let lines = bytes.iter().filter(|&&b| b == b'\n').count()
+            + usize::from(bytes.last().is_some_and(|&b| b != b'\n'));
+        rows += lines;
+        if rows > max {
+            return Err(ApiError::BadUpload(format!(
+                "the model's CSV tables have more than {max} lines in all (passed in {}); the row limit \
+                 keeps one upload from holding the server: split the model or ask the admin to raise it",
+                keel_model::diag::quote(name)
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Refuses names that would land outside the folder they are unpacked into.
 fn check_name(name: &str) -> Result<(), &'static str> {
     if name.starts_with('/') || name.starts_with('\\') {
@@ -248,6 +273,23 @@ fn model_folder(entries: Vec<(String, Vec<u8>)>) -> Result<Vec<(String, Vec<u8>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_are_counted_across_tables() {
+        let f = |n: &str, b: &str| (n.to_owned(), b.as_bytes().to_vec());
+        // 3 + 2 lines (the second table ends without a newline); model.toml is not a table.
+        let files = [
+            f("a.csv", "id\n1\n2\n"),
+            f("b.csv", "id\n1"),
+            f("model.toml", "x\ny\nz\n"),
+        ];
+        assert!(check_rows(&files, 5).is_ok());
+        let e = check_rows(&files, 4).unwrap_err().to_string();
+        assert!(
+            e.contains("more than 4 lines in all (passed in b.csv)"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn unsafe_names_are_refused() {

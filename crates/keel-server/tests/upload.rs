@@ -204,6 +204,8 @@ fn refused(s: &common::Server, a: &Auth, ws: i64, zip: &[u8], needle: &str) {
 fn unsafe_and_broken_archives_are_refused_and_store_nothing() {
     let s = start(Limits {
         max_zip_entries: 40,
+        // The example's tables have 4,327 lines: one more table of 100 lines passes this limit.
+        max_rows: 4_400,
         ..Limits::default()
     });
     let (ana, ws) = s.analyst_with_workspace("ana");
@@ -279,6 +281,15 @@ fn unsafe_and_broken_archives_are_refused_and_store_nothing() {
         &whole[..whole.len() / 2],
         "not a readable zip archive",
     );
+    // Too many rows.
+    let rows = "id\n".to_owned() + &"x\n".repeat(99);
+    refused(
+        &s,
+        &ana,
+        ws,
+        &with(("extra.csv", rows.as_bytes())),
+        "more than 4400 lines in all",
+    );
     // A zip without model.toml.
     refused(&s, &ana, ws, &zip_entries(&files[..2]), "no model.toml");
     assert_eq!(versions(&s, &ana, ws), Value::Array(vec![]));
@@ -291,7 +302,7 @@ fn unsafe_and_broken_archives_are_refused_and_store_nothing() {
         .iter()
         .filter(|e| e["action"] == "version.refused")
         .count();
-    assert_eq!(refusals, 9);
+    assert_eq!(refusals, 10);
 }
 
 /// A 1 GiB entry of zeros deflates to about 1 MiB; with a 16 MiB unpacking limit the server stops after

@@ -96,6 +96,7 @@ pub(crate) async fn upload(
     let zl = ZipLimits {
         max_entries: st.limits.max_zip_entries,
         max_unpacked: st.limits.max_unpacked_bytes,
+        max_rows: st.limits.max_rows,
     };
     let body_sha = secret::sha256_hex(&bytes);
     let prepared =
