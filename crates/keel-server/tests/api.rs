@@ -80,7 +80,7 @@ fn every_other_route_refuses_without_a_session() {
         }
     }
     // The routes this phase serves (a new route adds itself here through the OpenAPI description).
-    assert_eq!(checked.len(), 20, "{checked:#?}");
+    assert_eq!(checked.len(), 21, "{checked:#?}");
     // An unknown route is a JSON 404, not an empty answer; a known one with another method a JSON 405.
     let r = s.get("/api/v1/nope", &Auth::NONE);
     assert_eq!((r.status, r.code().as_str()), (404, "not_found"));
@@ -463,4 +463,47 @@ fn behind_a_tls_proxy_the_cookie_is_secure_and_the_forwarded_address_counts() {
         .collect();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0]["client"], "203.0.113.7");
+}
+
+/// Changing one's password needs the current one, ends the account's other sessions and keeps this one.
+#[test]
+fn a_password_change_needs_the_current_password_and_ends_other_sessions() {
+    let s = start(Limits::default());
+    let here = s.admin();
+    let elsewhere = s.admin();
+    let r = s.send(
+        "PUT",
+        "/api/v1/me/password",
+        &here,
+        &json!({"current": "not it at all", "new": "a new password"}),
+    );
+    assert_eq!((r.status, r.code().as_str()), (403, "forbidden"));
+    let r = s.send(
+        "PUT",
+        "/api/v1/me/password",
+        &here,
+        &json!({"current": common::ADMIN_PW, "new": "short"}),
+    );
+    assert_eq!((r.status, r.code().as_str()), (400, "bad_request"));
+    assert_eq!(
+        s.get("/api/v1/me", &elsewhere).status,
+        200,
+        "nothing changed yet"
+    );
+    let r = s.send(
+        "PUT",
+        "/api/v1/me/password",
+        &here,
+        &json!({"current": common::ADMIN_PW, "new": "a new password"}),
+    );
+    assert_eq!(r.status, 204);
+    assert_eq!(s.get("/api/v1/me", &here).status, 200);
+    assert_eq!(s.get("/api/v1/me", &elsewhere).status, 401);
+    let r = s.post(
+        "/api/v1/login",
+        &Auth::NONE,
+        &json!({"name": ADMIN, "password": common::ADMIN_PW}),
+    );
+    assert_eq!(r.status, 401);
+    s.login(ADMIN, "a new password");
 }

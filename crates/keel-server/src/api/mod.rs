@@ -59,6 +59,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(session::login))
         .routes(routes!(session::logout))
         .routes(routes!(session::me))
+        .routes(routes!(session::change_password))
         .routes(routes!(accounts::list_users, accounts::create_user))
         .routes(routes!(accounts::set_role))
         .routes(routes!(accounts::list_tokens, accounts::create_token))

@@ -180,3 +180,70 @@ pub(crate) async fn me(State(st): State<AppState>, c: Caller) -> Result<Response
         },
     ))
 }
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct PasswordChange {
+    current: String,
+    new: String,
+}
+
+/// Changes the caller's password (the current one is required); every other session of the account ends.
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "session", request_body = PasswordChange,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub(crate) async fn change_password(
+    State(st): State<AppState>,
+    c: Caller,
+    Body(req): Body<PasswordChange>,
+) -> Result<Response, ApiError> {
+    password::check_policy(&req.new).map_err(ApiError::BadRequest)?;
+    let (stored,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
+        .bind(c.id)
+        .fetch_one(&st.db.pool)
+        .await?;
+    let (current, new) = (req.current, req.new);
+    let hash = tokio::task::spawn_blocking(move || {
+        if password::verify(&current, &stored) {
+            password::hash(&new).map(Some)
+        } else {
+            Ok(None)
+        }
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+    .map_err(ApiError::Internal)?;
+    let Some(hash) = hash else {
+        return Err(ApiError::Forbidden(
+            "the current password is wrong; the password was not changed".into(),
+        ));
+    };
+    let keep = match &c.via {
+        Via::Session { token_hash, .. } => token_hash.clone(),
+        Via::ApiToken => String::new(),
+    };
+    let mut w = st.db.begin_write().await?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(c.id)
+        .execute(&mut *w.tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(c.id)
+        .bind(keep)
+        .execute(&mut *w.tx)
+        .await?;
+    audit::record(
+        &mut *w.tx,
+        Event::by(
+            &c,
+            "password.change",
+            &c.name,
+            "other sessions ended".into(),
+        ),
+    )
+    .await?;
+    w.commit().await?;
+    Ok(axum::response::IntoResponse::into_response(
+        StatusCode::NO_CONTENT,
+    ))
+}
