@@ -2,7 +2,6 @@
 # Runs keel-server's test suite against a real PostgreSQL server: Debian's package (installed when missing), a
 # throw-away cluster initialised in a temporary folder, listening on loopback only, stopped and deleted on exit.
 # The tests create one database per test (KEEL_TEST_POSTGRES names the server; see docs/server.md).
-# Extra arguments go to the test runner (e.g. a test name filter).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sudo=""
@@ -34,8 +33,11 @@ trap stop EXIT
   -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c fsync=on" start >/dev/null
 echo "postgres-test: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
 export KEEL_TEST_POSTGRES="postgres://keel@127.0.0.1:$port/postgres"
+# The server's suite, and the `keel serve` SIGKILL durability test, on PostgreSQL.
 if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run -p keel-server --no-fail-fast "$@"
+  cargo nextest run -p keel-server -p keel-cli --no-fail-fast \
+    -E 'package(keel-server) or binary(serve_durability)' "$@"
 else
   cargo test -p keel-server --no-fail-fast "$@"
+  cargo test -p keel-cli --test serve_durability --no-fail-fast "$@"
 fi

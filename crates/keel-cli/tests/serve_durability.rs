@@ -1,4 +1,5 @@
-//! Durability of `keel serve` on SQLite: the server process is killed (SIGKILL) while two clients upload, at
+//! Durability of `keel serve` on SQLite (or on the PostgreSQL server KEEL_TEST_POSTGRES names, as
+//! scripts/postgres-test.sh runs it): the server process is killed (SIGKILL) while two clients upload, at
 //! pseudo-random moments, several times; after each restart every upload that was acknowledged (201) is there,
 //! whole, byte for byte, and no half-written version exists (numbers run 1..=N without gaps, every version has
 //! every file).
@@ -71,16 +72,22 @@ fn json(r: ureq::http::Response<ureq::Body>) -> serde_json::Value {
 #[test]
 fn acknowledged_uploads_survive_sigkill_and_nothing_is_half_written() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite:{}", dir.path().join("k.db").display());
+    // On a shared PostgreSQL database the test's own admin and workspace keep it apart from other runs.
+    let (db, admin) = match std::env::var("KEEL_TEST_POSTGRES") {
+        Ok(url) if !url.is_empty() => {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos();
+            (url, format!("admin-{}-{nanos}", std::process::id()))
+        }
+        _ => (
+            format!("sqlite:{}", dir.path().join("k.db").display()),
+            "admin".to_owned(),
+        ),
+    };
     let mut c = Command::new(env!("CARGO_BIN_EXE_keel"))
-        .args([
-            "serve",
-            "create-admin",
-            "--database",
-            &db,
-            "--name",
-            "admin",
-        ])
+        .args(["serve", "create-admin", "--database", &db, "--name", &admin])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -95,11 +102,11 @@ fn acknowledged_uploads_survive_sigkill_and_nothing_is_half_written() {
     // Sign in once, make a workspace and an API token for the uploading clients.
     let (mut server, addr, _out) = serve(&db);
     let a = agent();
-    let body = br#"{"name":"admin","password":"admin password"}"#;
+    let body = format!(r#"{{"name":"{admin}","password":"admin password"}}"#);
     let r = a
         .post(format!("http://{addr}/api/v1/login"))
         .header("Content-Type", "application/json")
-        .send(&body[..])
+        .send(body.as_bytes())
         .unwrap();
     let cookie = r.headers()["set-cookie"]
         .to_str()
@@ -119,7 +126,10 @@ fn acknowledged_uploads_survive_sigkill_and_nothing_is_half_written() {
                 .unwrap(),
         )
     };
-    let ws = post("/api/v1/workspaces", r#"{"name":"dib"}"#)["id"]
+    let ws = post(
+        "/api/v1/workspaces",
+        &format!(r#"{{"name":"dib of {admin}"}}"#),
+    )["id"]
         .as_i64()
         .unwrap();
     let token = post("/api/v1/tokens", r#"{"name":"uploader"}"#)["token"]
