@@ -80,7 +80,7 @@ fn every_other_route_refuses_without_a_session() {
         }
     }
     // The routes this phase serves (a new route adds itself here through the OpenAPI description).
-    assert_eq!(checked.len(), 21, "{checked:#?}");
+    assert_eq!(checked.len(), 22, "{checked:#?}");
     // An unknown route is a JSON 404, not an empty answer; a known one with another method a JSON 405.
     let r = s.get("/api/v1/nope", &Auth::NONE);
     assert_eq!((r.status, r.code().as_str()), (404, "not_found"));
@@ -505,5 +505,31 @@ fn a_password_change_needs_the_current_password_and_ends_other_sessions() {
         &json!({"name": ADMIN, "password": common::ADMIN_PW}),
     );
     assert_eq!(r.status, 401);
-    s.login(ADMIN, "a new password");
+    let admin = s.login(ADMIN, "a new password");
+
+    // An admin resets a forgotten password: the user's sessions end, the new password works, only admins may.
+    let id = s.create_user(&admin, "ana", "analyst", None);
+    let ana = s.login("ana", "ana password");
+    let body = json!({"password": "reset by admin"});
+    let r = s.send("PUT", &format!("/api/v1/users/{id}/password"), &ana, &body);
+    assert_eq!((r.status, r.code().as_str()), (403, "forbidden"));
+    let r = s.send(
+        "PUT",
+        &format!("/api/v1/users/{id}/password"),
+        &admin,
+        &body,
+    );
+    assert_eq!(r.status, 204);
+    assert_eq!(s.get("/api/v1/me", &ana).status, 401);
+    s.login("ana", "reset by admin");
+    let r = s.send("PUT", "/api/v1/users/999/password", &admin, &body);
+    assert_eq!((r.status, r.code().as_str()), (404, "not_found"));
+    let audit = s.get("/api/v1/audit", &admin).json();
+    let actions: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str().filter(|a| a.starts_with("password.")))
+        .collect();
+    assert_eq!(actions, ["password.change", "password.reset"]);
 }

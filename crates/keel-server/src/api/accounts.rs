@@ -355,3 +355,47 @@ pub(crate) async fn revoke_token(
     w.commit().await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct NewPassword {
+    password: String,
+}
+
+/// Sets another account's password (admins only: a forgotten password); every session of that account ends.
+#[utoipa::path(put, path = "/api/v1/users/{id}/password", tag = "accounts", request_body = NewPassword,
+    params(("id" = i64, Path, description = "account id")),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn reset_password(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    Body(req): Body<NewPassword>,
+) -> Result<Response, ApiError> {
+    c.require_admin()?;
+    password::check_policy(&req.password).map_err(ApiError::BadRequest)?;
+    let pw = req.password;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(ApiError::Internal)?;
+    let mut w = st.db.begin_write().await?;
+    let name: Option<(String,)> =
+        sqlx::query_as("UPDATE users SET password_hash = $1 WHERE id = $2 RETURNING name")
+            .bind(hash)
+            .bind(id)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+    let (name,) = name.ok_or_else(|| ApiError::NotFound(format!("no account with id {id}")))?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(id)
+        .execute(&mut *w.tx)
+        .await?;
+    audit::record(
+        &mut *w.tx,
+        Event::by(&c, "password.reset", &name, "all sessions ended".into()),
+    )
+    .await?;
+    w.commit().await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

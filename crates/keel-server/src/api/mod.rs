@@ -62,6 +62,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(session::change_password))
         .routes(routes!(accounts::list_users, accounts::create_user))
         .routes(routes!(accounts::set_role))
+        .routes(routes!(accounts::reset_password))
         .routes(routes!(accounts::list_tokens, accounts::create_token))
         .routes(routes!(accounts::revoke_token))
         .routes(routes!(
