@@ -15,3 +15,5 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   cargo test --workspace --no-fail-fast
 fi
+# The server's suite once more on a real PostgreSQL server (Debian's package, started and removed by the script).
+bash scripts/postgres-test.sh

@@ -54,6 +54,7 @@ enum Command {
     Montecarlo(cmd::montecarlo::Args),
     Plan(cmd::plan::Args),
     Policy(cmd::policy::Args),
+    Serve(cmd::serve::Args),
 }
 
 /// Bad input (a model that does not load, a missing file): exit code 2.
@@ -141,6 +142,7 @@ fn main() -> ExitCode {
         Command::Montecarlo(a) => cmd::montecarlo::run(a),
         Command::Plan(a) => cmd::plan::run(a),
         Command::Policy(a) => cmd::policy::run(a),
+        Command::Serve(a) => cmd::serve::run(a),
     };
     match result {
         Ok(code) => code,

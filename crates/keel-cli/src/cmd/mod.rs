@@ -14,6 +14,7 @@ pub(crate) mod mrio;
 pub(crate) mod plan;
 pub(crate) mod policy;
 pub(crate) mod report;
+pub(crate) mod serve;
 pub(crate) mod simulate;
 pub(crate) mod stress;
 

@@ -1,0 +1,114 @@
+//! `keel serve`: the shared workspace server (all of it lives in keel-server; this only parses flags and
+//! prints where it listens), and `keel serve create-admin`, the one way to make the first account.
+
+use anyhow::Context as _;
+use std::io::{BufRead as _, IsTerminal as _, Write as _};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Serve shared workspaces over a JSON API (/api/v1); see docs/server.md.
+#[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    action: Option<Action>,
+    /// Address to listen on (loopback by default; put a TLS reverse proxy in front to serve a network).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// `sqlite:PATH` (created if absent) or `postgres://USER@HOST/DB`.
+    #[arg(long, default_value = "sqlite:keel.db")]
+    database: String,
+    /// Clients reach the server over HTTPS through a reverse proxy: mark session cookies Secure and take the
+    /// client address from the X-Forwarded-For the proxy appends.
+    #[arg(long)]
+    tls_proxy: bool,
+    /// Largest upload accepted, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    max_upload_mb: usize,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Action {
+    /// Create an admin account (the first one must be made this way). The password is read from
+    /// --password-file or from the first line of standard input.
+    CreateAdmin {
+        #[arg(long, default_value = "sqlite:keel.db")]
+        database: String,
+        #[arg(long)]
+        name: String,
+        /// A file whose first line is the password (otherwise standard input is read).
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+}
+
+fn bad(e: keel_server::ServerError) -> anyhow::Error {
+    use keel_server::{ApiError, ServerError};
+    match e {
+        ServerError::DatabaseUrl { .. }
+        | ServerError::Account(_)
+        | ServerError::Api(ApiError::BadRequest(_) | ApiError::Conflict(_)) => {
+            crate::BadInput(e.to_string()).into()
+        }
+        e => e.into(),
+    }
+}
+
+pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    if let Some(Action::CreateAdmin {
+        database,
+        name,
+        password_file,
+    }) = &args.action
+    {
+        let line = match password_file {
+            Some(p) => std::fs::read_to_string(p)
+                .with_context(|| format!("{}: cannot read the password file", p.display()))
+                .map_err(|e| crate::BadInput(format!("{e:#}")))?,
+            None => {
+                if std::io::stdin().is_terminal() {
+                    eprintln!(
+                        "password for {name} (shown as you type; --password-file avoids that):"
+                    );
+                }
+                let mut s = String::new();
+                std::io::stdin().lock().read_line(&mut s)?;
+                s
+            }
+        };
+        let password = line.lines().next().unwrap_or("");
+        let id = keel_server::create_admin(database, name, password).map_err(bad)?;
+        println!("created admin {name} (account {id}) in {database}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let config = keel_server::Config {
+        bind: args.bind,
+        database: args.database.clone(),
+        behind_proxy: args.tls_proxy,
+        limits: keel_server::Limits {
+            max_upload_bytes: args.max_upload_mb << 20,
+            ..keel_server::Limits::default()
+        },
+    };
+    keel_server::run(&config, |s| {
+        // A server outlives whoever reads its standard output: a closed pipe must not stop it, so write errors
+        // are ignored here rather than panicking as println! would.
+        let mut msg = format!(
+            "keel serve: listening on http://{} (database {})\n  health: GET /api/v1/health; API description: GET /api/v1/openapi.json (signed in)\n",
+            s.addr, args.database
+        );
+        if s.accounts == 0 {
+            msg.push_str(&format!(
+                "  no accounts yet: create the first admin with\n    keel serve create-admin --database {} --name NAME --password-file FILE\n",
+                args.database
+            ));
+        }
+        msg.push_str("  stop with Ctrl-C\n");
+        let mut out = std::io::stdout();
+        let _ = out.write_all(msg.as_bytes());
+        let _ = out.flush();
+    })
+    .map_err(bad)?;
+    Ok(ExitCode::SUCCESS)
+}

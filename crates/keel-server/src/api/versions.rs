@@ -1,0 +1,414 @@
+//! Model versions: upload (validated exactly as `keel check` validates, stored whole in one transaction or not
+//! at all), list, describe, and serve one stored file byte for byte. Versions are immutable: nothing here
+//! updates or deletes a stored version.
+//!
+//! A version holds every firm's rows, so only admins and the workspace's analysts may upload or read one;
+//! contributors get their own firm's slice in a later phase. Every file read is recorded in the audit log.
+
+use super::workspaces::visible;
+use super::Path;
+use super::{json, AppState};
+use crate::audit::{self, Event};
+use crate::auth::{secret, Caller, Role};
+use crate::clock::rfc3339;
+use crate::error::{ApiError, ErrorBody};
+use crate::upload::{self, ZipLimits};
+use axum::body::Body as RawBody;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct FileInfo {
+    name: String,
+    size: i64,
+    sha256: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct VersionInfo {
+    /// 1, 2, 3... within the workspace.
+    number: i64,
+    created_at: String,
+    uploaded_by: String,
+    /// "zip" (a CSV folder) or "xlsx" (one workbook, stored as model.xlsx).
+    source: String,
+    /// SHA-256 of the uploaded body.
+    sha256: String,
+    files: Vec<FileInfo>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Uploaded {
+    version: VersionInfo,
+    /// `keel check`'s warnings for the stored model, as `keel check --format json` writes them.
+    #[schema(value_type = Vec<Object>)]
+    warnings: Vec<keel_model::Diagnostic>,
+}
+
+/// Whole-model data is for admins and the workspace's analysts.
+async fn model_reader(st: &AppState, c: &Caller, ws: i64) -> Result<String, ApiError> {
+    let name = visible(st, c, ws).await?;
+    if c.role == Role::Contributor {
+        return Err(ApiError::Forbidden(
+            "a contributor sees only its own firm's rows; whole-model versions are for analysts and admins".into(),
+        ));
+    }
+    Ok(name)
+}
+
+/// Stores a new version: the body is a zip of the model folder or an .xlsx workbook.
+#[utoipa::path(post, path = "/api/v1/workspaces/{ws}/versions", tag = "versions",
+    params(("ws" = i64, Path, description = "workspace id")),
+    request_body(content = Vec<u8>, description = "a zip of the model folder (application/zip) or an .xlsx workbook",
+                 content_type = "application/zip"),
+    responses((status = 201, body = Uploaded),
+              (status = 400, description = "not a safe, readable zip or workbook", body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 413, body = ErrorBody),
+              (status = 422, description = "the model does not validate; `keel check`'s diagnostics", body = ErrorBody)))]
+pub(crate) async fn upload(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(ws): Path<i64>,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Result<Response, ApiError> {
+    let limit = st.limits.max_upload_bytes;
+    let ws_name = match model_reader(&st, &c, ws).await {
+        Ok(n) => n,
+        Err(e) => {
+            // A signed-in caller's refused upload is read (up to the limit) and dropped, so that the client,
+            // still sending, gets this answer rather than a connection closed under it. (Without a session the
+            // request is refused before this, unread: no one unknown gets to make the server read 64 MiB.)
+            let _ = axum::body::to_bytes(body, limit).await;
+            return Err(e);
+        }
+    };
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| ApiError::TooLarge { limit })?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let zl = ZipLimits {
+        max_entries: st.limits.max_zip_entries,
+        max_unpacked: st.limits.max_unpacked_bytes,
+        max_rows: st.limits.max_rows,
+    };
+    let body_sha = secret::sha256_hex(&bytes);
+    let prepared =
+        tokio::task::spawn_blocking(move || upload::prepare(&bytes, content_type.as_deref(), zl))
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let accepted = match prepared {
+        Ok(a) => a,
+        Err(e) => {
+            // A refused upload is recorded (who tried, why), and nothing else is stored.
+            let why = format!("{}: {}", e.code(), e);
+            audit::record(&st.db.pool, Event::by(&c, "version.refused", &ws_name, why)).await?;
+            return Err(e);
+        }
+    };
+    let t = crate::clock::now();
+    let mut w = st.db.begin_write().await?;
+    let (number,): (i64,) = sqlx::query_as(
+        "UPDATE workspaces SET version_count = version_count + 1 WHERE id = $1 RETURNING version_count",
+    )
+    .bind(ws)
+    .fetch_one(&mut *w.tx)
+    .await?;
+    let (vid,): (i64,) = sqlx::query_as(
+        "INSERT INTO versions (workspace_id, number, uploaded_by, created_at, source, sha256) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(ws)
+    .bind(number)
+    .bind(c.id)
+    .bind(t)
+    .bind(accepted.source.as_str())
+    .bind(&body_sha)
+    .fetch_one(&mut *w.tx)
+    .await?;
+    let mut files = Vec::with_capacity(accepted.files.len());
+    for (name, content) in accepted.files {
+        let sha = secret::sha256_hex(&content);
+        let size = i64::try_from(content.len()).unwrap_or(i64::MAX);
+        sqlx::query(
+            "INSERT INTO version_files (version_id, name, size, sha256, content) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(vid)
+        .bind(&name)
+        .bind(size)
+        .bind(&sha)
+        .bind(content)
+        .execute(&mut *w.tx)
+        .await?;
+        files.push(FileInfo {
+            name,
+            size,
+            sha256: sha,
+        });
+    }
+    audit::record(
+        &mut *w.tx,
+        Event::by(
+            &c,
+            "version.upload",
+            &ws_name,
+            format!("workspace {ws} version {number} sha256 {body_sha}"),
+        ),
+    )
+    .await?;
+    w.commit().await?;
+    let version = VersionInfo {
+        number,
+        created_at: rfc3339(t),
+        uploaded_by: c.name,
+        source: accepted.source.as_str().into(),
+        sha256: body_sha,
+        files,
+    };
+    Ok(json(
+        StatusCode::CREATED,
+        &Uploaded {
+            version,
+            warnings: accepted.warnings,
+        },
+    ))
+}
+
+type VersionRow = (i64, i64, i64, String, String, String);
+
+async fn describe(st: &AppState, rows: Vec<VersionRow>) -> Result<Vec<VersionInfo>, ApiError> {
+    let mut out = Vec::with_capacity(rows.len());
+    for (vid, number, t, by, source, sha256) in rows {
+        let files: Vec<(String, i64, String)> = sqlx::query_as(
+            "SELECT name, size, sha256 FROM version_files WHERE version_id = $1 ORDER BY name",
+        )
+        .bind(vid)
+        .fetch_all(&st.db.pool)
+        .await?;
+        out.push(VersionInfo {
+            number,
+            created_at: rfc3339(t),
+            uploaded_by: by,
+            source,
+            sha256,
+            files: files
+                .into_iter()
+                .map(|(name, size, sha256)| FileInfo { name, size, sha256 })
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+const VERSION_SELECT: &str = "SELECT v.id, v.number, v.created_at, u.name, v.source, v.sha256 \
+     FROM versions v JOIN users u ON u.id = v.uploaded_by WHERE v.workspace_id = $1";
+
+/// The workspace's versions, oldest first.
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/versions", tag = "versions",
+    params(("ws" = i64, Path, description = "workspace id")),
+    responses((status = 200, body = Vec<VersionInfo>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+pub(crate) async fn list_versions(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(ws): Path<i64>,
+) -> Result<Response, ApiError> {
+    model_reader(&st, &c, ws).await?;
+    let rows: Vec<VersionRow> = sqlx::query_as(&format!("{VERSION_SELECT} ORDER BY v.number"))
+        .bind(ws)
+        .fetch_all(&st.db.pool)
+        .await?;
+    Ok(json(StatusCode::OK, &describe(&st, rows).await?))
+}
+
+/// One version and its files.
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/versions/{v}", tag = "versions",
+    params(("ws" = i64, Path, description = "workspace id"), ("v" = i64, Path, description = "version number")),
+    responses((status = 200, body = VersionInfo), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+pub(crate) async fn get_version(
+    State(st): State<AppState>,
+    c: Caller,
+    Path((ws, v)): Path<(i64, i64)>,
+) -> Result<Response, ApiError> {
+    model_reader(&st, &c, ws).await?;
+    let rows: Vec<VersionRow> = sqlx::query_as(&format!("{VERSION_SELECT} AND v.number = $2"))
+        .bind(ws)
+        .bind(v)
+        .fetch_all(&st.db.pool)
+        .await?;
+    let mut d = describe(&st, rows).await?;
+    match d.pop() {
+        Some(info) => Ok(json(StatusCode::OK, &info)),
+        None => Err(ApiError::NotFound(format!(
+            "workspace {ws} has no version {v}"
+        ))),
+    }
+}
+
+fn content_type(name: &str) -> &'static str {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".csv") {
+        "text/csv; charset=utf-8"
+    } else if lower.ends_with(".toml") {
+        "application/toml"
+    } else if lower.ends_with(".xlsx") {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    } else {
+        "application/octet-stream"
+    }
+}
+
+/// One stored file of a version, byte for byte (recorded in the audit log: it holds firm-level data).
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/versions/{v}/files/{name}", tag = "versions",
+    params(("ws" = i64, Path, description = "workspace id"), ("v" = i64, Path, description = "version number"),
+           ("name" = String, Path, description = "file name, e.g. stages.csv")),
+    responses((status = 200, description = "the file's bytes"), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn get_file(
+    State(st): State<AppState>,
+    c: Caller,
+    Path((ws, v, name)): Path<(i64, i64, String)>,
+) -> Result<Response, ApiError> {
+    let ws_name = model_reader(&st, &c, ws).await?;
+    let row: Option<(Vec<u8>,)> = sqlx::query_as(
+        "SELECT f.content FROM version_files f JOIN versions v ON v.id = f.version_id \
+         WHERE v.workspace_id = $1 AND v.number = $2 AND f.name = $3",
+    )
+    .bind(ws)
+    .bind(v)
+    .bind(&name)
+    .fetch_optional(&st.db.pool)
+    .await?;
+    let (content,) = row.ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "version {v} of workspace {ws} has no file {}",
+            keel_model::diag::quote(&name)
+        ))
+    })?;
+    audit::record(
+        &st.db.pool,
+        Event::by(
+            &c,
+            "file.read",
+            &ws_name,
+            format!("workspace {ws} version {v} file {name}"),
+        ),
+    )
+    .await?;
+    Ok(([(header::CONTENT_TYPE, content_type(&name))], content).into_response())
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct FileDiff {
+    name: String,
+    /// "same", "changed", "added" (only in the newer version) or "removed" (only in the older).
+    status: String,
+    /// Rows, for a CSV table present in both versions and changed.
+    rows: Option<crate::diff::TableDiff>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct VersionDiff {
+    from: i64,
+    to: i64,
+    files: Vec<FileDiff>,
+}
+
+async fn files_of(
+    st: &AppState,
+    ws: i64,
+    v: i64,
+) -> Result<Vec<(String, String, Vec<u8>)>, ApiError> {
+    let exists: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM versions WHERE workspace_id = $1 AND number = $2")
+            .bind(ws)
+            .bind(v)
+            .fetch_optional(&st.db.pool)
+            .await?;
+    let (vid,) =
+        exists.ok_or_else(|| ApiError::NotFound(format!("workspace {ws} has no version {v}")))?;
+    Ok(sqlx::query_as(
+        "SELECT name, sha256, content FROM version_files WHERE version_id = $1 ORDER BY name",
+    )
+    .bind(vid)
+    .fetch_all(&st.db.pool)
+    .await?)
+}
+
+/// What changed from version `base` to version `v`: per file, and for CSV tables the rows added, removed and
+/// changed, matched by the table's key (recorded in the audit log: it reads firm-level data).
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/versions/{v}/diff/{base}", tag = "versions",
+    params(("ws" = i64, Path, description = "workspace id"), ("v" = i64, Path, description = "the newer version"),
+           ("base" = i64, Path, description = "the version compared against")),
+    responses((status = 200, body = VersionDiff), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+pub(crate) async fn diff_versions(
+    State(st): State<AppState>,
+    c: Caller,
+    Path((ws, v, base)): Path<(i64, i64, i64)>,
+) -> Result<Response, ApiError> {
+    let ws_name = model_reader(&st, &c, ws).await?;
+    let old = files_of(&st, ws, base).await?;
+    let new = files_of(&st, ws, v).await?;
+    let out = tokio::task::spawn_blocking(move || -> Result<Vec<FileDiff>, ApiError> {
+        let mut names: Vec<&String> = old.iter().chain(&new).map(|f| &f.0).collect();
+        names.sort();
+        names.dedup();
+        let find = |set: &[(String, String, Vec<u8>)], n: &str| set.iter().position(|f| f.0 == n);
+        let mut files = Vec::with_capacity(names.len());
+        for n in names {
+            let (status, rows) = match (find(&old, n), find(&new, n)) {
+                (Some(a), Some(b)) if old[a].1 == new[b].1 => ("same", None),
+                (Some(a), Some(b)) => {
+                    let rows = if n.to_ascii_lowercase().ends_with(".csv") {
+                        Some(
+                            crate::diff::diff_table(&old[a].2, &new[b].2, n).map_err(|e| {
+                                ApiError::Internal(format!(
+                                    "{n}: a stored table cannot be read again: {e}"
+                                ))
+                            })?,
+                        )
+                    } else {
+                        None
+                    };
+                    ("changed", rows)
+                }
+                (None, _) => ("added", None),
+                (_, None) => ("removed", None),
+            };
+            files.push(FileDiff {
+                name: n.clone(),
+                status: status.into(),
+                rows,
+            });
+        }
+        Ok(files)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))??;
+    audit::record(
+        &st.db.pool,
+        Event::by(
+            &c,
+            "version.diff",
+            &ws_name,
+            format!("workspace {ws} version {v} against {base}"),
+        ),
+    )
+    .await?;
+    Ok(json(
+        StatusCode::OK,
+        &VersionDiff {
+            from: base,
+            to: v,
+            files: out,
+        },
+    ))
+}

@@ -1,0 +1,328 @@
+//! Shared by the server's integration tests: a real server on 127.0.0.1:0 (in-process, its own thread and
+//! runtime), a real database (a fresh SQLite file, or a fresh PostgreSQL database on the server that
+//! `KEEL_TEST_POSTGRES` names), and a real HTTP/1 client (ureq) that carries cookies and CSRF tokens by hand,
+//! so the tests see exactly the headers a browser or script would.
+#![allow(dead_code, unreachable_pub)]
+
+use keel_server::{Background, Config, Limits};
+use serde_json::{json, Value};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+pub const ADMIN: &str = "root-admin";
+pub const ADMIN_PW: &str = "admin password 1";
+
+/// A database URL for one test: SQLite in `dir`, or a new PostgreSQL database when KEEL_TEST_POSTGRES is set.
+pub fn database(dir: &Path) -> String {
+    match std::env::var("KEEL_TEST_POSTGRES") {
+        Ok(base) if !base.is_empty() => fresh_postgres(&base),
+        _ => format!("sqlite:{}", dir.join("keel.db").display()),
+    }
+}
+
+fn fresh_postgres(base: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "keel_test_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        sqlx::any::install_default_drivers();
+        let mut c = <sqlx::AnyConnection as sqlx::Connection>::connect(base)
+            .await
+            .expect("KEEL_TEST_POSTGRES: cannot connect");
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+            .execute(&mut c)
+            .await
+            .unwrap();
+    });
+    // Replace the database name (the path after the host), keeping any query string.
+    let (head, query) = base.split_once('?').map_or((base, ""), |(h, q)| (h, q));
+    let scheme_end = head.find("://").unwrap() + 3;
+    let host_end = head[scheme_end..]
+        .find('/')
+        .map_or(head.len(), |i| scheme_end + i);
+    let q = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    format!("{}/{name}{q}", &head[..host_end])
+}
+
+/// A running server with one admin account.
+#[derive(Debug)]
+pub struct Server {
+    pub bg: Background,
+    pub database: String,
+    pub dir: tempfile::TempDir,
+    pub agent: ureq::Agent,
+}
+
+pub fn start(limits: Limits) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let database = database(dir.path());
+    keel_server::create_admin(&database, ADMIN, ADMIN_PW).unwrap();
+    let bg = Background::start(Config {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        database: database.clone(),
+        behind_proxy: false,
+        limits,
+    })
+    .unwrap();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    Server {
+        bg,
+        database,
+        dir,
+        agent,
+    }
+}
+
+/// How a request proves who it is.
+#[derive(Clone, Debug, Default)]
+pub struct Auth {
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+    pub bearer: Option<String>,
+}
+
+impl Auth {
+    pub const NONE: Auth = Auth {
+        cookie: None,
+        csrf: None,
+        bearer: None,
+    };
+    /// The same session without its CSRF token.
+    pub fn without_csrf(&self) -> Auth {
+        Auth {
+            csrf: None,
+            ..self.clone()
+        }
+    }
+}
+
+/// A response: status, headers we look at, body.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub set_cookie: Option<String>,
+    pub retry_after: Option<String>,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+    /// The error code of a refusal.
+    pub fn code(&self) -> String {
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    }
+}
+
+fn add_auth<B>(mut rb: ureq::RequestBuilder<B>, a: &Auth) -> ureq::RequestBuilder<B> {
+    if let Some(c) = &a.cookie {
+        rb = rb.header("Cookie", c);
+    }
+    if let Some(c) = &a.csrf {
+        rb = rb.header("X-CSRF-Token", c);
+    }
+    if let Some(b) = &a.bearer {
+        rb = rb.header("Authorization", format!("Bearer {b}"));
+    }
+    rb
+}
+
+fn finish(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Resp {
+    let r = r.expect("HTTP request failed");
+    let h = |n: &str| r.headers().get(n).map(|v| v.to_str().unwrap().to_owned());
+    let (status, set_cookie, retry_after, content_type) = (
+        r.status().as_u16(),
+        h("set-cookie"),
+        h("retry-after"),
+        h("content-type"),
+    );
+    let body = r
+        .into_body()
+        .with_config()
+        .limit(1 << 30)
+        .read_to_vec()
+        .unwrap();
+    Resp {
+        status,
+        set_cookie,
+        retry_after,
+        content_type,
+        body,
+    }
+}
+
+impl Server {
+    pub fn url(&self, path: &str) -> String {
+        self.bg.url(path)
+    }
+
+    pub fn get(&self, path: &str, a: &Auth) -> Resp {
+        finish(add_auth(self.agent.get(self.url(path)), a).call())
+    }
+
+    pub fn delete(&self, path: &str, a: &Auth) -> Resp {
+        finish(add_auth(self.agent.delete(self.url(path)), a).call())
+    }
+
+    /// POST or PUT with a JSON body (`Value::Null`: no body).
+    pub fn send(&self, method: &str, path: &str, a: &Auth, body: &Value) -> Resp {
+        let rb = match method {
+            "POST" => self.agent.post(self.url(path)),
+            "PUT" => self.agent.put(self.url(path)),
+            m => panic!("method {m}"),
+        };
+        let rb = add_auth(rb, a);
+        if body.is_null() {
+            finish(rb.send_empty())
+        } else {
+            let bytes = serde_json::to_vec(body).unwrap();
+            finish(
+                rb.header("Content-Type", "application/json")
+                    .send(&bytes[..]),
+            )
+        }
+    }
+
+    pub fn post(&self, path: &str, a: &Auth, body: &Value) -> Resp {
+        self.send("POST", path, a, body)
+    }
+
+    pub fn upload(&self, ws: i64, a: &Auth, content_type: &str, bytes: &[u8]) -> Resp {
+        let rb = add_auth(
+            self.agent
+                .post(self.url(&format!("/api/v1/workspaces/{ws}/versions"))),
+            a,
+        );
+        finish(rb.header("Content-Type", content_type).send(bytes))
+    }
+
+    /// Signs in; panics unless it succeeds.
+    pub fn login(&self, name: &str, password: &str) -> Auth {
+        let r = self.post(
+            "/api/v1/login",
+            &Auth::NONE,
+            &json!({"name": name, "password": password}),
+        );
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        let set = r.set_cookie.clone().expect("no Set-Cookie");
+        let pair = set.split(';').next().unwrap().to_owned();
+        Auth {
+            cookie: Some(pair),
+            csrf: r.json()["csrf_token"].as_str().map(str::to_owned),
+            bearer: None,
+        }
+    }
+
+    pub fn admin(&self) -> Auth {
+        self.login(ADMIN, ADMIN_PW)
+    }
+
+    /// Creates an account as `admin` and returns its id.
+    pub fn create_user(&self, admin: &Auth, name: &str, role: &str, firm: Option<&str>) -> i64 {
+        let r = self.post(
+            "/api/v1/users",
+            admin,
+            &json!({"name": name, "password": format!("{name} password"), "role": role, "firm": firm}),
+        );
+        assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+        r.json()["id"].as_i64().unwrap()
+    }
+
+    pub fn create_workspace(&self, admin: &Auth, name: &str) -> i64 {
+        let r = self.post("/api/v1/workspaces", admin, &json!({"name": name}));
+        assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+        r.json()["id"].as_i64().unwrap()
+    }
+
+    pub fn add_member(&self, admin: &Auth, ws: i64, user: i64) {
+        let r = self.send(
+            "PUT",
+            &format!("/api/v1/workspaces/{ws}/members/{user}"),
+            admin,
+            &Value::Null,
+        );
+        assert_eq!(r.status, 204, "{}", String::from_utf8_lossy(&r.body));
+    }
+
+    /// An analyst who belongs to a new workspace: (analyst's session, workspace id).
+    pub fn analyst_with_workspace(&self, name: &str) -> (Auth, i64) {
+        let admin = self.admin();
+        let id = self.create_user(&admin, name, "analyst", None);
+        let ws = self.create_workspace(&admin, &format!("{name}'s workspace"));
+        self.add_member(&admin, ws, id);
+        (self.login(name, &format!("{name} password")), ws)
+    }
+}
+
+pub fn example_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/canada-dib")
+}
+
+/// Zips a folder's files (sorted by name) under `prefix` ("" or "dib/").
+pub fn zip_dir(dir: &Path, prefix: &str) -> Vec<u8> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    names.sort();
+    let entries: Vec<(String, Vec<u8>)> = names
+        .iter()
+        .map(|p| {
+            (
+                format!("{prefix}{}", p.file_name().unwrap().to_str().unwrap()),
+                std::fs::read(p).unwrap(),
+            )
+        })
+        .collect();
+    zip_entries(&entries)
+}
+
+/// A zip of the given (name, bytes) entries, deflated.
+pub fn zip_entries(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        w.start_file(name.as_str(), opts).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// Copies a folder's files into a new temporary folder.
+pub fn copy_dir(from: &Path) -> tempfile::TempDir {
+    let to = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, to.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    to
+}
