@@ -45,12 +45,15 @@ impl TableDiff {
     }
 }
 
-/// The key columns of a table, by position.
-fn key_of(table: &str) -> &'static [usize] {
-    match table {
-        "inputs" => &[0, 1, 3],
-        "scenarios" => &[0, 1, 2],
-        _ => &[0],
+/// The columns that identify a row of a model table (`stages`, or its file name `stages.csv`), by name
+/// (docs/model-format.md).
+pub fn key_columns(table: &str) -> &'static [&'static str] {
+    match table.strip_suffix(".csv").unwrap_or(table) {
+        "countries" => &["code"],
+        "demand" => &["stage"],
+        "inputs" => &["stage", "input_item", "supplier"],
+        "scenarios" => &["scenario", "target_kind", "target"],
+        _ => &["id"],
     }
 }
 
@@ -75,7 +78,10 @@ pub fn diff(before: &Model, after: &Model) -> Vec<TableDiff> {
 
 fn table_diff(table: &'static str, a: &[Vec<String>], b: &[Vec<String>]) -> TableDiff {
     let columns: Vec<String> = header_of(table).split(',').map(str::to_string).collect();
-    let key = key_of(table);
+    let key: Vec<usize> = key_columns(table)
+        .iter()
+        .filter_map(|k| columns.iter().position(|c| c == k))
+        .collect();
     let by_key = |rows: &[Vec<String>]| {
         let mut m: BTreeMap<Vec<String>, Vec<Vec<String>>> = BTreeMap::new();
         for r in rows {

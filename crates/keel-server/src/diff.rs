@@ -1,7 +1,9 @@
 //! The difference between two versions of one CSV table: rows added, removed and changed, matched by the
 //! table's key (its id column; for tables without one, the columns that identify a row in the model format,
 //! e.g. `stage,input_item,supplier` in inputs.csv), and for a changed row, which columns changed from what to
-//! what. Columns are matched by header name, so reordering columns changes nothing.
+//! what. Columns are matched by header name, so reordering columns changes nothing. The keys are the model
+//! format's ([`keel_io::diff::key_columns`]); this compares the files as uploaded, where `keel diff`
+//! ([`keel_io::diff`]) compares two loaded models in their canonical form.
 //!
 //! A key that appears more than once in one version (the model rejects that for id columns, but a table keyed
 //! by several columns may repeat) is told apart by its occurrence: `key#2` is the second row with that key.
@@ -11,17 +13,6 @@
 
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
-
-/// The key columns of a model table, by file name (docs/model-format.md).
-pub(crate) fn key_columns(file: &str) -> &'static [&'static str] {
-    match file {
-        "countries.csv" => &["code"],
-        "demand.csv" => &["stage"],
-        "inputs.csv" => &["stage", "input_item", "supplier"],
-        "scenarios.csv" => &["scenario", "target_kind", "target"],
-        _ => &["id"],
-    }
-}
 
 #[derive(Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub(crate) struct ColumnChange {
@@ -98,7 +89,7 @@ fn read(bytes: &[u8], key: &[&str]) -> Result<(Rows, Vec<String>), String> {
 
 /// Rows of `new` against `old`; lists are in file order (removed: `old`'s order).
 pub(crate) fn diff_table(old: &[u8], new: &[u8], file: &str) -> Result<TableDiff, String> {
-    let key = key_columns(file);
+    let key = keel_io::diff::key_columns(file);
     let (a, key_a) = read(old, key)?;
     let (b, key_b) = read(new, key)?;
     // Both versions must be matched on the same columns: when either lacks the key, use whole rows.
