@@ -5,6 +5,8 @@
 //! Needs Chromium (`scripts/install-deps.sh --browser`, or `apt-get install -y chromium`); the path can be
 //! overridden with `KEEL_CHROMIUM`. A missing browser fails the test: CI installs it.
 
+mod common;
+
 use keel_report::{render, ReportOptions};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -182,39 +184,9 @@ fn example_report_renders_in_chromium() {
         .contains("class=\"platform\" id=\"p-plt-155mm-he-wenven-munitions-repentigny\" hidden"));
 }
 
-/// `shared/data/<set>` beside the repository, or beside a folder above it.
-fn data(set: &str) -> PathBuf {
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    here.ancestors()
-        .skip(2)
-        .map(|d| d.join("shared/data").join(set))
-        .find(|p| p.is_dir())
-        .unwrap_or_else(|| {
-            panic!("this test needs the published data sets in shared/data/{set} beside the repository")
-        })
-}
-
 #[test]
 fn policy_page_renders_in_chromium() {
-    use keel_policy::{arms, integration as ig, spending};
-    let d = keel_report::PolicyData {
-        country: "CAN".into(),
-        peers: keel_report::DEFAULT_PEERS
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
-        gdp_growth: None,
-        arms_years: keel_report::DEFAULT_ARMS_YEARS,
-        spending: Ok(
-            spending::read(&data("nato").join("240617-def-exp-2024-TABLES-en.xlsx")).unwrap(),
-        ),
-        arms: Ok(arms::register::read(&data("sipri").join("trade-register.csv")).unwrap()),
-        trade: Ok(ig::read_usitc(&data("csis-canada").join("USITCbilateralTrade.csv")).unwrap()),
-        subawards: Ok(ig::read_fsrs(
-            &data("csis-canada").join("Location_CanadaRelatedFSRScomplete.csv"),
-        )
-        .unwrap()),
-    };
+    let d = common::inputs("CAN");
     let html = keel_report::render_policy(&d, None);
     let tmp = tempfile::tempdir().unwrap();
     let page = tmp.path().join("policy.html");
