@@ -24,50 +24,37 @@ fn http(addr: &str, request: &str) -> (String, String) {
 fn serve_makes_an_admin_starts_and_answers_health() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite:{}", dir.path().join("k.db").display());
-    let mut c = keel()
-        .args([
-            "serve",
-            "create-admin",
-            "--database",
-            &db,
-            "--name",
-            "alice",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    c.stdin
-        .take()
-        .unwrap()
-        .write_all(b"a long password\n")
-        .unwrap();
-    let out = c.wait_with_output().unwrap();
+    // `keel serve create-admin --name alice`, the password on standard input.
+    let create_alice = || {
+        let mut c = keel()
+            .args([
+                "serve",
+                "create-admin",
+                "--database",
+                &db,
+                "--name",
+                "alice",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        c.stdin
+            .take()
+            .unwrap()
+            .write_all(b"a long password\n")
+            .unwrap();
+        c.wait_with_output().unwrap()
+    };
+    let out = create_alice();
     assert!(out.status.success());
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         format!("created admin alice (account 1) in {db}\n")
     );
     // The same name again is bad input.
-    let mut c = keel()
-        .args([
-            "serve",
-            "create-admin",
-            "--database",
-            &db,
-            "--name",
-            "alice",
-        ])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    c.stdin
-        .take()
-        .unwrap()
-        .write_all(b"a long password\n")
-        .unwrap();
-    let out = c.wait_with_output().unwrap();
+    let out = create_alice();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("exists already"));
 

@@ -59,15 +59,16 @@ pub fn key_columns(table: &str) -> &'static [&'static str] {
 
 /// The tables of `after` that differ from `before`, in file order; unchanged tables are left out.
 pub fn diff(before: &Model, after: &Model) -> Vec<TableDiff> {
-    let a: BTreeMap<&'static str, Vec<Vec<String>>> = model_tables(before).into_iter().collect();
-    let b: BTreeMap<&'static str, Vec<Vec<String>>> = model_tables(after).into_iter().collect();
+    let (ta, tb) = (model_tables(before), model_tables(after));
     // File order: the written order of `after`, then tables only `before` has.
-    let mut order: Vec<&'static str> = model_tables(after).into_iter().map(|(t, _)| t).collect();
-    for (t, _) in model_tables(before) {
-        if !order.contains(&t) {
+    let mut order: Vec<&'static str> = tb.iter().map(|(t, _)| *t).collect();
+    for (t, _) in &ta {
+        if !order.contains(t) {
             order.push(t);
         }
     }
+    let a: BTreeMap<&'static str, Vec<Vec<String>>> = ta.into_iter().collect();
+    let b: BTreeMap<&'static str, Vec<Vec<String>>> = tb.into_iter().collect();
     let empty = Vec::new();
     order
         .into_iter()

@@ -125,7 +125,7 @@ fn year_label(year: u16, estimate: bool) -> String {
 
 /// Tick labels for consecutive years from `first` to `last`: every `every`th year labelled, counted from
 /// `first`, the rest blank.
-fn year_ticks(first: u16, last: u16, every: u16) -> Vec<String> {
+fn year_ticks(first: i32, last: i32, every: i32) -> Vec<String> {
     (first..=last)
         .map(|y| {
             if (y - first) % every == 0 {
@@ -328,7 +328,7 @@ fn path_chart(
         return;
     };
     let last = TARGET_YEAR;
-    let labels = year_ticks(first, last, 3);
+    let labels = year_ticks(i32::from(first), i32::from(last), 3);
     let x = |y: u16| f64::from(y - first);
     let history = Series {
         label: format!("{}, as NATO reports it", f.country_name),
@@ -588,7 +588,7 @@ fn arms(h: &mut String, f: &PolicyFigures, a: &Summary) {
     let (Some(first), Some(last)) = (a.by_year.first(), a.by_year.last()) else {
         return;
     };
-    let labels = year_ticks(first.from, last.from, 5);
+    let labels = year_ticks(i32::from(first.from), i32::from(last.from), 5);
     let hhi = Series {
         label: "Herfindahl-Hirschman index of suppliers".into(),
         colour: HOME_COLOUR,
@@ -687,15 +687,7 @@ fn integration(
     years.sort_unstable();
     years.dedup();
     if let (Some(&first), Some(&last)) = (years.first(), years.last()) {
-        let labels: Vec<String> = (first..=last)
-            .map(|y| {
-                if (y - first) % 2 == 0 {
-                    y.to_string()
-                } else {
-                    String::new()
-                }
-            })
-            .collect();
+        let labels = year_ticks(first, last, 2);
         let x = |y: i32| f64::from(y - first);
         let line = |label: &str, colour: &'static str, dashed: bool, pts: Vec<(i32, f64)>| Series {
             label: label.to_string(),

@@ -90,6 +90,15 @@ fn picture_stats(path: &Path, height: u32, rows: std::ops::Range<usize>) -> (usi
     (colours.len(), non_white as f64 / total as f64)
 }
 
+/// KEEL_REPORT_KEEP=<dir> keeps the pages and the screenshots for a person to look at.
+fn keep(from: &Path, name: &str) {
+    if let Some(dir) = std::env::var_os("KEEL_REPORT_KEEP") {
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(from, dir.join(name)).unwrap();
+    }
+}
+
 #[test]
 fn example_report_renders_in_chromium() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/canada-dib");
@@ -99,14 +108,6 @@ fn example_report_renders_in_chromium() {
     let page = tmp.path().join("report.html");
     std::fs::write(&page, &html).unwrap();
     let url = format!("file://{}", page.display());
-    // KEEL_REPORT_KEEP=<dir> keeps the page and the screenshots for a person to look at.
-    let keep = |from: &Path, name: &str| {
-        if let Some(dir) = std::env::var_os("KEEL_REPORT_KEEP") {
-            let dir = PathBuf::from(dir);
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::copy(from, dir.join(name)).unwrap();
-        }
-    };
     keep(&page, "report.html");
 
     // Screenshot of the top of the page: header, how to read, overview.
@@ -192,10 +193,7 @@ fn policy_page_renders_in_chromium() {
     let page = tmp.path().join("policy.html");
     std::fs::write(&page, &html).unwrap();
     let url = format!("file://{}", page.display());
-    if let Some(dir) = std::env::var_os("KEEL_REPORT_KEEP") {
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::copy(&page, Path::new(&dir).join("policy.html")).unwrap();
-    }
+    keep(&page, "policy.html");
 
     // The whole page in one tall window: five charts with lines, bars and legends.
     let png = tmp.path().join("policy.png");
@@ -207,9 +205,7 @@ fn policy_page_renders_in_chromium() {
         &url,
         &tmp.path().join("profile-shot"),
     );
-    if let Some(dir) = std::env::var_os("KEEL_REPORT_KEEP") {
-        std::fs::copy(&png, Path::new(&dir).join("policy.png")).unwrap();
-    }
+    keep(&png, "policy.png");
     let (colours, frac) = picture_stats(&png, 5200, 0..5200);
     assert!(
         colours > 100,
