@@ -629,6 +629,23 @@ impl<'a, 'm> Planner<'a, 'm> {
             .map_err(|e| PlanError::Solver(e.0))
     }
 
+    /// [`Self::mip`] on a problem known to be feasible (a tie-break that the optimum itself satisfies):
+    /// an "infeasible" answer is the solver's presolve erring, so it is asked again without presolve.
+    /// Found by the brute-force property test: a CVaR tie-break at optimum 0 came back infeasible.
+    fn mip_feasible(&self, pb: &Problem) -> Result<MipSolution, PlanError> {
+        let sol = self.mip(pb)?;
+        if sol.feasible || !self.opts.mip.presolve {
+            return Ok(sol);
+        }
+        let opts = MipOptions {
+            presolve: false,
+            ..self.opts.mip
+        };
+        Highs
+            .solve_mip(pb, Sense::Minimise, &opts)
+            .map_err(|e| PlanError::Solver(e.0))
+    }
+
     /// `V_k` of case `k` for every class and epoch with the options of `take` funded: the loss of each
     /// (class, epoch) and the set in place.
     fn case_values(&mut self, k: usize, take: &[bool]) -> Result<Vec<Vec<Valued>>, PlanError> {
@@ -934,7 +951,7 @@ impl<'a, 'm> Planner<'a, 'm> {
         let limit = best + self.tie(best);
         for _ in 0..MAX_ITERATIONS {
             let m = self.master(budget, false, Some(limit));
-            let sol = self.mip(&m.pb)?;
+            let sol = self.mip_feasible(&m.pb)?;
             if !sol.feasible {
                 break;
             }
@@ -1070,7 +1087,7 @@ impl<'a, 'm> Planner<'a, 'm> {
                 }
                 // Ties to the cheaper plan.
                 let limit = main.objective + self.tie(main.objective);
-                let second = self.mip(&lexicographic(&built.pb, &cost, limit))?;
+                let second = self.mip_feasible(&lexicographic(&built.pb, &cost, limit))?;
                 let sol = if second.feasible { &second } else { &main };
                 let take = self.take_of(sol, &built.x);
                 let solved = Solved {

@@ -142,6 +142,7 @@ fn options_of(args: &Args, m: &Model) -> anyhow::Result<PlanOptions> {
         mip: MipOptions {
             rel_gap: args.gap,
             time_limit: args.time_limit,
+            ..MipOptions::default()
         },
         ..PlanOptions::default()
     })

@@ -140,6 +140,9 @@ impl MipSolver for Highs {
         if let Some(t) = options.time_limit {
             model.set_option("time_limit", t);
         }
+        if !options.presolve {
+            model.set_option("presolve", "off");
+        }
         let solved = model
             .try_solve()
             .map_err(|e| SolverError(format!("{e:?}")))?;

@@ -411,14 +411,19 @@ pub struct MipOptions {
     pub rel_gap: f64,
     /// Stop after this many seconds of wall time (the best solution found so far is returned).
     pub time_limit: Option<f64>,
+    /// Let the solver simplify the problem before branching. HiGHS's presolve has been seen to call a
+    /// feasible problem infeasible (a CVaR tie-break whose optimum is 0); callers that know a feasible
+    /// point retry with it off.
+    pub presolve: bool,
 }
 
 impl Default for MipOptions {
-    /// Proven optimal up to 1e-9 (relative), no time limit.
+    /// Proven optimal up to 1e-9 (relative), no time limit, presolve on.
     fn default() -> Self {
         MipOptions {
             rel_gap: 1e-9,
             time_limit: None,
+            presolve: true,
         }
     }
 }
