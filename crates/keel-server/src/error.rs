@@ -46,6 +46,8 @@ pub enum ApiError {
         errors: usize,
         diagnostics: Vec<Diagnostic>,
     },
+    #[error("you already have {limit} jobs queued or running, the most one user may have; wait for one to end or cancel one (POST /api/v1/workspaces/{{ws}}/jobs/{{id}}/cancel)")]
+    TooManyJobs { limit: usize },
     #[error("the request took longer than the server's limit of {secs} s and was abandoned; nothing it would have stored was stored")]
     Timeout { secs: u64 },
     #[error("internal error: {0}")]
@@ -68,6 +70,7 @@ impl ApiError {
             ApiError::TooLarge { .. } => "too_large",
             ApiError::BadUpload(_) => "bad_upload",
             ApiError::InvalidModel { .. } => "invalid_model",
+            ApiError::TooManyJobs { .. } => "too_many_jobs",
             ApiError::Timeout { .. } => "timeout",
             ApiError::Internal(_) => "internal",
         }
@@ -78,7 +81,9 @@ impl ApiError {
             ApiError::Unauthenticated | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Csrf | ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::RateLimited { .. } | ApiError::TooManyJobs { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             ApiError::BadRequest(_) | ApiError::BadUpload(_) => StatusCode::BAD_REQUEST,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
@@ -105,7 +110,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// A stable word: unauthenticated, bad_credentials, csrf, forbidden, not_found, rate_limited, bad_request, method_not_allowed,
-    /// conflict, too_large, bad_upload, invalid_model, timeout, internal.
+    /// conflict, too_large, bad_upload, invalid_model, too_many_jobs, timeout, internal.
     pub code: String,
     pub message: String,
     /// `keel check`'s diagnostics, as `keel check --format json` writes them (empty unless code is invalid_model).
@@ -157,6 +162,8 @@ pub enum ServerError {
         name: &'static str,
         source: sqlx::Error,
     },
+    #[error("the job queue cannot start (recovering the jobs a stop interrupted): {0}")]
+    Jobs(sqlx::Error),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: std::net::SocketAddr,

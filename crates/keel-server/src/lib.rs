@@ -22,6 +22,7 @@ mod clock;
 pub mod db;
 mod diff;
 mod error;
+mod jobs;
 mod upload;
 
 pub use api::openapi;
@@ -52,6 +53,8 @@ pub struct Limits {
     pub session_hours: u32,
     /// Longest a request may take, reading its body included.
     pub request_timeout: Duration,
+    /// Most jobs one user may have queued or running at once.
+    pub max_jobs_per_user: usize,
 }
 
 impl Default for Limits {
@@ -66,6 +69,7 @@ impl Default for Limits {
             login_window: Duration::from_secs(15 * 60),
             session_hours: 12,
             request_timeout: Duration::from_secs(120),
+            max_jobs_per_user: 4,
         }
     }
 }
@@ -81,6 +85,8 @@ pub struct Config {
     /// `X-Forwarded-For`.
     pub behind_proxy: bool,
     pub limits: Limits,
+    /// Workers running jobs at once (each runs one analysis; 0 runs none, leaving jobs queued).
+    pub job_workers: usize,
 }
 
 impl Default for Config {
@@ -90,6 +96,7 @@ impl Default for Config {
             database: "sqlite:keel.db".into(),
             behind_proxy: false,
             limits: Limits::default(),
+            job_workers: 1,
         }
     }
 }
@@ -109,9 +116,16 @@ fn runtime() -> Result<tokio::runtime::Runtime, ServerError> {
         .build()?)
 }
 
-async fn bind(
-    config: &Config,
-) -> Result<(tokio::net::TcpListener, axum::Router, Started, db::Db), ServerError> {
+/// What a bound server needs to run: its listener, routes, what it tells its caller, and the job queue.
+type Bound = (
+    tokio::net::TcpListener,
+    axum::Router,
+    Started,
+    db::Db,
+    jobs::Jobs,
+);
+
+async fn bind(config: &Config) -> Result<Bound, ServerError> {
     let db = db::Db::connect(&config.database).await?;
     let (accounts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
         .fetch_one(&db.pool)
@@ -120,7 +134,10 @@ async fn bind(
             url: config.database.clone(),
             source,
         })?;
-    let app = api::router(db.clone(), config.limits, config.behind_proxy)?;
+    let jobs = jobs::Jobs::start(db.clone(), config.job_workers)
+        .await
+        .map_err(ServerError::Jobs)?;
+    let app = api::router(db.clone(), config.limits, config.behind_proxy, jobs.clone())?;
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|source| ServerError::Bind {
@@ -132,31 +149,37 @@ async fn bind(
         dialect: db.dialect,
         accounts,
     };
-    Ok((listener, app, started, db))
+    Ok((listener, app, started, db, jobs))
 }
 
+/// Serves until `stop`; then the job workers stop (their running jobs go back to the queue) and event
+/// streams end, so the requests in flight can finish.
 async fn serve(
-    listener: tokio::net::TcpListener,
-    app: axum::Router,
-    db: db::Db,
+    (listener, app, _, db, jobs): Bound,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    axum::serve(
+    let stopping = jobs.clone();
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(stop)
-    .await?;
+    .with_graceful_shutdown(async move {
+        stop.await;
+        stopping.shut_down();
+    })
+    .await;
+    jobs.shut_down();
+    jobs.join().await;
     db.close().await;
-    Ok(())
+    Ok(served?)
 }
 
 /// Runs the server until Ctrl-C (or SIGTERM); `on_start` is called once it listens.
 pub fn run(config: &Config, on_start: impl FnOnce(&Started)) -> Result<(), ServerError> {
     runtime()?.block_on(async {
-        let (listener, app, started, db) = bind(config).await?;
-        on_start(&started);
-        serve(listener, app, db, shutdown_signal()).await
+        let bound = bind(config).await?;
+        on_start(&bound.2);
+        serve(bound, shutdown_signal()).await
     })
 }
 
@@ -208,15 +231,15 @@ impl Background {
         let thread = std::thread::spawn(move || -> Result<(), ServerError> {
             let rt = runtime()?;
             rt.block_on(async move {
-                let (listener, app, started, db) = match bind(&config).await {
+                let bound = match bind(&config).await {
                     Ok(b) => b,
                     Err(e) => {
                         let _ = ready_tx.send(Err(e));
                         return Ok(());
                     }
                 };
-                let _ = ready_tx.send(Ok(started.addr));
-                serve(listener, app, db, async {
+                let _ = ready_tx.send(Ok(bound.2.addr));
+                serve(bound, async {
                     let _ = stop_rx.await;
                 })
                 .await

@@ -26,6 +26,9 @@ pub(crate) struct Args {
     /// Largest upload accepted, in MiB.
     #[arg(long, value_name = "MIB", default_value_t = 64)]
     max_upload_mb: usize,
+    /// Analyses run at once as background jobs (each on its own thread; 0 runs none, leaving jobs queued).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    job_workers: usize,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -90,6 +93,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             max_upload_bytes: args.max_upload_mb << 20,
             ..keel_server::Limits::default()
         },
+        job_workers: args.job_workers,
     };
     keel_server::run(&config, |s| {
         // A server outlives whoever reads its standard output: a closed pipe must not stop it, so write errors

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit_log;
+mod jobs;
 mod session;
 mod versions;
 mod workspaces;
@@ -36,6 +37,8 @@ pub(crate) struct AppState {
     /// A hash of a random password, verified against when the account does not exist, so that a wrong name
     /// and a wrong password take the same time.
     pub(crate) dummy_hash: Arc<String>,
+    /// The job queue's workers and the progress of the jobs they run.
+    pub(crate) jobs: crate::jobs::Jobs,
     openapi_json: Arc<OnceLock<String>>,
 }
 
@@ -76,6 +79,13 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(versions::get_file))
         .routes(routes!(versions::diff_versions))
         .routes(routes!(audit_log::list_audit))
+        .routes(routes!(jobs::list_jobs, jobs::create_job))
+        .routes(routes!(jobs::get_job))
+        .routes(routes!(jobs::cancel_job))
+        .routes(routes!(jobs::job_events))
+        .routes(routes!(jobs::results_json))
+        .routes(routes!(jobs::results_csv))
+        .routes(routes!(jobs::results_xlsx))
 }
 
 /// The OpenAPI description of every route (no database needed).
@@ -83,7 +93,12 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     routes().split_for_parts().1
 }
 
-pub(crate) fn router(db: Db, limits: Limits, behind_proxy: bool) -> Result<axum::Router, ApiError> {
+pub(crate) fn router(
+    db: Db,
+    limits: Limits,
+    behind_proxy: bool,
+    jobs: crate::jobs::Jobs,
+) -> Result<axum::Router, ApiError> {
     let dummy =
         crate::auth::password::hash(&crate::auth::secret::new("")).map_err(ApiError::Internal)?;
     let state = AppState {
@@ -100,6 +115,7 @@ pub(crate) fn router(db: Db, limits: Limits, behind_proxy: bool) -> Result<axum:
             limits.login_window,
         )),
         dummy_hash: Arc::new(dummy),
+        jobs,
         openapi_json: Arc::new(OnceLock::new()),
     };
     let (router, api) = routes().split_for_parts();

@@ -48,7 +48,7 @@ pub(crate) struct Uploaded {
 }
 
 /// Whole-model data is for admins and the workspace's analysts.
-async fn model_reader(st: &AppState, c: &Caller, ws: i64) -> Result<String, ApiError> {
+pub(crate) async fn model_reader(st: &AppState, c: &Caller, ws: i64) -> Result<String, ApiError> {
     let name = visible(st, c, ws).await?;
     if c.role == Role::Contributor {
         return Err(ApiError::Forbidden(

@@ -11,8 +11,10 @@ use super::{Db, Dialect};
 use crate::error::ServerError;
 
 /// (version, name, SQL), in order; versions are never reused or edited once released.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "init", include_str!("../../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../../migrations/0001_init.sql")),
+    (2, "jobs", include_str!("../../migrations/0002_jobs.sql")),
+];
 
 /// The migration's SQL for one database.
 pub(crate) fn render(sql: &str, dialect: Dialect) -> String {

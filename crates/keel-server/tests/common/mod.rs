@@ -70,6 +70,11 @@ pub struct Server {
 }
 
 pub fn start(limits: Limits) -> Server {
+    start_with_workers(limits, 1)
+}
+
+/// A running server whose job queue has `job_workers` workers (0: jobs stay queued).
+pub fn start_with_workers(limits: Limits, job_workers: usize) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let database = database(dir.path());
     keel_server::create_admin(&database, ADMIN, ADMIN_PW).unwrap();
@@ -78,6 +83,7 @@ pub fn start(limits: Limits) -> Server {
         database: database.clone(),
         behind_proxy: false,
         limits,
+        job_workers,
     })
     .unwrap();
     let agent: ureq::Agent = ureq::Agent::config_builder()
