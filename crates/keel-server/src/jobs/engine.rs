@@ -35,8 +35,6 @@ impl Analysis {
 pub(crate) struct StressOptions {
     pub(crate) each: Option<String>,
     pub(crate) per_platform: bool,
-    /// Milliseconds per step (stand-in only).
-    pub(crate) step_ms: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -74,14 +72,14 @@ impl Results {
 }
 
 pub(crate) fn run(model: &Model, a: &Analysis, p: &dyn Progress) -> Result<Results, EngineError> {
-    let Analysis::Stress(o) = a;
+    let Analysis::Stress(_) = a;
     let n = model.stages().len();
     p.start(n);
     for i in 0..n {
         if p.cancelled() {
             return Err(EngineError::Cancelled);
         }
-        std::thread::sleep(std::time::Duration::from_millis(o.step_ms));
+        std::thread::sleep(std::time::Duration::from_millis(5));
         p.set(i + 1);
     }
     Ok(Results {

@@ -1,0 +1,550 @@
+//! Jobs over real HTTP: a stress job on the uploaded example streams its progress as server-sent events and
+//! stores its results as JSON, CSV and xlsx; a long job is cancelled part-way and stores nothing; the per-user
+//! limit and bad options are refused clearly; a restart runs the jobs left in the queue; and every job route
+//! refuses callers without a session, analysts of other workspaces and contributors.
+
+mod common;
+
+use common::{example_dir, start, start_with_workers, zip_dir, Auth, Server};
+use keel_server::Limits;
+use serde_json::{json, Value};
+use std::io::{BufRead as _, BufReader, Read};
+
+/// An open server-sent event stream.
+struct Events {
+    lines: BufReader<Box<dyn Read + Send + Sync>>,
+}
+
+impl Events {
+    fn open(s: &Server, path: &str, a: &Auth) -> Events {
+        let mut rb = s.agent.get(s.url(path));
+        if let Some(c) = &a.cookie {
+            rb = rb.header("Cookie", c);
+        }
+        if let Some(b) = &a.bearer {
+            rb = rb.header("Authorization", format!("Bearer {b}"));
+        }
+        let r = rb.call().unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "text/event-stream");
+        Events {
+            lines: BufReader::new(Box::new(r.into_body().into_reader())),
+        }
+    }
+
+    /// The next event (name, JSON data), or `None` once the server ends the stream.
+    fn next(&mut self) -> Option<(String, Value)> {
+        let (mut name, mut data) = (String::from("message"), String::new());
+        loop {
+            let mut line = String::new();
+            if self.lines.read_line(&mut line).unwrap() == 0 {
+                return None;
+            }
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() {
+                if data.is_empty() {
+                    continue; // a keep-alive comment ended
+                }
+                return Some((name, serde_json::from_str(&data).unwrap()));
+            }
+            if let Some(v) = line.strip_prefix("event:") {
+                name = v.trim().to_owned();
+            } else if let Some(v) = line.strip_prefix("data:") {
+                data.push_str(v.trim_start());
+            }
+        }
+    }
+
+    /// Every event left, up to the end of the stream.
+    fn rest(&mut self) -> Vec<(String, Value)> {
+        std::iter::from_fn(|| self.next()).collect()
+    }
+}
+
+/// An analyst with a workspace holding the example as version 1.
+fn with_example(s: &Server, name: &str) -> (Auth, i64) {
+    let (ana, ws) = s.analyst_with_workspace(name);
+    let r = s.upload(
+        ws,
+        &ana,
+        "application/zip",
+        &zip_dir(&example_dir(), "dib/"),
+    );
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    (ana, ws)
+}
+
+/// Uploads a generated model of `stages` stages as the next version.
+fn upload_generated(s: &Server, a: &Auth, ws: i64, stages: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let model = keel_io::generate::generate(&keel_io::generate::GenOptions {
+        stages,
+        ..keel_io::generate::GenOptions::default()
+    })
+    .build()
+    .unwrap()
+    .model;
+    let out = dir.path().join("gen");
+    keel_io::save(&model, &out).unwrap();
+    let r = s.upload(ws, a, "application/zip", &zip_dir(&out, ""));
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+}
+
+fn create(s: &Server, a: &Auth, ws: i64, body: &Value) -> common::Resp {
+    s.post(&format!("/api/v1/workspaces/{ws}/jobs"), a, body)
+}
+
+fn created(s: &Server, a: &Auth, ws: i64, body: &Value) -> i64 {
+    let r = create(s, a, ws, body);
+    assert_eq!(r.status, 202, "{}", String::from_utf8_lossy(&r.body));
+    r.json()["id"].as_i64().unwrap()
+}
+
+/// Follows a job to its end: its progress events, then its final `state` event.
+fn follow(s: &Server, a: &Auth, ws: i64, id: i64) -> (Vec<Value>, Value) {
+    let events = Events::open(s, &format!("/api/v1/workspaces/{ws}/jobs/{id}/events"), a).rest();
+    let (last, progress) = events.split_last().expect("no events");
+    assert_eq!(last.0, "state", "{events:?}");
+    assert!(progress.iter().all(|e| e.0 == "progress"), "{events:?}");
+    (
+        progress.iter().map(|e| e.1.clone()).collect(),
+        last.1.clone(),
+    )
+}
+
+#[test]
+fn a_stress_job_streams_its_progress_and_stores_json_csv_and_xlsx() {
+    let s = start(Limits::default());
+    let (ana, ws) = with_example(&s, "ana");
+    let r = create(
+        &s,
+        &ana,
+        ws,
+        &json!({"version": 1, "analysis": "stress", "each": "site"}),
+    );
+    assert_eq!(r.status, 202, "{}", String::from_utf8_lossy(&r.body));
+    let job = r.json();
+    let id = job["id"].as_i64().unwrap();
+    assert_eq!(job["version"], 1);
+    assert_eq!(job["analysis"], "stress");
+    assert_eq!(
+        job["options"],
+        json!({"analysis": "stress", "each": "site"})
+    );
+    assert_eq!(job["created_by"], "ana");
+
+    let (progress, end) = follow(&s, &ana, ws, id);
+    // The example has 291 sites: one scenario each.
+    let sites = 291;
+    let done: Vec<i64> = progress
+        .iter()
+        .map(|p| p["done"].as_i64().unwrap())
+        .collect();
+    assert!(done.windows(2).all(|w| w[0] <= w[1]), "{done:?}");
+    assert_eq!(progress.last().unwrap()["done"], sites, "{progress:?}");
+    assert_eq!(progress.last().unwrap()["total"], sites);
+    assert_eq!(end["state"], "succeeded", "{end}");
+    assert_eq!(end["progress"], json!({"done": sites, "total": sites}));
+    assert_eq!(end["attempts"], 1);
+    assert_eq!(end["tables"], json!(["scenarios", "hits"]));
+    assert!(end["started_at"].is_string() && end["finished_at"].is_string());
+
+    // A stream opened on a finished job gives its last progress and its state at once.
+    let (again, end2) = follow(&s, &ana, ws, id);
+    assert_eq!(again.len(), 1);
+    assert_eq!(
+        again[0],
+        json!({"state": "succeeded", "done": sites, "total": sites})
+    );
+    assert_eq!(end2, end);
+    assert_eq!(
+        s.get(&format!("/api/v1/workspaces/{ws}/jobs/{id}"), &ana)
+            .json(),
+        end
+    );
+    let list = s.get(&format!("/api/v1/workspaces/{ws}/jobs"), &ana).json();
+    assert_eq!(list, json!([end]));
+
+    let base = format!("/api/v1/workspaces/{ws}/jobs/{id}");
+    let r = s.get(&format!("{base}/results.json"), &ana);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.content_type.as_deref(), Some("application/json"));
+    let doc = r.json();
+    assert_eq!(doc["what"], "each site");
+    assert_eq!(doc["scenarios_total"], sites);
+    let csv = s.get(&format!("{base}/results.csv"), &ana);
+    assert_eq!(csv.status, 200);
+    assert_eq!(csv.content_type.as_deref(), Some("text/csv; charset=utf-8"));
+    let named = s.get(&format!("{base}/results.csv?table=scenarios"), &ana);
+    assert_eq!(named.body, csv.body, "the main table by default");
+    // The CSV holds the JSON's rows: rank, scenario and REI agree row by row.
+    let mut reader = csv::Reader::from_reader(&csv.body[..]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let json_rows = doc["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), json_rows.len());
+    for (k, (c, j)) in rows.iter().zip(json_rows).enumerate() {
+        assert_eq!(c[0].parse::<usize>().unwrap(), k + 1);
+        assert_eq!(&c[1], j["scenario"].as_str().unwrap());
+        assert_eq!(c[2].parse::<f64>().unwrap(), j["rei"].as_f64().unwrap());
+    }
+    let hits = s.get(&format!("{base}/results.csv?table=hits"), &ana);
+    assert_eq!(hits.status, 200);
+    assert!(hits.body.starts_with(b"rank,scenario,platform,"));
+    let r = s.get(&format!("{base}/results.csv?table=nope"), &ana);
+    assert_eq!((r.status, r.code().as_str()), (404, "not_found"));
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("its tables are: scenarios, hits"),
+        "{}",
+        r.json()
+    );
+    let x = s.get(&format!("{base}/results.xlsx"), &ana);
+    assert_eq!(x.status, 200);
+    assert_eq!(
+        x.content_type.as_deref(),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
+    assert!(x.body.starts_with(b"PK\x03\x04"));
+    let disposition = |path: &str| {
+        s.agent
+            .get(s.url(path))
+            .header("Cookie", ana.cookie.as_deref().unwrap())
+            .call()
+            .unwrap()
+            .headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        disposition(&format!("{base}/results.json")),
+        format!("attachment; filename=\"keel-job-{id}-stress.json\"")
+    );
+    assert_eq!(
+        disposition(&format!("{base}/results.csv?table=hits")),
+        format!("attachment; filename=\"keel-job-{id}-stress-hits.csv\"")
+    );
+    assert_eq!(
+        disposition(&format!("{base}/results.xlsx")),
+        format!("attachment; filename=\"keel-job-{id}-stress.xlsx\"")
+    );
+
+    // Creating the job and reading its results are in the audit log.
+    let audit = s.get("/api/v1/audit", &s.admin()).json();
+    let actions: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"].as_str().unwrap().starts_with("job."))
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions[0], "job.create");
+    assert!(actions[1..].iter().all(|a| *a == "job.results"));
+    assert_eq!(actions.len(), 1 + 4 + 3, "{actions:?}");
+}
+
+#[test]
+fn a_cancelled_job_stops_part_way_and_stores_nothing() {
+    let s = start(Limits::default());
+    let (ana, ws) = s.analyst_with_workspace("ana");
+    upload_generated(&s, &ana, ws, 2000);
+    let id = created(
+        &s,
+        &ana,
+        ws,
+        &json!({"version": 1, "analysis": "stress", "each": "stage"}),
+    );
+    let mut ev = Events::open(
+        &s,
+        &format!("/api/v1/workspaces/{ws}/jobs/{id}/events"),
+        &ana,
+    );
+    // Wait until it has done some of its scenarios, then cancel it.
+    loop {
+        let (name, data) = ev.next().expect("the stream ended before the job ran");
+        assert_eq!(name, "progress");
+        if data["done"].as_i64().unwrap() > 0 {
+            break;
+        }
+    }
+    let r = s.post(
+        &format!("/api/v1/workspaces/{ws}/jobs/{id}/cancel"),
+        &ana,
+        &Value::Null,
+    );
+    assert_eq!(r.status, 202, "{}", String::from_utf8_lossy(&r.body));
+    let rest = ev.rest();
+    let (end, _) = rest.split_last().unwrap();
+    assert_eq!(end.0, "state");
+    let job = &end.1;
+    assert_eq!(job["state"], "cancelled", "{job}");
+    assert_eq!(job["cancel_requested"], false);
+    assert_eq!(job["tables"], json!([]));
+    let (done, total) = (
+        job["progress"]["done"].as_i64().unwrap(),
+        job["progress"]["total"].as_i64().unwrap(),
+    );
+    assert_eq!(total, 2000);
+    assert!(
+        done > 0 && done < total,
+        "stopped part-way: {done} of {total}"
+    );
+    for f in ["results.json", "results.csv", "results.xlsx"] {
+        let r = s.get(&format!("/api/v1/workspaces/{ws}/jobs/{id}/{f}"), &ana);
+        assert_eq!((r.status, r.code().as_str()), (409, "conflict"), "{f}");
+        assert!(r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("was cancelled"));
+    }
+    // An ended job cannot be cancelled again.
+    let r = s.post(
+        &format!("/api/v1/workspaces/{ws}/jobs/{id}/cancel"),
+        &ana,
+        &Value::Null,
+    );
+    assert_eq!((r.status, r.code().as_str()), (409, "conflict"));
+    let audit = s.get("/api/v1/audit", &s.admin()).json();
+    let cancels = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "job.cancel")
+        .count();
+    assert_eq!(cancels, 1);
+}
+
+#[test]
+fn jobs_per_user_are_limited_and_bad_options_are_refused_by_name() {
+    // No workers: every job stays queued.
+    let s = start_with_workers(
+        Limits {
+            max_jobs_per_user: 2,
+            ..Limits::default()
+        },
+        0,
+    );
+    let (ana, ws) = with_example(&s, "ana");
+    let body = json!({"version": 1, "analysis": "stress", "each": "site"});
+    let first = created(&s, &ana, ws, &body);
+    created(&s, &ana, ws, &body);
+    let r = create(&s, &ana, ws, &body);
+    assert_eq!((r.status, r.code().as_str()), (429, "too_many_jobs"));
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert!(
+        msg.contains("already have 2 jobs queued or running"),
+        "{msg}"
+    );
+    // Another analyst of the workspace has a limit of their own.
+    let admin = s.admin();
+    let bo = s.create_user(&admin, "bo", "analyst", None);
+    s.add_member(&admin, ws, bo);
+    let bo = s.login("bo", "bo password");
+    created(&s, &bo, ws, &body);
+    // Cancelling a queued job ends it at once and frees its place.
+    let r = s.post(
+        &format!("/api/v1/workspaces/{ws}/jobs/{first}/cancel"),
+        &ana,
+        &Value::Null,
+    );
+    assert_eq!(r.status, 202);
+    assert_eq!(r.json()["state"], "cancelled");
+    let (progress, end) = follow(&s, &ana, ws, first);
+    assert_eq!(
+        progress,
+        [json!({"state": "cancelled", "done": 0, "total": 0})]
+    );
+    assert_eq!(end["state"], "cancelled");
+    created(&s, &ana, ws, &body);
+
+    // Bad requests name what is wrong, and store nothing.
+    let before = s.get(&format!("/api/v1/workspaces/{ws}/jobs"), &ana).json();
+    assert_eq!(before.as_array().unwrap().len(), 4);
+    let refused = |body: Value, status: u16, needle: &str| {
+        let r = create(&s, &bo, ws, &body);
+        assert_eq!(
+            r.status,
+            status,
+            "{body}: {}",
+            String::from_utf8_lossy(&r.body)
+        );
+        let msg = r.json()["error"]["message"].as_str().unwrap().to_owned();
+        assert!(msg.contains(needle), "{body}: {msg}");
+    };
+    refused(
+        json!({"version": 1, "analysis": "stress", "eachh": "site"}),
+        400,
+        "unknown field `eachh`",
+    );
+    refused(
+        json!({"version": 1, "analysis": "stres"}),
+        400,
+        "unknown variant `stres`",
+    );
+    refused(json!({"version": 1}), 400, "missing field `analysis`");
+    refused(
+        json!({"version": 1, "analysis": "stress", "per_platform": "yes"}),
+        400,
+        "bad analysis options",
+    );
+    refused(json!({"analysis": "stress"}), 400, "`version`");
+    refused(
+        json!({"version": "1", "analysis": "stress"}),
+        400,
+        "`version`",
+    );
+    refused(json!([1]), 400, "JSON object");
+    refused(
+        json!({"version": 7, "analysis": "stress"}),
+        404,
+        "has no version 7",
+    );
+    let after = s.get(&format!("/api/v1/workspaces/{ws}/jobs"), &ana).json();
+    assert_eq!(after, before);
+}
+
+#[test]
+fn a_restart_runs_the_queued_jobs_and_a_clean_stop_requeues_the_running_one() {
+    let mut s = start_with_workers(Limits::default(), 0);
+    let (ana, ws) = with_example(&s, "ana");
+    upload_generated(&s, &ana, ws, 2000);
+    let quick = created(
+        &s,
+        &ana,
+        ws,
+        &json!({"version": 1, "analysis": "stress", "each": "site"}),
+    );
+    // Stops the server, then starts another on the same database (one server per database: a second one
+    // would take the first one's running jobs for interrupted ones).
+    let restart = |s: Server, workers: usize| {
+        let Server {
+            bg,
+            database,
+            dir,
+            agent,
+        } = s;
+        bg.stop().unwrap();
+        let bg = keel_server::Background::start(keel_server::Config {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            database: database.clone(),
+            job_workers: workers,
+            ..keel_server::Config::default()
+        })
+        .unwrap();
+        Server {
+            bg,
+            database,
+            dir,
+            agent,
+        }
+    };
+    s = restart(s, 1);
+    let (_, end) = follow(&s, &ana, ws, quick);
+    assert_eq!(
+        (end["state"].as_str(), end["attempts"].as_i64()),
+        (Some("succeeded"), Some(1))
+    );
+
+    // A long job, stopped cleanly while it runs, is back in the queue, this start not counted.
+    let long = created(
+        &s,
+        &ana,
+        ws,
+        &json!({"version": 2, "analysis": "stress", "each": "stage"}),
+    );
+    let mut ev = Events::open(
+        &s,
+        &format!("/api/v1/workspaces/{ws}/jobs/{long}/events"),
+        &ana,
+    );
+    while ev.next().expect("ended early").1["done"].as_i64().unwrap() == 0 {}
+    s = restart(s, 0);
+    // The stream ends when the server stops, with no final state: the job has not ended.
+    let rest = ev.rest();
+    assert!(rest.iter().all(|e| e.0 == "progress"), "{rest:?}");
+    let job = s
+        .get(&format!("/api/v1/workspaces/{ws}/jobs/{long}"), &ana)
+        .json();
+    assert_eq!(job["state"], "queued", "{job}");
+    assert_eq!(job["attempts"], 0);
+    assert_eq!(job["progress"], json!({"done": 0, "total": 0}));
+    assert!(job["started_at"].is_null());
+}
+
+/// Every job route refuses a caller without a session (401), an analyst of another workspace (404, as if the
+/// workspace did not exist) and a contributor of the workspace (403), and lets the workspace's analysts and
+/// admins in.
+#[test]
+fn every_job_route_refuses_strangers_and_contributors() {
+    let s = start(Limits::default());
+    let (ana, ws) = with_example(&s, "ana");
+    let (other, _) = s.analyst_with_workspace("olga");
+    let admin = s.admin();
+    let con = s.create_user(&admin, "con", "contributor", Some("arcliff-brass-deu"));
+    s.add_member(&admin, ws, con);
+    let con = s.login("con", "con password");
+    let id = created(
+        &s,
+        &ana,
+        ws,
+        &json!({"version": 1, "analysis": "stress", "each": "site"}),
+    );
+    let (_, end) = follow(&s, &ana, ws, id);
+    assert_eq!(end["state"], "succeeded");
+    let base = format!("/api/v1/workspaces/{ws}/jobs");
+    let routes = [
+        ("GET", base.clone()),
+        ("POST", base.clone()),
+        ("GET", format!("{base}/{id}")),
+        ("POST", format!("{base}/{id}/cancel")),
+        ("GET", format!("{base}/{id}/events")),
+        ("GET", format!("{base}/{id}/results.json")),
+        ("GET", format!("{base}/{id}/results.csv")),
+        ("GET", format!("{base}/{id}/results.xlsx")),
+    ];
+    let body = json!({"version": 1, "analysis": "stress", "each": "site"});
+    let call = |m: &str, path: &str, a: &Auth| match m {
+        "GET" => s.get(path, a),
+        _ => s.post(path, a, &body),
+    };
+    for (m, path) in &routes {
+        for (who, a, status, code) in [
+            ("no session", &Auth::NONE, 401, "unauthenticated"),
+            ("another workspace's analyst", &other, 404, "not_found"),
+            ("a contributor", &con, 403, "forbidden"),
+        ] {
+            let r = call(m, path, a);
+            assert_eq!(
+                (r.status, r.code().as_str()),
+                (status, code),
+                "{m} {path} by {who}"
+            );
+        }
+    }
+    // The admin (not a member) and the analyst get in; the cancel of the finished job is a conflict.
+    for a in [&ana, &admin] {
+        for (m, path) in &routes {
+            if path.ends_with("/events") {
+                assert_eq!(follow(&s, a, ws, id).1["state"], "succeeded");
+                continue;
+            }
+            let r = call(m, path, a);
+            let want = match (m.as_ref(), path.ends_with("/cancel")) {
+                ("POST", true) => 409,
+                ("POST", false) => 202,
+                _ => 200,
+            };
+            assert_eq!(
+                r.status,
+                want,
+                "{m} {path}: {}",
+                String::from_utf8_lossy(&r.body)
+            );
+        }
+    }
+    // A job of another workspace is not found through this one.
+    let r = s.get(&format!("/api/v1/workspaces/{}/jobs/{id}", ws + 1), &other);
+    assert_eq!(r.status, 404);
+}
