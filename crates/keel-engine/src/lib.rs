@@ -11,6 +11,8 @@
 //! # Complexity
 //! That of each analysis (see its module), plus a pass over the result rows to lay out the tables.
 
+pub mod montecarlo;
+pub mod simulate;
 pub mod stress;
 pub mod table;
 
@@ -32,6 +34,8 @@ pub enum EngineError {
     Options(String),
     #[error(transparent)]
     Stress(keel_lp::StressError),
+    #[error(transparent)]
+    Sim(keel_sim::simulate::SimError),
     /// No table of that name in these results.
     #[error("unknown table `{name}`; these results' tables are: {known}")]
     UnknownTable { name: String, known: String },
@@ -49,12 +53,25 @@ impl From<keel_lp::StressError> for EngineError {
     }
 }
 
+impl From<keel_sim::simulate::SimError> for EngineError {
+    fn from(e: keel_sim::simulate::SimError) -> Self {
+        match e {
+            keel_sim::simulate::SimError::Cancelled => EngineError::Cancelled,
+            e => EngineError::Sim(e),
+        }
+    }
+}
+
 /// An analysis and its options.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(tag = "analysis", rename_all = "lowercase")]
 pub enum Analysis {
     /// `keel stress`.
     Stress(stress::Options),
+    /// `keel simulate`.
+    Simulate(simulate::Options),
+    /// `keel montecarlo`.
+    MonteCarlo(montecarlo::Options),
 }
 
 impl Analysis {
@@ -62,6 +79,8 @@ impl Analysis {
     pub fn name(&self) -> &'static str {
         match self {
             Analysis::Stress(_) => "stress",
+            Analysis::Simulate(_) => "simulate",
+            Analysis::MonteCarlo(_) => "montecarlo",
         }
     }
 }
@@ -70,7 +89,31 @@ impl Analysis {
 pub fn run(model: &Model, a: &Analysis, progress: &dyn Progress) -> Result<Results, EngineError> {
     match a {
         Analysis::Stress(o) => stress::run(model, o, progress),
+        Analysis::Simulate(o) => simulate::run(model, o, progress),
+        Analysis::MonteCarlo(o) => montecarlo::run(model, o, progress),
     }
+}
+
+/// Whether a platform's rows are kept under a `platform` option (every platform when `None`).
+fn platform_filter(
+    m: &Model,
+    wanted: Option<&str>,
+) -> Result<impl Fn(keel_model::StageIx) -> bool, EngineError> {
+    let on: Option<std::collections::HashSet<keel_model::StageIx>> = match wanted {
+        None => None,
+        Some(_) => Some(
+            keel_see::resolve_platforms(m, wanted)
+                .map_err(|e| EngineError::Options(e.to_string()))?
+                .into_iter()
+                .collect(),
+        ),
+    };
+    Ok(move |s| on.as_ref().is_none_or(|set| set.contains(&s)))
+}
+
+/// A result as JSON (serialising Keel's result types cannot fail: no maps with non-string keys).
+fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, EngineError> {
+    serde_json::to_value(v).map_err(|e| EngineError::Output(format!("JSON: {e}")))
 }
 
 /// An analysis's results: tables in the order a person reads them, the name of the main one (what CSV writes

@@ -19,7 +19,9 @@ fn analysis(json: &str) -> Result<Analysis, String> {
 
 #[test]
 fn options_come_from_json_with_the_command_lines_defaults() {
-    let Analysis::Stress(o) = analysis(r#"{"analysis": "stress", "each": "site"}"#).unwrap();
+    let Ok(Analysis::Stress(o)) = analysis(r#"{"analysis": "stress", "each": "site"}"#) else {
+        panic!("not a stress analysis");
+    };
     assert_eq!(o.each, Some(ElementKind::Site));
     assert_eq!((o.ttr, o.fallback_ttr, o.horizon), (None, 30.0, 365.0));
     assert_eq!((o.per_platform, o.top), (false, 20));
