@@ -96,6 +96,15 @@ pub fn print_invalid(path: &Path, inv: &Invalid, skip_warnings: bool) {
 }
 
 /// Loads a model for an analysis: warnings go to standard error; a model with errors is bad input (exit 2).
+/// An engine error for the person at the terminal: bad options and inputs exit 2, like every other bad input.
+pub(crate) fn engine_error(e: keel_engine::EngineError) -> anyhow::Error {
+    use keel_engine::EngineError as E;
+    match e {
+        E::Options(_) | E::Sim(_) => BadInput(e.to_string()).into(),
+        e => e.into(),
+    }
+}
+
 pub fn load_model(path: &Path) -> anyhow::Result<Model> {
     match keel_io::load(path) {
         Ok(l) => {

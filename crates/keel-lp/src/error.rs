@@ -7,6 +7,8 @@ pub enum StressError {
     Solver { what: String, status: String },
     #[error("invalid stress option: {0}")]
     Option(String),
+    #[error("the stress test was cancelled")]
+    Cancelled,
 }
 
 impl StressError {

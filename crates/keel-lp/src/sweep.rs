@@ -18,8 +18,8 @@ use crate::engine::{Impact, StressLp, Tts, WarmLp};
 use crate::error::StressError;
 use crate::solver::Solver;
 use keel_model::{
-    BlocIx, ChokeIx, CountryIx, Disrupted, ElementKind, FirmIx, ItemIx, LaneIx, Model, RegimeIx,
-    SiteIx, StageIx, Target,
+    BlocIx, ChokeIx, CountryIx, Disrupted, ElementKind, FirmIx, ItemIx, LaneIx, Model, Progress,
+    RegimeIx, SiteIx, StageIx, Target,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -169,10 +169,25 @@ pub fn sweep<S: Solver>(
     platform_tts: bool,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Vec<SweepRow>, StressError> {
+    sweep_with(lp, cases, platform_tts, &progress)
+}
+
+/// [`sweep`] reporting to a [`Progress`], which may cancel it: no case starts once
+/// [`Progress::cancelled`] is true, and the sweep then returns [`StressError::Cancelled`].
+pub fn sweep_with<S: Solver>(
+    lp: &StressLp<'_, S>,
+    cases: &[Case],
+    platform_tts: bool,
+    progress: &dyn Progress,
+) -> Result<Vec<SweepRow>, StressError> {
+    progress.start(cases.len());
     let done = AtomicUsize::new(0);
     let solve = |warm: &mut WarmLp<'_, '_, S>, c: &Case| {
+        if progress.cancelled() {
+            return Err(StressError::Cancelled);
+        }
         let r = warm.impact(&c.disruption, c.t, platform_tts);
-        progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+        progress.set(done.fetch_add(1, Ordering::Relaxed) + 1);
         r
     };
     let impacts: Vec<Impact> = if lp.local_components() == lp.components() {

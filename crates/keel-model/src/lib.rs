@@ -16,6 +16,7 @@ pub mod ids;
 mod invest;
 mod kind;
 pub mod model;
+mod progress;
 pub mod summary;
 pub mod table;
 
@@ -26,5 +27,6 @@ pub use ids::*;
 pub use invest::{InvestOption, Investments, OptionKind};
 pub use kind::{ElementKind, UnknownKind};
 pub use model::*;
+pub use progress::{Progress, Silent};
 pub use summary::{OptionsSummary, Summary};
 pub use table::{MemTable, StringRecord, Table};

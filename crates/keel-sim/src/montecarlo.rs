@@ -20,13 +20,13 @@
 //! memory O(N x platforms) for the per-run losses plus one simulation scratch per rayon job.
 
 use crate::simulate::{event_steps, Hit, RunEvent, SimError, Simulator, Sink};
-use keel_model::{Disrupted, FirmIx, LaneIx, SiteIx, StageIx, Target};
+use keel_model::{Disrupted, FirmIx, LaneIx, Progress, SiteIx, StageIx, Target};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, LogNormal};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// The kind of element a base rate applies to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -332,7 +332,19 @@ pub fn monte_carlo(
     opts: &McOptions,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<McResult, SimError> {
+    monte_carlo_with(sim, opts, &progress)
+}
+
+/// [`monte_carlo`] reporting to a [`Progress`], which may cancel it: no run starts once
+/// [`Progress::cancelled`] is true, and the Monte Carlo then returns [`SimError::Cancelled`].
+pub fn monte_carlo_with(
+    sim: &Simulator,
+    opts: &McOptions,
+    progress: &dyn Progress,
+) -> Result<McResult, SimError> {
     check(opts)?;
+    progress.start(opts.runs);
+    let skipped = AtomicBool::new(false);
     let dur = Dur::new(opts.duration)?;
     let m = sim.model();
     let np = m.demands().len();
@@ -345,6 +357,14 @@ pub fn monte_carlo(
         .map_init(
             || (sim.scratch(), Vec::new(), Vec::new()),
             |(scratch, events, elements), run| {
+                if progress.cancelled() {
+                    skipped.store(true, Ordering::Relaxed);
+                    return RunOut {
+                        loss: Vec::new(),
+                        short: Vec::new(),
+                        elements: Vec::new(),
+                    };
+                }
                 sample(sim, opts, &dur, run, events, elements);
                 let mut sink = McSink {
                     lpu: &lpu,
@@ -352,7 +372,7 @@ pub fn monte_carlo(
                     short: vec![0; np],
                 };
                 sim.run(events, scratch, &mut sink);
-                progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                progress.set(done.fetch_add(1, Ordering::Relaxed) + 1);
                 RunOut {
                     loss: sink.loss,
                     short: sink.short,
@@ -361,6 +381,9 @@ pub fn monte_carlo(
             },
         )
         .collect();
+    if skipped.load(Ordering::Relaxed) {
+        return Err(SimError::Cancelled);
+    }
     let n = outs.len();
     let total: Vec<f64> = outs.iter().map(|o| o.loss.iter().sum()).collect();
     let platforms = (0..np)

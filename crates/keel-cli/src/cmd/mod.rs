@@ -18,23 +18,6 @@ pub(crate) mod serve;
 pub(crate) mod simulate;
 pub(crate) mod stress;
 
-/// Whether a platform's rows are shown under `--platform wanted` (every platform when `None`).
-pub(crate) fn platform_filter(
-    m: &keel_model::Model,
-    wanted: Option<&str>,
-) -> anyhow::Result<impl Fn(keel_model::StageIx) -> bool> {
-    let on: Option<std::collections::HashSet<keel_model::StageIx>> = match wanted {
-        None => None,
-        Some(_) => Some(
-            keel_see::resolve_platforms(m, wanted)
-                .map_err(|e| crate::BadInput(e.to_string()))?
-                .into_iter()
-                .collect(),
-        ),
-    };
-    Ok(move |s| on.as_ref().is_none_or(|set| set.contains(&s)))
-}
-
 /// Parses an element-kind option (`--kind`, `--each`) through [`keel_model::ElementKind`], accepting only `kinds`:
 /// clap lists them in `--help` and suggests the closest on a typo.
 pub(crate) fn kind_parser(

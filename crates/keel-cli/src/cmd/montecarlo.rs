@@ -3,11 +3,7 @@
 //! percentile, CVaR(95%), and the elements most frequent in the worst 5% of runs. See
 //! docs/methods/simulation.md.
 
-use crate::output::{self, Cell, OutputArgs};
-use keel_model::StageIx;
-use keel_present::disrupted_name;
-use keel_sim::montecarlo::{monte_carlo, BaseRate, DurationDist, McOptions, RateKind, Stats};
-use keel_sim::simulate::{SimError, Simulator};
+use crate::output::{self, OutputArgs};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -70,147 +66,29 @@ pub(crate) struct Args {
     pub out: OutputArgs,
 }
 
-fn cells(s: &Stats) -> [Cell; 5] {
-    [s.mean, s.se, s.median, s.p95, s.cvar95].map(Cell::Num)
-}
-
 pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let model = crate::load_model(&args.model)?;
-    let bad = |e: SimError| anyhow::Error::from(crate::BadInput(e.to_string()));
-    let keep = crate::cmd::platform_filter(&model, args.platform.as_deref())?;
-    let id = |s: StageIx| model.stages()[s].id.as_str();
-    let sim = Simulator::new(&model, args.horizon).map_err(bad)?;
-    let base_rates = [
-        (RateKind::Firm, args.firm_rate),
-        (RateKind::Site, args.site_rate),
-        (RateKind::Lane, args.lane_rate),
-    ]
-    .into_iter()
-    .filter_map(|(kind, p)| {
-        p.map(|probability| BaseRate {
-            kind,
-            probability,
-            capacity_factor: args.failure_factor,
-        })
-    })
-    .collect();
-    let opts = McOptions {
+    let opts = keel_engine::montecarlo::Options {
         runs: args.runs,
         seed: args.seed,
-        scenarios: !args.no_scenarios,
-        base_rates,
-        duration: match args.duration_dist {
-            Dist::Exponential => DurationDist::Exponential {
-                mean: args.duration_mean,
-            },
-            Dist::Lognormal => DurationDist::LogNormal {
-                mean: args.duration_mean,
-                sigma: args.duration_sigma,
-            },
+        horizon: args.horizon,
+        no_scenarios: args.no_scenarios,
+        firm_rate: args.firm_rate,
+        site_rate: args.site_rate,
+        lane_rate: args.lane_rate,
+        failure_factor: args.failure_factor,
+        duration_mean: args.duration_mean,
+        duration_dist: match args.duration_dist {
+            Dist::Exponential => keel_engine::montecarlo::Dist::Exponential,
+            Dist::Lognormal => keel_engine::montecarlo::Dist::Lognormal,
         },
+        duration_sigma: args.duration_sigma,
+        top: args.top,
+        platform: args.platform.clone(),
     };
     let bar = output::Progress::new(args.runs, "montecarlo", "runs");
-    let r = monte_carlo(&sim, &opts, &|n| bar.set(n)).map_err(bad)?;
+    let results = keel_engine::montecarlo::run(&model, &opts, &bar).map_err(crate::engine_error)?;
     bar.finish();
-    let mut total = output::Table::new(
-        "total",
-        format!(
-            "Monte Carlo: {} runs x {} steps, seed {}; {} runs with a loss{}\n{}",
-            r.runs,
-            r.horizon,
-            r.seed,
-            r.runs_with_loss,
-            if r.steady_baseline {
-                ""
-            } else {
-                " (the undisrupted model already falls short: included)"
-            },
-            crate::cmd::simulate::LP_VS_SIM
-        ),
-        &[
-            "runs",
-            "steps",
-            "seed",
-            "runs with loss",
-            "loss mean",
-            "loss se",
-            "loss median",
-            "loss p95",
-            "loss CVaR95",
-        ],
-    );
-    let mut row = vec![
-        Cell::from(r.runs),
-        Cell::from(r.horizon),
-        Cell::Int(i64::try_from(r.seed).unwrap_or(i64::MAX)),
-        Cell::from(r.runs_with_loss),
-    ];
-    row.extend(cells(&r.total_loss));
-    total.row(row);
-    let mut t = output::Table::new(
-        "platforms",
-        "Loss per platform over the runs (mean with its standard error)",
-        &[
-            "platform",
-            "loss mean",
-            "loss se",
-            "loss median",
-            "loss p95",
-            "loss CVaR95",
-            "steps short mean",
-            "steps short se",
-            "steps short median",
-            "steps short p95",
-            "steps short CVaR95",
-            "runs short",
-        ],
-    );
-    for p in r.platforms.iter().filter(|p| keep(p.stage)) {
-        let mut row = vec![Cell::from(id(p.stage))];
-        row.extend(cells(&p.loss));
-        row.extend(cells(&p.steps_short));
-        row.push(Cell::from(p.runs_short));
-        t.row(row);
-    }
-    let shown = output::shown(r.drivers.len(), args.top);
-    let mut d = output::Table::new(
-        "drivers",
-        format!(
-            "Elements most frequent in the worst {} runs (worst 5% by total loss){}",
-            r.worst_runs,
-            if shown < r.drivers.len() {
-                format!("; top {shown} of {}", r.drivers.len())
-            } else {
-                String::new()
-            }
-        ),
-        &[
-            "element",
-            "in worst runs",
-            "share of worst",
-            "share of all runs",
-        ],
-    );
-    for x in &r.drivers[..shown] {
-        d.row(vec![
-            Cell::from(disrupted_name(&model, x.element)),
-            Cell::from(x.in_worst),
-            Cell::Share(x.worst_share),
-            Cell::Share(x.run_share),
-        ]);
-    }
-    let mut json = serde_json::to_value(&r)?;
-    // Programs read the stage id of each platform, and each driver by its name (`firm acme`, `scenario ...`).
-    if let Some(ps) = json["platforms"].as_array_mut() {
-        for (v, p) in ps.iter_mut().zip(&r.platforms) {
-            v["stage"] = id(p.stage).into();
-        }
-    }
-    if let Some(ds) = json["drivers"].as_array_mut() {
-        for (v, d) in ds.iter_mut().zip(&r.drivers) {
-            v["element"] = disrupted_name(&model, d.element).into();
-        }
-    }
-    output::emit(&args.out, &[total, t, d], "platforms", &json)?;
+    output::emit_results(&args.out, &results)?;
     Ok(ExitCode::SUCCESS)
 }

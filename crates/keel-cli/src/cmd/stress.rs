@@ -1,10 +1,8 @@
 //! `keel stress`: performance impact (PI), time to survive (TTS) and risk exposure index (REI) of every element
 //! of one kind, or of every named scenario, by the LP of Simchi-Levi et al. (2015). See docs/methods/stress-lp.md.
 
-use crate::output::{self, Cell, OutputArgs};
-use keel_lp::{element_cases, scenario_cases, sweep, Duration, StressLp};
+use crate::output::{self, OutputArgs};
 use keel_model::ElementKind;
-use keel_present::case_name;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -48,109 +46,17 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let model = crate::load_model(&args.model)?;
-    let duration = match args.ttr {
-        Some(t) => Duration::Fixed(t),
-        None => Duration::Ttr {
-            fallback: args.fallback_ttr,
-        },
+    let opts = keel_engine::stress::Options {
+        each: args.each,
+        ttr: args.ttr,
+        fallback_ttr: args.fallback_ttr,
+        horizon: args.horizon,
+        per_platform: args.per_platform,
+        top: args.top,
     };
-    let (cases, what) = match &args.each {
-        Some(kind) => (
-            element_cases(&model, *kind, duration)?,
-            format!("each {kind}"),
-        ),
-        None => (
-            scenario_cases(&model, duration)?,
-            "named scenarios".to_string(),
-        ),
-    };
-    let lp = StressLp::new(&model, args.horizon)?;
-    let bar = output::Progress::new(cases.len(), "stress", "scenarios");
-    let rows = sweep(&lp, &cases, args.per_platform, &|n| bar.set(n))?;
+    let bar = output::Progress::new(0, "stress", "scenarios");
+    let results = keel_engine::stress::run(&model, &opts, &bar)?;
     bar.finish();
-    let shown = output::shown(rows.len(), args.top);
-    let id = |s: keel_model::StageIx| model.stages()[s.index()].id.as_str();
-    let title = format!(
-        "Stress test ({what}, {}{} scenarios): PI = loss over t ({}), TTS in {} (horizon {}); the LP ignores \
-         goods in transit (`keel simulate` plays them through time)",
-        if shown < rows.len() {
-            format!("top {shown} of ")
-        } else {
-            String::new()
-        },
-        rows.len(),
-        model.meta().currency,
-        model.meta().time_unit,
-        keel_present::num(args.horizon)
-    );
-    let mut table = output::Table::new(
-        "scenarios",
-        title,
-        &[
-            "rank",
-            "scenario",
-            "REI",
-            "PI",
-            "TTS",
-            "TTS at least",
-            "t",
-            "platforms hit",
-        ],
-    );
-    let mut hits = output::Table::new(
-        "hits",
-        "Platforms hit by each scenario (with --per-platform: each one's own TTS)",
-        &[
-            "rank",
-            "scenario",
-            "platform",
-            "platform TTS",
-            "platform TTS at least",
-        ],
-    );
-    for (k, r) in rows[..shown].iter().enumerate() {
-        let name = case_name(&model, r.subject);
-        table.row(vec![
-            Cell::from(k + 1),
-            Cell::from(&name),
-            Cell::Num(r.rei),
-            Cell::Num(r.impact.pi),
-            Cell::Num(r.impact.tts.value),
-            Cell::Bool(r.impact.tts.at_least),
-            Cell::Num(r.t),
-            Cell::from(r.impact.platforms_hit.len()),
-        ]);
-        for &p in &r.impact.platforms_hit {
-            let tts = r
-                .impact
-                .platform_tts
-                .iter()
-                .find(|(q, _)| *q == p)
-                .map(|(_, t)| t);
-            hits.row(vec![
-                Cell::from(k + 1),
-                Cell::from(&name),
-                Cell::from(id(p)),
-                Cell::from(tts.map(|t| t.value)),
-                Cell::from(tts.map(|t| t.at_least)),
-            ]);
-        }
-    }
-    let json = serde_json::json!({
-        "what": what,
-        "horizon": args.horizon,
-        "baseline_tts": lp.baseline_tts(),
-        "scenarios_total": rows.len(),
-        "rows": rows[..shown].iter().map(|r| serde_json::json!({
-            "scenario": case_name(&model, r.subject),
-            "rei": r.rei,
-            "pi": r.impact.pi,
-            "tts": r.impact.tts,
-            "t": r.t,
-            "platforms_hit": r.impact.platforms_hit.iter().map(|&s| id(s)).collect::<Vec<_>>(),
-            "platform_tts": r.impact.platform_tts.iter().map(|(p, t)| serde_json::json!({"platform": id(*p), "tts": t})).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    });
-    output::emit(&args.out, &[table, hits], "scenarios", &json)?;
+    output::emit_results(&args.out, &results)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -71,6 +71,8 @@ pub enum SimError {
     UnknownScenario(String),
     #[error("invalid simulation option: {0}")]
     Option(String),
+    #[error("the Monte Carlo was cancelled")]
+    Cancelled,
 }
 
 /// Steps of an event: `[floor(start), floor(start) + max(1, ceil(duration)))`.

@@ -1,0 +1,165 @@
+//! # keel-engine
+//!
+//! Keel's analyses as calls that every front end shares: options in, named [`table::Table`]s and one JSON
+//! document out ([`Results`]). The `keel` command prints them; `keel serve` runs them as background jobs and
+//! stores them as JSON, CSV and xlsx; both get the same numbers, columns and bytes because neither holds any
+//! of this logic. Analyses report progress and accept cancellation through [`keel_model::Progress`].
+//!
+//! An [`Analysis`] is deserialised from JSON (`{"analysis": "stress", "each": "site"}`), with the command
+//! line's defaults for every option left out and an error naming any unknown option.
+//!
+//! # Complexity
+//! That of each analysis (see its module), plus a pass over the result rows to lay out the tables.
+
+pub mod montecarlo;
+pub mod simulate;
+pub mod stress;
+pub mod table;
+
+use keel_model::{Model, Progress};
+use serde::Deserialize;
+use table::Table;
+
+/// Rows shown of a ranking unless asked otherwise (the command line's `--top` default).
+pub const TOP: usize = 20;
+
+/// Everything an analysis can fail on.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The caller cancelled the run through [`Progress::cancelled`].
+    #[error("the analysis was cancelled")]
+    Cancelled,
+    /// An option is out of range or does not apply.
+    #[error("{0}")]
+    Options(String),
+    #[error(transparent)]
+    Stress(keel_lp::StressError),
+    #[error(transparent)]
+    Sim(keel_sim::simulate::SimError),
+    /// No table of that name in these results.
+    #[error("unknown table `{name}`; these results' tables are: {known}")]
+    UnknownTable { name: String, known: String },
+    /// Writing a format failed.
+    #[error("{0}")]
+    Output(String),
+}
+
+impl From<keel_lp::StressError> for EngineError {
+    fn from(e: keel_lp::StressError) -> Self {
+        match e {
+            keel_lp::StressError::Cancelled => EngineError::Cancelled,
+            e => EngineError::Stress(e),
+        }
+    }
+}
+
+impl From<keel_sim::simulate::SimError> for EngineError {
+    fn from(e: keel_sim::simulate::SimError) -> Self {
+        match e {
+            keel_sim::simulate::SimError::Cancelled => EngineError::Cancelled,
+            e => EngineError::Sim(e),
+        }
+    }
+}
+
+/// An analysis and its options.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(tag = "analysis", rename_all = "lowercase")]
+pub enum Analysis {
+    /// `keel stress`.
+    Stress(stress::Options),
+    /// `keel simulate`.
+    Simulate(simulate::Options),
+    /// `keel montecarlo`.
+    MonteCarlo(montecarlo::Options),
+}
+
+impl Analysis {
+    /// The analysis's name, as in `{"analysis": NAME}` and on the command line.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Analysis::Stress(_) => "stress",
+            Analysis::Simulate(_) => "simulate",
+            Analysis::MonteCarlo(_) => "montecarlo",
+        }
+    }
+}
+
+/// Runs `a` on `model`.
+pub fn run(model: &Model, a: &Analysis, progress: &dyn Progress) -> Result<Results, EngineError> {
+    match a {
+        Analysis::Stress(o) => stress::run(model, o, progress),
+        Analysis::Simulate(o) => simulate::run(model, o, progress),
+        Analysis::MonteCarlo(o) => montecarlo::run(model, o, progress),
+    }
+}
+
+/// Whether a platform's rows are kept under a `platform` option (every platform when `None`).
+fn platform_filter(
+    m: &Model,
+    wanted: Option<&str>,
+) -> Result<impl Fn(keel_model::StageIx) -> bool, EngineError> {
+    let on: Option<std::collections::HashSet<keel_model::StageIx>> = match wanted {
+        None => None,
+        Some(_) => Some(
+            keel_see::resolve_platforms(m, wanted)
+                .map_err(|e| EngineError::Options(e.to_string()))?
+                .into_iter()
+                .collect(),
+        ),
+    };
+    Ok(move |s| on.as_ref().is_none_or(|set| set.contains(&s)))
+}
+
+/// A result as JSON (serialising Keel's result types cannot fail: no maps with non-string keys).
+fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, EngineError> {
+    serde_json::to_value(v).map_err(|e| EngineError::Output(format!("JSON: {e}")))
+}
+
+/// An analysis's results: tables in the order a person reads them, the name of the main one (what CSV writes
+/// unless asked for another), and the JSON document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Results {
+    pub tables: Vec<Table>,
+    pub main: &'static str,
+    pub json: serde_json::Value,
+}
+
+impl Results {
+    /// The table named `name`, or the main table for `None`.
+    pub fn table(&self, name: Option<&str>) -> Result<&Table, EngineError> {
+        let name = name.unwrap_or(self.main);
+        self.tables
+            .iter()
+            .find(|t| t.name == name)
+            .ok_or_else(|| EngineError::UnknownTable {
+                name: name.to_string(),
+                known: self
+                    .tables
+                    .iter()
+                    .map(|t| t.name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+
+    /// The JSON document, pretty-printed with a final newline (the command line's `--format json`).
+    pub fn json_bytes(&self) -> Vec<u8> {
+        let mut out = serde_json::to_vec_pretty(&self.json).unwrap_or_default();
+        out.push(b'\n');
+        out
+    }
+
+    /// One tidy table as CSV (the command line's `--format csv [--table NAME]`).
+    pub fn csv_bytes(&self, name: Option<&str>) -> Result<Vec<u8>, EngineError> {
+        let mut out = Vec::new();
+        table::write_csv(&mut out, self.table(name)?)
+            .map_err(|e| EngineError::Output(format!("CSV: {e}")))?;
+        Ok(out)
+    }
+
+    /// Every table as one sheet of a workbook (the command line's `--format xlsx`).
+    pub fn xlsx_bytes(&self) -> Result<Vec<u8>, EngineError> {
+        table::xlsx_bytes(&self.tables.iter().collect::<Vec<_>>())
+    }
+}
