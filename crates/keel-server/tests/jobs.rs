@@ -242,7 +242,8 @@ fn a_stress_job_streams_its_progress_and_stores_json_csv_and_xlsx() {
         .collect();
     assert_eq!(actions[0], "job.create");
     assert!(actions[1..].iter().all(|a| *a == "job.results"));
-    assert_eq!(actions.len(), 1 + 4 + 3, "{actions:?}");
+    // json, csv (twice: by default and by name), hits, xlsx, then the three downloads.
+    assert_eq!(actions.len(), 1 + 5 + 3, "{actions:?}");
 }
 
 #[test]
@@ -382,6 +383,11 @@ fn jobs_per_user_are_limited_and_bad_options_are_refused_by_name() {
         json!({"version": 1, "analysis": "stres"}),
         400,
         "unknown variant `stres`",
+    );
+    refused(
+        json!({"version": 1, "analysis": "stress", "each": "planet"}),
+        400,
+        "`planet`",
     );
     refused(json!({"version": 1}), 400, "missing field `analysis`");
     refused(

@@ -8,7 +8,7 @@
 //! # Complexity
 //! Every call is O(1) (one short lock on the channel's value).
 
-use super::engine::Progress;
+use keel_model::Progress;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use tokio::sync::watch;

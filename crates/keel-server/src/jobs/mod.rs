@@ -14,11 +14,10 @@
 //! # Complexity
 //! Taking a job is one indexed update; the rest is the analysis's own cost plus writing its results once.
 
-mod engine;
 pub(crate) mod live;
 mod run;
 
-pub(crate) use engine::Analysis;
+pub(crate) use keel_engine::Analysis;
 pub(crate) use live::{Count, Live};
 
 use crate::db::Db;

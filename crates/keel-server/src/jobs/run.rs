@@ -7,10 +7,10 @@
 //! # Complexity
 //! O(version size) to unpack and load, the analysis's own cost, O(result size) to store.
 
-use super::engine::{self, Analysis, EngineError};
 use super::{Count, Jobs, Live, MAX_ATTEMPTS};
 use crate::db::{Db, Dialect};
 use crate::upload::WORKBOOK_NAME;
+use keel_engine::{Analysis, EngineError};
 use std::sync::Arc;
 
 /// Crash recovery, before any worker starts: a job still `running` was interrupted.
@@ -199,7 +199,7 @@ fn compute(source: &str, files: &[(String, Vec<u8>)], analysis: &Analysis, live:
             ));
         }
     };
-    let results = match engine::run(&model, analysis, live) {
+    let results = match keel_engine::run(&model, analysis, live) {
         Ok(r) => r,
         Err(EngineError::Cancelled) if live.cancel_asked() => return Outcome::Cancelled,
         Err(EngineError::Cancelled) => return Outcome::Interrupted,
