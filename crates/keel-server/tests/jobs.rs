@@ -537,7 +537,7 @@ fn every_job_route_refuses_strangers_and_contributors() {
                 continue;
             }
             let r = call(m, path, a);
-            let want = match (m.as_ref(), path.ends_with("/cancel")) {
+            let want = match (*m, path.ends_with("/cancel")) {
                 ("POST", true) => 409,
                 ("POST", false) => 202,
                 _ => 200,
