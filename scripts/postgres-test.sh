@@ -33,11 +33,11 @@ trap stop EXIT
   -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c fsync=on" start >/dev/null
 echo "postgres-test: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
 export KEEL_TEST_POSTGRES="postgres://keel@127.0.0.1:$port/postgres"
-# The server's suite, and the `keel serve` SIGKILL durability test, on PostgreSQL.
+# The server's suite, and the `keel serve` process tests (SIGKILL durability, jobs), on PostgreSQL.
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run -p keel-server -p keel-cli --no-fail-fast \
-    -E 'package(keel-server) or binary(serve_durability)' "$@"
+    -E 'package(keel-server) or binary(serve_durability) or binary(serve_jobs)' "$@"
 else
   cargo test -p keel-server --no-fail-fast "$@"
-  cargo test -p keel-cli --test serve_durability --no-fail-fast "$@"
+  cargo test -p keel-cli --test serve_durability --test serve_jobs --no-fail-fast "$@"
 fi
