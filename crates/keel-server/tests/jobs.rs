@@ -411,6 +411,32 @@ fn jobs_per_user_are_limited_and_bad_options_are_refused_by_name() {
     assert_eq!(after, before);
 }
 
+/// An option only the model can judge fails the job with the analysis's own message, and leaves no results.
+#[test]
+fn a_job_the_analysis_refuses_fails_with_its_message() {
+    let s = start(Limits::default());
+    let (ana, ws) = with_example(&s, "ana");
+    let id = created(
+        &s,
+        &ana,
+        ws,
+        &json!({"version": 1, "analysis": "simulate", "scenario": "no such scenario"}),
+    );
+    let (_, end) = follow(&s, &ana, ws, id);
+    assert_eq!(end["state"], "failed", "{end}");
+    let why = end["error"].as_str().unwrap();
+    assert!(
+        why.starts_with("unknown scenario `no such scenario`"),
+        "{why}"
+    );
+    let r = s.get(
+        &format!("/api/v1/workspaces/{ws}/jobs/{id}/results.json"),
+        &ana,
+    );
+    assert_eq!((r.status, r.code().as_str()), (409, "conflict"));
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains(why));
+}
+
 #[test]
 fn a_restart_runs_the_queued_jobs_and_a_clean_stop_requeues_the_running_one() {
     let mut s = start_with_workers(Limits::default(), 0);
