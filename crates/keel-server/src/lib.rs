@@ -6,7 +6,9 @@
 //! This phase holds accounts (admin, analyst, contributor of one firm; Argon2id passwords; session cookies with
 //! a CSRF token, and hashed API tokens for scripts), a login rate limit, workspaces and their members, model
 //! versions uploaded as a zip of the CSV folder or an .xlsx workbook and validated with exactly `keel check`'s
-//! diagnostics before being stored whole in one transaction, and an append-only audit log.
+//! diagnostics before being stored whole in one transaction, analyses run on a version as background jobs
+//! (keel-engine; a queue in the database that a restart resumes, progress as server-sent events, results as
+//! JSON, CSV and xlsx), and an append-only audit log.
 //!
 //! The database is SQLite (embedded, the default, created on first start) or PostgreSQL, through one
 //! `sqlx::Any` pool and one set of portable migrations run at start; [`db`] says why Any and not an enum of two
@@ -134,16 +136,24 @@ async fn bind(config: &Config) -> Result<Bound, ServerError> {
             url: config.database.clone(),
             source,
         })?;
-    let jobs = jobs::Jobs::start(db.clone(), config.job_workers)
-        .await
-        .map_err(ServerError::Jobs)?;
-    let app = api::router(db.clone(), config.limits, config.behind_proxy, jobs.clone())?;
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|source| ServerError::Bind {
             addr: config.bind,
             source,
         })?;
+    // Workers start last: a server that cannot listen must not take a job from the queue.
+    let jobs = jobs::Jobs::start(db.clone(), config.job_workers)
+        .await
+        .map_err(ServerError::Jobs)?;
+    let app = match api::router(db.clone(), config.limits, config.behind_proxy, jobs.clone()) {
+        Ok(app) => app,
+        Err(e) => {
+            jobs.shut_down();
+            jobs.join().await;
+            return Err(e.into());
+        }
+    };
     let started = Started {
         addr: listener.local_addr()?,
         dialect: db.dialect,
