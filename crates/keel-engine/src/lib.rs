@@ -11,6 +11,10 @@
 //! # Complexity
 //! That of each analysis (see its module), plus a pass over the result rows to lay out the tables.
 
+pub mod concentration;
+pub mod controls;
+pub mod criticality;
+pub mod exposure;
 pub mod montecarlo;
 pub mod simulate;
 pub mod stress;
@@ -66,6 +70,14 @@ impl From<keel_sim::simulate::SimError> for EngineError {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(tag = "analysis", rename_all = "lowercase")]
 pub enum Analysis {
+    /// `keel exposure`.
+    Exposure(exposure::Options),
+    /// `keel controls`.
+    Controls(controls::Options),
+    /// `keel concentration`.
+    Concentration(concentration::Options),
+    /// `keel criticality`.
+    Criticality(criticality::Options),
     /// `keel stress`.
     Stress(stress::Options),
     /// `keel simulate`.
@@ -78,6 +90,10 @@ impl Analysis {
     /// The analysis's name, as in `{"analysis": NAME}` and on the command line.
     pub fn name(&self) -> &'static str {
         match self {
+            Analysis::Exposure(_) => "exposure",
+            Analysis::Controls(_) => "controls",
+            Analysis::Concentration(_) => "concentration",
+            Analysis::Criticality(_) => "criticality",
             Analysis::Stress(_) => "stress",
             Analysis::Simulate(_) => "simulate",
             Analysis::MonteCarlo(_) => "montecarlo",
@@ -88,6 +104,10 @@ impl Analysis {
 /// Runs `a` on `model`.
 pub fn run(model: &Model, a: &Analysis, progress: &dyn Progress) -> Result<Results, EngineError> {
     match a {
+        Analysis::Exposure(o) => exposure::run(model, o),
+        Analysis::Controls(o) => controls::run(model, o),
+        Analysis::Concentration(o) => concentration::run(model, o),
+        Analysis::Criticality(o) => criticality::run(model, o),
         Analysis::Stress(o) => stress::run(model, o, progress),
         Analysis::Simulate(o) => simulate::run(model, o, progress),
         Analysis::MonteCarlo(o) => montecarlo::run(model, o, progress),
