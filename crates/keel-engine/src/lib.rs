@@ -16,6 +16,7 @@ pub mod controls;
 pub mod criticality;
 pub mod exposure;
 pub mod montecarlo;
+pub mod plan;
 pub mod simulate;
 pub mod stress;
 pub mod table;
@@ -40,6 +41,12 @@ pub enum EngineError {
     Stress(keel_lp::StressError),
     #[error(transparent)]
     Sim(keel_sim::simulate::SimError),
+    /// The planner's solver failed.
+    #[error(transparent)]
+    Plan(keel_plan::PlanError),
+    /// No plan meets the constraints asked for; the message says why and what would.
+    #[error("{0}")]
+    NoPlan(String),
     /// No table of that name in these results.
     #[error("unknown table `{name}`; these results' tables are: {known}")]
     UnknownTable { name: String, known: String },
@@ -84,6 +91,8 @@ pub enum Analysis {
     Simulate(simulate::Options),
     /// `keel montecarlo`.
     MonteCarlo(montecarlo::Options),
+    /// `keel plan`.
+    Plan(plan::Options),
 }
 
 impl Analysis {
@@ -97,6 +106,7 @@ impl Analysis {
             Analysis::Stress(_) => "stress",
             Analysis::Simulate(_) => "simulate",
             Analysis::MonteCarlo(_) => "montecarlo",
+            Analysis::Plan(_) => "plan",
         }
     }
 }
@@ -111,6 +121,7 @@ pub fn run(model: &Model, a: &Analysis, progress: &dyn Progress) -> Result<Resul
         Analysis::Stress(o) => stress::run(model, o, progress),
         Analysis::Simulate(o) => simulate::run(model, o, progress),
         Analysis::MonteCarlo(o) => montecarlo::run(model, o, progress),
+        Analysis::Plan(o) => plan::run(model, o),
     }
 }
 
