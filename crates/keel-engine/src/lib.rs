@@ -11,7 +11,12 @@
 //! # Complexity
 //! That of each analysis (see its module), plus a pass over the result rows to lay out the tables.
 
+pub mod concentration;
+pub mod controls;
+pub mod criticality;
+pub mod exposure;
 pub mod montecarlo;
+pub mod plan;
 pub mod simulate;
 pub mod stress;
 pub mod table;
@@ -36,6 +41,12 @@ pub enum EngineError {
     Stress(keel_lp::StressError),
     #[error(transparent)]
     Sim(keel_sim::simulate::SimError),
+    /// The planner's solver failed.
+    #[error(transparent)]
+    Plan(keel_plan::PlanError),
+    /// No plan meets the constraints asked for; the message says why and what would.
+    #[error("{0}")]
+    NoPlan(String),
     /// No table of that name in these results.
     #[error("unknown table `{name}`; these results' tables are: {known}")]
     UnknownTable { name: String, known: String },
@@ -66,21 +77,36 @@ impl From<keel_sim::simulate::SimError> for EngineError {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(tag = "analysis", rename_all = "lowercase")]
 pub enum Analysis {
+    /// `keel exposure`.
+    Exposure(exposure::Options),
+    /// `keel controls`.
+    Controls(controls::Options),
+    /// `keel concentration`.
+    Concentration(concentration::Options),
+    /// `keel criticality`.
+    Criticality(criticality::Options),
     /// `keel stress`.
     Stress(stress::Options),
     /// `keel simulate`.
     Simulate(simulate::Options),
     /// `keel montecarlo`.
     MonteCarlo(montecarlo::Options),
+    /// `keel plan`.
+    Plan(plan::Options),
 }
 
 impl Analysis {
     /// The analysis's name, as in `{"analysis": NAME}` and on the command line.
     pub fn name(&self) -> &'static str {
         match self {
+            Analysis::Exposure(_) => "exposure",
+            Analysis::Controls(_) => "controls",
+            Analysis::Concentration(_) => "concentration",
+            Analysis::Criticality(_) => "criticality",
             Analysis::Stress(_) => "stress",
             Analysis::Simulate(_) => "simulate",
             Analysis::MonteCarlo(_) => "montecarlo",
+            Analysis::Plan(_) => "plan",
         }
     }
 }
@@ -88,9 +114,14 @@ impl Analysis {
 /// Runs `a` on `model`.
 pub fn run(model: &Model, a: &Analysis, progress: &dyn Progress) -> Result<Results, EngineError> {
     match a {
+        Analysis::Exposure(o) => exposure::run(model, o),
+        Analysis::Controls(o) => controls::run(model, o),
+        Analysis::Concentration(o) => concentration::run(model, o),
+        Analysis::Criticality(o) => criticality::run(model, o),
         Analysis::Stress(o) => stress::run(model, o, progress),
         Analysis::Simulate(o) => simulate::run(model, o, progress),
         Analysis::MonteCarlo(o) => montecarlo::run(model, o, progress),
+        Analysis::Plan(o) => plan::run(model, o),
     }
 }
 

@@ -48,7 +48,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 /// The breakdowns [`exposure`] can report.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum GroupBy {
     /// Country of the stage's site.

@@ -1,6 +1,6 @@
 //! `keel controls`: export-control see-through per platform, and whether a regime-free build exists.
 
-use crate::output::{self, Cell, OutputArgs};
+use crate::output::{self, OutputArgs};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -25,83 +25,11 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let m = crate::load_model(&args.model)?;
-    // The paths of the nearest controlled items per platform and regime; the summary counts them all.
-    let opts = keel_see::controls::ControlOptions {
-        top: Some(output::TOP),
+    let opts = keel_engine::controls::Options {
+        regime: args.regime.clone(),
+        platform: args.platform.clone(),
     };
-    let res =
-        keel_see::controls::controls_of(&m, args.platform.as_deref(), args.regime.as_deref(), opts)
-            .map_err(|e| crate::BadInput(e.to_string()))?;
-    let mut summary = output::Table::new(
-        "platforms",
-        "Export-control see-through (controlled: the platform contains an item carrying the regime through planned \
-         suppliers; a regime-free build is impossible when the platform's own item carries it)",
-        &[
-            "platform",
-            "regime",
-            "controlled",
-            "controlled items",
-            "platform item controlled",
-            "regime-free build",
-            "inputs with no regime-free source",
-        ],
-    );
-    let mut via = output::Table::new(
-        "via",
-        "Why: shortest planned input path from the platform to each controlled item",
-        &["platform", "regime", "item", "category", "path"],
-    );
-    let mut blocked = output::Table::new(
-        "blocked",
-        "Input items of the platform with no regime-free source",
-        &["platform", "regime", "input item"],
-    );
-    let mut frontier = output::Table::new(
-        "frontier",
-        "Where the regime cannot be avoided: stage needing a controlled item that has no regime-free source",
-        &["platform", "regime", "stage", "controlled input item"],
-    );
-    for c in &res {
-        summary.row(vec![
-            Cell::from(&c.platform),
-            Cell::from(&c.regime),
-            Cell::Bool(c.controlled),
-            Cell::from(c.controlled_items),
-            Cell::Bool(c.item_controlled),
-            Cell::Bool(c.regime_free_possible),
-            Cell::from(c.blocked_inputs.len()),
-        ]);
-        for v in &c.via {
-            via.row(vec![
-                Cell::from(&c.platform),
-                Cell::from(&c.regime),
-                Cell::from(&v.item),
-                Cell::from(v.category.clone()),
-                Cell::from(v.path.join(" <- ")),
-            ]);
-        }
-        for b in &c.blocked_inputs {
-            blocked.row(vec![
-                Cell::from(&c.platform),
-                Cell::from(&c.regime),
-                Cell::from(b),
-            ]);
-        }
-        for f in &c.frontier {
-            frontier.row(vec![
-                Cell::from(&c.platform),
-                Cell::from(&c.regime),
-                Cell::from(&f.stage),
-                Cell::from(&f.item),
-            ]);
-        }
-    }
-    let json = serde_json::json!({ "platforms": res });
-    output::emit(
-        &args.out,
-        &[summary, via, blocked, frontier],
-        "platforms",
-        &json,
-    )?;
+    let results = keel_engine::controls::run(&m, &opts).map_err(crate::engine_error)?;
+    output::emit_results(&args.out, &results)?;
     Ok(ExitCode::SUCCESS)
 }
