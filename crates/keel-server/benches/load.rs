@@ -38,7 +38,9 @@ fn main() {
     let zip = Arc::new(common::zip_dir(&common::example_dir(), ""));
     let r = server.upload(ws, &auth, "application/zip", &zip);
     assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
-    let version = r.json()["number"].as_i64().expect("version number");
+    let version = r.json()["version"]["number"]
+        .as_i64()
+        .expect("version number");
     let mut paths = vec![
         format!("/api/v1/workspaces/{ws}/versions"),
         format!("/api/v1/workspaces/{ws}/versions/{version}/files/stages.csv"),
@@ -123,7 +125,7 @@ fn stored_results(server: &Server, auth: &Auth, ws: i64, version: i64) -> Vec<St
     let r = server.post(
         &format!("/api/v1/workspaces/{ws}/jobs"),
         auth,
-        &serde_json::json!({"version": version, "analysis": {"analysis": "stress", "each": "site"}}),
+        &serde_json::json!({"version": version, "analysis": "stress", "each": "site"}),
     );
     if r.status == 404 {
         return Vec::new();
