@@ -580,3 +580,75 @@ fn every_job_route_refuses_strangers_and_contributors() {
     let r = s.get(&format!("/api/v1/workspaces/{}/jobs/{id}", ws + 1), &other);
     assert_eq!(r.status, 404);
 }
+
+/// Every analysis of keel-engine runs as a job (two at a time) and stores exactly the bytes the engine gives
+/// for the same version: the JSON document and each table's CSV, with the main table first.
+#[test]
+fn every_analysis_runs_as_a_job_and_stores_the_engines_bytes() {
+    let s = start_with_workers(
+        Limits {
+            max_jobs_per_user: 8,
+            ..Limits::default()
+        },
+        2,
+    );
+    let (ana, ws) = with_example(&s, "ana");
+    let model = keel_io::load(&example_dir()).unwrap().model;
+    let analyses = [
+        json!({"analysis": "exposure"}),
+        json!({"analysis": "controls"}),
+        json!({"analysis": "concentration"}),
+        json!({"analysis": "criticality"}),
+        json!({"analysis": "stress", "each": "site"}),
+        json!({"analysis": "simulate", "scenario": "cn-rail-stoppage", "horizon": 120}),
+        json!({"analysis": "montecarlo", "runs": 200}),
+        json!({"analysis": "plan", "budget": 200_000_000}),
+    ];
+    let ids: Vec<i64> = analyses
+        .iter()
+        .map(|a| {
+            let mut body = a.clone();
+            body["version"] = json!(1);
+            created(&s, &ana, ws, &body)
+        })
+        .collect();
+    for (a, id) in analyses.iter().zip(ids) {
+        let (_, end) = follow(&s, &ana, ws, id);
+        assert_eq!(end["state"], "succeeded", "{a}: {end}");
+        let want = keel_engine::run(
+            &model,
+            &serde_json::from_value(a.clone()).unwrap(),
+            &keel_model::Silent,
+        )
+        .unwrap();
+        let base = format!("/api/v1/workspaces/{ws}/jobs/{id}");
+        assert_eq!(
+            s.get(&format!("{base}/results.json"), &ana).body,
+            want.json_bytes(),
+            "{a}"
+        );
+        let mut names: Vec<&str> = want.tables.iter().map(|t| t.name).collect();
+        let main = names.iter().position(|n| *n == want.main).unwrap();
+        let m = names.remove(main);
+        names.insert(0, m);
+        assert_eq!(end["tables"], json!(names), "{a}");
+        for t in &want.tables {
+            assert_eq!(
+                s.get(&format!("{base}/results.csv?table={}", t.name), &ana)
+                    .body,
+                want.csv_bytes(Some(t.name)).unwrap(),
+                "{a} {}",
+                t.name
+            );
+        }
+        assert_eq!(
+            s.get(&format!("{base}/results.csv"), &ana).body,
+            want.csv_bytes(None).unwrap(),
+            "{a}: the main table by default"
+        );
+        assert!(s
+            .get(&format!("{base}/results.xlsx"), &ana)
+            .body
+            .starts_with(b"PK\x03\x04"));
+    }
+}

@@ -38,7 +38,8 @@ use tokio::time::Instant;
 pub(crate) struct NewJob {
     /// The number of the version to analyse.
     version: i64,
-    /// The analysis: `stress` (more to come). Its options sit beside it, named as the command line's flags with
+    /// The analysis: exposure, controls, concentration, criticality, stress, simulate, montecarlo or plan. Its
+    /// options sit beside it, named as the command line's flags with
     /// `_` for `-` (e.g. `{"version": 1, "analysis": "stress", "each": "site", "per_platform": true}`); an
     /// option left out takes the command line's default, and an unknown one is refused naming it.
     analysis: String,
