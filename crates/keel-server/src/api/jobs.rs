@@ -121,11 +121,9 @@ fn describe(st: &AppState, row: JobRow, csv: Vec<String>) -> JobInfo {
         created,
         started,
         finished,
-    ) = (
-        row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11,
-        row.12,
-    );
-    let (attempts, main) = (row.13, row.14);
+        attempts,
+        main,
+    ) = row;
     let (done, total) = match st.jobs.live(id) {
         Some(l) if state == "running" => {
             let c = l.count();
