@@ -27,6 +27,7 @@ impl Events {
         let r = rb.call().unwrap();
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()["content-type"], "text/event-stream");
+        assert_eq!(r.headers()["x-accel-buffering"], "no");
         Events {
             lines: BufReader::new(Box::new(r.into_body().into_reader())),
         }

@@ -653,7 +653,10 @@ pub(crate) async fn job_events(
         ended: false,
     };
     let stream = futures_util::stream::unfold(f, next_event);
-    Ok(Sse::new(stream)
-        .keep_alive(KeepAlive::default())
+    // X-Accel-Buffering: nginx passes each event on at once instead of buffering the stream.
+    Ok((
+        [("x-accel-buffering", "no")],
+        Sse::new(stream).keep_alive(KeepAlive::default()),
+    )
         .into_response())
 }
