@@ -3,11 +3,18 @@
 //!
 //! `cargo bench -p keel-server --bench load` starts the server in-process (release build, its own runtime),
 //! signs an analyst in, uploads the bundled example (examples/canada-dib) and, when the server runs jobs, a
-//! stress job's stored results; then for `KEEL_LOAD_SECS` seconds (default 20) 200 reader threads each loop
-//! over GET requests of stored data (the results as JSON and CSV, the version list, one model file) on their
-//! own keep-alive connection, while 10 uploader threads each upload the example as a new version. It prints
-//! throughput and latency percentiles per kind of request; figures go in bench/RESULTS.md. Clients and
-//! server share the machine's cores: the figures are for the whole loopback system.
+//! stress job's stored results; then for `KEEL_LOAD_SECS` seconds (default 20) 200 reader threads
+//! (`KEEL_LOAD_READERS`) each cycle over GET requests of stored data (the results as JSON and CSV, the version
+//! list, one model file) on their own keep-alive connection, while 10 uploader threads
+//! (`KEEL_LOAD_UPLOADERS`) each upload the example as a new version. It prints throughput and latency
+//! percentiles per kind of request; figures go in bench/RESULTS.md. Clients and server share the machine's
+//! cores: the figures are for the whole loopback system.
+//!
+//! Pacing: each reader sends one request every `KEEL_LOAD_READ_EVERY_MS` (default 100: 2,000 requests a
+//! second offered by 200 readers) and each uploader one upload every `KEEL_LOAD_UPLOAD_EVERY_MS` (default
+//! 1,000); 0 sends the next request as soon as the last is answered (closed loop: the saturation throughput).
+//! Latency is counted from when a request was due, not when it was sent, so a server that falls behind
+//! schedule is charged for the wait (no coordinated omission).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -20,14 +27,23 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// Readers and uploaders unless `KEEL_LOAD_READERS` / `KEEL_LOAD_UPLOADERS` say otherwise.
 const READERS: usize = 200;
 const UPLOADERS: usize = 10;
 
-fn main() {
-    let secs: u64 = std::env::var("KEEL_LOAD_SECS")
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(20);
+        .unwrap_or(default)
+}
+
+fn main() {
+    let secs = env("KEEL_LOAD_SECS", 20) as u64;
+    let (readers_n, uploaders_n) = (
+        env("KEEL_LOAD_READERS", READERS),
+        env("KEEL_LOAD_UPLOADERS", UPLOADERS),
+    );
     let db = if std::env::var("KEEL_TEST_POSTGRES").is_ok_and(|v| !v.is_empty()) {
         "PostgreSQL"
     } else {
@@ -47,13 +63,16 @@ fn main() {
     ];
     paths.extend(stored_results(&server, &auth, ws, version));
     eprintln!(
-        "load: {db}, {READERS} readers over {} routes and {UPLOADERS} uploaders for {secs} s",
+        "load: {db}, {readers_n} readers over {} routes and {uploaders_n} uploaders for {secs} s",
         paths.len()
     );
 
+    let read_every = Duration::from_millis(env("KEEL_LOAD_READ_EVERY_MS", 100) as u64);
+    let upload_every = Duration::from_millis(env("KEEL_LOAD_UPLOAD_EVERY_MS", 1000) as u64);
+    eprintln!("load: a read every {read_every:?} per reader, an upload every {upload_every:?} per uploader");
     let stop = Arc::new(AtomicBool::new(false));
     let start = Instant::now();
-    let readers: Vec<_> = (0..READERS)
+    let readers: Vec<_> = (0..readers_n)
         .map(|k| {
             let (server, auth, stop) = (server.clone(), auth.clone(), stop.clone());
             let paths = paths.clone();
@@ -61,9 +80,11 @@ fn main() {
                 let mut lat: Vec<Vec<f64>> = vec![Vec::new(); paths.len()];
                 let mut errors = 0usize;
                 let mut i = k;
+                // Readers start spread over one period, not all at once.
+                let mut due = start + read_every.mul_f64(k as f64 / readers_n as f64);
                 while !stop.load(Ordering::Relaxed) {
                     let p = i % paths.len();
-                    let t = Instant::now();
+                    let t = pace(&mut due, read_every);
                     let r = server.get(&paths[p], &auth);
                     lat[p].push(t.elapsed().as_secs_f64());
                     errors += usize::from(r.status != 200);
@@ -73,15 +94,16 @@ fn main() {
             })
         })
         .collect();
-    let uploaders: Vec<_> = (0..UPLOADERS)
-        .map(|_| {
+    let uploaders: Vec<_> = (0..uploaders_n)
+        .map(|k| {
             let (server, auth, stop, zip) =
                 (server.clone(), auth.clone(), stop.clone(), zip.clone());
             std::thread::spawn(move || {
                 let mut lat = Vec::new();
                 let mut errors = 0usize;
+                let mut due = start + upload_every.mul_f64(k as f64 / uploaders_n as f64);
                 while !stop.load(Ordering::Relaxed) {
-                    let t = Instant::now();
+                    let t = pace(&mut due, upload_every);
                     let r = server.upload(ws, &auth, "application/zip", &zip);
                     lat.push(t.elapsed().as_secs_f64());
                     errors += usize::from(r.status != 201);
@@ -142,6 +164,21 @@ fn stored_results(server: &Server, auth: &Auth, ws: i64, version: i64) -> Vec<St
         }
     }
     vec![format!("{job}/results.json"), format!("{job}/results.csv")]
+}
+
+/// Waits until `due` (at once with a zero period) and returns it, the instant latency counts from; the next
+/// request is due one period later.
+fn pace(due: &mut Instant, every: Duration) -> Instant {
+    if every.is_zero() {
+        return Instant::now();
+    }
+    let now = Instant::now();
+    if *due > now {
+        std::thread::sleep(*due - now);
+    }
+    let t = *due;
+    *due += every;
+    t
 }
 
 /// A route's shape for the table (`/api/v1/workspaces/{ws}/...` with the numbers left out).

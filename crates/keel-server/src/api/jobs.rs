@@ -440,16 +440,14 @@ async fn result(
             "job {id} succeeded but its {format} result is missing"
         ))
     })?;
-    audit::record(
-        &st.db.pool,
-        AuditEvent::by(
+    st.audit
+        .record(AuditEvent::by(
             c,
             "job.results",
             &ws_name,
             format!("workspace {ws} job {id} {format}"),
-        ),
-    )
-    .await?;
+        ))
+        .await?;
     Ok((job, format, content))
 }
 

@@ -39,6 +39,8 @@ pub(crate) struct AppState {
     pub(crate) dummy_hash: Arc<String>,
     /// The job queue's workers and the progress of the jobs they run.
     pub(crate) jobs: crate::jobs::Jobs,
+    /// The group commit of audit events recorded on their own (reads of firm-level data).
+    pub(crate) audit: crate::audit::Log,
     openapi_json: Arc<OnceLock<String>>,
 }
 
@@ -102,6 +104,7 @@ pub(crate) fn router(
     let dummy =
         crate::auth::password::hash(&crate::auth::secret::new("")).map_err(ApiError::Internal)?;
     let state = AppState {
+        audit: crate::audit::Log::start(db.clone()),
         db,
         limits,
         secure_cookies: behind_proxy,

@@ -77,18 +77,16 @@ pub(crate) async fn login(
     let Some((id, _, role, firm, created_at)) = row.filter(|_| ok) else {
         st.by_account.fail(&acct_key, now);
         st.by_client.fail(&client_key, now);
-        audit::record(
-            &st.db.pool,
-            Event {
+        st.audit
+            .record(Event {
                 actor_id: None,
                 actor_name: None,
                 client: &client,
                 action: "login.failed",
                 target: &req.name,
                 detail: String::new(),
-            },
-        )
-        .await?;
+            })
+            .await?;
         return Err(ApiError::BadCredentials);
     };
     st.by_account.clear(&acct_key);

@@ -108,7 +108,9 @@ pub(crate) async fn upload(
         Err(e) => {
             // A refused upload is recorded (who tried, why), and nothing else is stored.
             let why = format!("{}: {}", e.code(), e);
-            audit::record(&st.db.pool, Event::by(&c, "version.refused", &ws_name, why)).await?;
+            st.audit
+                .record(Event::by(&c, "version.refused", &ws_name, why))
+                .await?;
             return Err(e);
         }
     };
@@ -309,16 +311,14 @@ pub(crate) async fn get_file(
             keel_model::diag::quote(&name)
         ))
     })?;
-    audit::record(
-        &st.db.pool,
-        Event::by(
+    st.audit
+        .record(Event::by(
             &c,
             "file.read",
             &ws_name,
             format!("workspace {ws} version {v} file {name}"),
-        ),
-    )
-    .await?;
+        ))
+        .await?;
     Ok(([(header::CONTENT_TYPE, content_type(&name))], content).into_response())
 }
 
@@ -410,16 +410,14 @@ pub(crate) async fn diff_versions(
     })
     .await
     .map_err(|e| ApiError::Internal(e.to_string()))??;
-    audit::record(
-        &st.db.pool,
-        Event::by(
+    st.audit
+        .record(Event::by(
             &c,
             "version.diff",
             &ws_name,
             format!("workspace {ws} version {v} against {base}"),
-        ),
-    )
-    .await?;
+        ))
+        .await?;
     Ok(json(
         StatusCode::OK,
         &VersionDiff {
