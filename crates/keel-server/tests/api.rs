@@ -534,3 +534,82 @@ fn a_password_change_needs_the_current_password_and_ends_other_sessions() {
         .collect();
     assert_eq!(actions, ["password.change", "password.reset"]);
 }
+
+/// Every route under a workspace, called by a signed-in analyst of another workspace, is refused (403 or 404)
+/// whatever the method, stores nothing, and never answers with the other workspace's name or data.
+#[test]
+fn every_workspace_route_refuses_another_workspaces_analyst() {
+    let s = common::start_with_workers(Limits::default(), 1);
+    let (a, _ws_a) = s.analyst_with_workspace("alice-analyst");
+    let (b, ws_b) = s.analyst_with_workspace("bob-analyst");
+    let zip = common::zip_dir(&common::example_dir(), "");
+    let r = s.upload(ws_b, &b, "application/zip", &zip);
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    let r = s.post(
+        &format!("/api/v1/workspaces/{ws_b}/jobs"),
+        &b,
+        &json!({"version": 1, "analysis": "exposure"}),
+    );
+    assert_eq!(r.status, 202, "{}", String::from_utf8_lossy(&r.body));
+    let job = r.json()["id"].as_i64().unwrap();
+    let b_name = "bob-analyst's workspace";
+    let api = keel_server::openapi();
+    let mut checked = 0;
+    for (path, item) in &api.paths.paths {
+        if !path.contains("{ws}") {
+            continue;
+        }
+        let concrete = path
+            .replace("{ws}", &ws_b.to_string())
+            .replace("{v}", "1")
+            .replace("{base}", "1")
+            .replace("{id}", &job.to_string())
+            .replace("{user}", "1")
+            .replace("{name}", "stages.csv");
+        for (m, on) in [
+            ("GET", item.get.is_some()),
+            ("POST", item.post.is_some()),
+            ("PUT", item.put.is_some()),
+            ("DELETE", item.delete.is_some()),
+        ] {
+            if !on {
+                continue;
+            }
+            let r = match m {
+                "GET" => s.get(&concrete, &a),
+                "DELETE" => s.delete(&concrete, &a),
+                _ if concrete.ends_with("/versions") => s.upload(ws_b, &a, "application/zip", &zip),
+                _ => s.send(
+                    m,
+                    &concrete,
+                    &a,
+                    &json!({"version": 1, "analysis": "exposure"}),
+                ),
+            };
+            assert!(
+                r.status == 403 || r.status == 404,
+                "{m} {path} by another workspace's analyst: {} {}",
+                r.status,
+                String::from_utf8_lossy(&r.body)
+            );
+            let body = String::from_utf8_lossy(&r.body);
+            assert!(
+                !body.contains(b_name),
+                "{m} {path} names the workspace: {body}"
+            );
+            assert!(
+                !body.contains("plt-"),
+                "{m} {path} shows model rows: {body}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "only {checked} workspace routes");
+    // Nothing was stored in B by those requests: still one version and one job, which B can read.
+    let v = s
+        .get(&format!("/api/v1/workspaces/{ws_b}/versions"), &b)
+        .json();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    let j = s.get(&format!("/api/v1/workspaces/{ws_b}/jobs"), &b).json();
+    assert_eq!(j.as_array().unwrap().len(), 1);
+}
