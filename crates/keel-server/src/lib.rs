@@ -15,6 +15,7 @@
 //! The library never prints: [`run`] reports where it listens through a callback, and the `keel` binary
 //! decides what to say. Tests and benchmarks start it in-process with [`Background::start`].
 
+mod aggregate;
 mod api;
 mod audit;
 mod auth;
@@ -22,6 +23,7 @@ mod clock;
 pub mod db;
 mod diff;
 mod error;
+mod firm_rows;
 mod upload;
 
 pub use api::openapi;
@@ -70,6 +72,25 @@ impl Default for Limits {
     }
 }
 
+/// The (n, k) dominance rule applied to the aggregates contributors see (docs/disclosure.md).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Disclosure {
+    /// A published cell needs at least this many firms.
+    pub min_firms: usize,
+    /// No firm may make up more than this share (in (0, 1]) of a published cell.
+    pub dominance: f64,
+}
+
+impl Default for Disclosure {
+    /// 3 firms, 70%.
+    fn default() -> Self {
+        Disclosure {
+            min_firms: 3,
+            dominance: 0.70,
+        }
+    }
+}
+
 /// How to start the server.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -81,6 +102,7 @@ pub struct Config {
     /// `X-Forwarded-For`.
     pub behind_proxy: bool,
     pub limits: Limits,
+    pub disclosure: Disclosure,
 }
 
 impl Default for Config {
@@ -90,6 +112,7 @@ impl Default for Config {
             database: "sqlite:keel.db".into(),
             behind_proxy: false,
             limits: Limits::default(),
+            disclosure: Disclosure::default(),
         }
     }
 }
@@ -112,6 +135,9 @@ fn runtime() -> Result<tokio::runtime::Runtime, ServerError> {
 async fn bind(
     config: &Config,
 ) -> Result<(tokio::net::TcpListener, axum::Router, Started, db::Db), ServerError> {
+    aggregate::rule(config.disclosure.min_firms, config.disclosure.dominance)
+        .check()
+        .map_err(|e| ServerError::Account(format!("the disclosure rule: {e}")))?;
     let db = db::Db::connect(&config.database).await?;
     let (accounts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
         .fetch_one(&db.pool)
@@ -120,7 +146,12 @@ async fn bind(
             url: config.database.clone(),
             source,
         })?;
-    let app = api::router(db.clone(), config.limits, config.behind_proxy)?;
+    let app = api::router(
+        db.clone(),
+        config.limits,
+        config.behind_proxy,
+        config.disclosure,
+    )?;
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|source| ServerError::Bind {

@@ -454,6 +454,7 @@ fn versions_survive_a_restart() {
             database: s.database.clone(),
             behind_proxy: false,
             limits: Limits::default(),
+            disclosure: keel_server::Disclosure::default(),
         })
         .unwrap(),
     );

@@ -26,6 +26,12 @@ pub(crate) struct Args {
     /// Largest upload accepted, in MiB.
     #[arg(long, value_name = "MIB", default_value_t = 64)]
     max_upload_mb: usize,
+    /// Aggregates shown to contributors: a cell needs at least this many firms (docs/disclosure.md).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    min_firms: usize,
+    /// Aggregates shown to contributors: no firm may make up more than this share of a cell, in (0, 1].
+    #[arg(long, value_name = "SHARE", default_value_t = 0.7)]
+    dominance: f64,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -89,6 +95,10 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         limits: keel_server::Limits {
             max_upload_bytes: args.max_upload_mb << 20,
             ..keel_server::Limits::default()
+        },
+        disclosure: keel_server::Disclosure {
+            min_firms: args.min_firms,
+            dominance: args.dominance,
         },
     };
     keel_server::run(&config, |s| {

@@ -2,7 +2,9 @@
 //! handlers' annotations (utoipa), so the description and the routes cannot drift apart.
 
 mod accounts;
+mod aggregates;
 mod audit_log;
+mod contributions;
 mod session;
 mod versions;
 mod workspaces;
@@ -36,6 +38,8 @@ pub(crate) struct AppState {
     /// A hash of a random password, verified against when the account does not exist, so that a wrong name
     /// and a wrong password take the same time.
     pub(crate) dummy_hash: Arc<String>,
+    /// The rule applied to the aggregates contributors see.
+    pub(crate) disclosure: crate::Disclosure,
     openapi_json: Arc<OnceLock<String>>,
 }
 
@@ -76,6 +80,16 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(versions::get_file))
         .routes(routes!(versions::diff_versions))
         .routes(routes!(audit_log::list_audit))
+        .routes(routes!(
+            contributions::list_contributions,
+            contributions::upload
+        ))
+        .routes(routes!(contributions::mine))
+        .routes(routes!(contributions::mine_file))
+        .routes(routes!(contributions::firm_revisions))
+        .routes(routes!(contributions::firm_file))
+        .routes(routes!(contributions::assemble))
+        .routes(routes!(aggregates::value_by_country))
 }
 
 /// The OpenAPI description of every route (no database needed).
@@ -83,7 +97,12 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     routes().split_for_parts().1
 }
 
-pub(crate) fn router(db: Db, limits: Limits, behind_proxy: bool) -> Result<axum::Router, ApiError> {
+pub(crate) fn router(
+    db: Db,
+    limits: Limits,
+    behind_proxy: bool,
+    disclosure: crate::Disclosure,
+) -> Result<axum::Router, ApiError> {
     let dummy =
         crate::auth::password::hash(&crate::auth::secret::new("")).map_err(ApiError::Internal)?;
     let state = AppState {
@@ -100,6 +119,7 @@ pub(crate) fn router(db: Db, limits: Limits, behind_proxy: bool) -> Result<axum:
             limits.login_window,
         )),
         dummy_hash: Arc::new(dummy),
+        disclosure,
         openapi_json: Arc::new(OnceLock::new()),
     };
     let (router, api) = routes().split_for_parts();

@@ -11,8 +11,14 @@ use super::{Db, Dialect};
 use crate::error::ServerError;
 
 /// (version, name, SQL), in order; versions are never reused or edited once released.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "init", include_str!("../../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../../migrations/0001_init.sql")),
+    (
+        3,
+        "contributions",
+        include_str!("../../migrations/0003_contributions.sql"),
+    ),
+];
 
 /// The migration's SQL for one database.
 pub(crate) fn render(sql: &str, dialect: Dialect) -> String {

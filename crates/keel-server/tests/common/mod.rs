@@ -4,7 +4,7 @@
 //! so the tests see exactly the headers a browser or script would.
 #![allow(dead_code, unreachable_pub)]
 
-use keel_server::{Background, Config, Limits};
+use keel_server::{Background, Config, Disclosure, Limits};
 use serde_json::{json, Value};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -70,6 +70,11 @@ pub struct Server {
 }
 
 pub fn start(limits: Limits) -> Server {
+    start_with(limits, Disclosure::default())
+}
+
+/// A running server with one admin account and the given disclosure rule.
+pub fn start_with(limits: Limits, disclosure: Disclosure) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let database = database(dir.path());
     keel_server::create_admin(&database, ADMIN, ADMIN_PW).unwrap();
@@ -78,6 +83,7 @@ pub fn start(limits: Limits) -> Server {
         database: database.clone(),
         behind_proxy: false,
         limits,
+        disclosure,
     })
     .unwrap();
     let agent: ureq::Agent = ureq::Agent::config_builder()
