@@ -544,6 +544,24 @@ fn assembly_replaces_each_firms_rows_and_refuses_a_broken_model() {
     );
     let r = s.get(&format!("/api/v1/workspaces/{ws}/versions"), &w.analyst);
     assert_eq!(r.json().as_array().unwrap().len(), 2);
+    // Both assemblies are in the audit log, with the revisions they used.
+    let audit = s.get("/api/v1/audit?limit=1000", &admin).json();
+    let details = |action: &str| -> Vec<String> {
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == action)
+            .map(|e| e["detail"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        details("assembly"),
+        [format!(
+            "workspace {ws} version 2 from version 1 and contributions alpha@1, bravo@1"
+        )]
+    );
+    assert_eq!(details("assembly.refused").len(), 1);
 }
 
 /// The hand case. Value added per unit of each platform, by country and firm (all quantities 1 except
@@ -667,6 +685,23 @@ fn aggregates_are_suppressed_as_computed_by_hand() {
             "{cell:?} {iv:?}"
         );
     }
+    // Every read is audited, the analyst's as unsuppressed.
+    let audit = s.get("/api/v1/audit?limit=1000", &s.admin()).json();
+    let count = |action: &str| {
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == action)
+            .count()
+    };
+    assert_eq!(
+        (
+            count("aggregate.read"),
+            count("aggregate.read.unsuppressed")
+        ),
+        (2, 1)
+    );
     // With a rule of 2 firms the same table is published whole.
     let w2 = world_with(Disclosure {
         min_firms: 2,
