@@ -1,15 +1,19 @@
-//! Disclosure-controlled aggregates: the value added upstream of each platform by country, each cell split by
-//! the firm whose stage added it, so that the (n, k) dominance rule and complementary suppression of
-//! `keel-disclosure` can decide what a contributor may see.
+//! Disclosure-controlled aggregates: two-way tables whose cells are split by the firm whose stages make them up,
+//! so that the (n, k) dominance rule and complementary suppression of `keel-disclosure` can decide what a
+//! contributor may see.
 //!
-//! The amounts are those of `keel exposure --by country`: for platform `P` with total requirement `x` (units of
-//! every upstream stage per unit of `P`, `keel_see::requirements`), stage `i` adds `va_i x_i` per unit of `P`,
-//! counted in the country of `i`'s site. Cell (P, c) is `sum_{i in c} va_i x_i`, and firm f's part of it is the
-//! same sum over f's stages; the row total is `keel exposure`'s value added per unit of `P`.
+//! - **Value by country**: the amounts of `keel exposure --by country`. For platform `P` with total requirement
+//!   `x` (units of every upstream stage per unit of `P`, `keel_see::exposure::requirements`), stage `i` adds
+//!   `va_i x_i` per unit of `P`, counted in the country of `i`'s site. Cell (P, c) is `sum_{i in c} va_i x_i`,
+//!   and firm f's part of it is the same sum over f's stages; the row total is `keel exposure`'s value added
+//!   per unit of `P`.
+//! - **Capacity by country** (an item's concentration): cell (item, c) is the summed capacity of the stages
+//!   making the item at sites in country c, the shares `keel concentration` computes per item when every
+//!   producer's capacity is finite. Stages with unlimited capacity have no amount to publish and are left out.
 //!
 //! # Complexity
-//! One upstream sweep per platform, O(S_P + E_P), plus the table's cells x firms; then `protect`'s rounds of
-//! linear programs (docs/disclosure.md).
+//! Value: one upstream sweep per platform, O(S_P + E_P); capacity: one pass over the stages; then the table's
+//! cells x firms, and `protect`'s rounds of linear programs (docs/disclosure.md).
 
 use keel_disclosure::{DisclosureError, Protected, Rule, Status, Table};
 use keel_model::Model;
@@ -29,23 +33,66 @@ pub(crate) struct ByCountry {
 
 pub(crate) const TOTAL: &str = "total";
 
+type Parts = std::collections::BTreeMap<(usize, usize, u32), f64>;
+
+fn firm_of(m: &Model, s: keel_model::StageIx) -> u32 {
+    u32::try_from(m.stage_firm(s).index()).unwrap_or(u32::MAX)
+}
+
 /// The value added upstream of each platform, by country of the stage and firm running it.
 pub(crate) fn value_by_country(m: &Model) -> Result<ByCountry, DisclosureError> {
     let platforms: Vec<_> = m.demand_stages().collect();
     let reqs = keel_see::exposure::requirements(m, &platforms);
     // (platform row, country, firm) -> value, in a fixed order so sums come out the same every time.
-    let mut cells: std::collections::BTreeMap<(usize, usize, u32), f64> = Default::default();
+    let mut cells = Parts::new();
     for (row, r) in reqs.iter().enumerate() {
         for (s, x) in r.stages.iter().zip(&r.x) {
             let v = m.stages()[s.index()].value_added * x;
             if v > 0.0 {
-                let firm = u32::try_from(m.stage_firm(*s).index()).unwrap_or(u32::MAX);
                 *cells
-                    .entry((row, m.stage_country(*s).index(), firm))
+                    .entry((row, m.stage_country(*s).index(), firm_of(m, *s)))
                     .or_insert(0.0) += v;
             }
         }
     }
+    let rows = platforms
+        .iter()
+        .map(|p| m.stages()[p.index()].id.clone())
+        .collect();
+    by_country(m, rows, &cells)
+}
+
+/// The finite capacity of the stages making each item, by country of the stage and firm running it; items
+/// with no finite-capacity stage have no row.
+pub(crate) fn capacity_by_country(m: &Model) -> Result<ByCountry, DisclosureError> {
+    let mut items: Vec<usize> = m
+        .stages()
+        .iter()
+        .filter(|s| s.capacity.is_some_and(|c| c > 0.0))
+        .map(|s| s.item.index())
+        .collect();
+    items.sort_by(|a, b| m.items()[*a].id.cmp(&m.items()[*b].id));
+    items.dedup();
+    let mut cells = Parts::new();
+    for (k, st) in m.stages().iter().enumerate() {
+        let Some(cap) = st.capacity.filter(|c| *c > 0.0) else {
+            continue;
+        };
+        let s = keel_model::StageIx::new(k);
+        let row = items
+            .iter()
+            .position(|&i| i == st.item.index())
+            .unwrap_or(0);
+        *cells
+            .entry((row, m.stage_country(s).index(), firm_of(m, s)))
+            .or_insert(0.0) += cap;
+    }
+    let rows = items.iter().map(|&i| m.items()[i].id.clone()).collect();
+    by_country(m, rows, &cells)
+}
+
+/// The table of `cells` ((row, country index, firm) -> amount) with `rows` labelled, countries as columns.
+fn by_country(m: &Model, rows: Vec<String>, cells: &Parts) -> Result<ByCountry, DisclosureError> {
     let mut used: Vec<usize> = cells.keys().map(|k| k.1).collect();
     used.sort_unstable();
     used.dedup();
@@ -55,16 +102,13 @@ pub(crate) fn value_by_country(m: &Model) -> Result<ByCountry, DisclosureError> 
         .collect();
     countries.sort();
     let col_of = |c: usize| countries.iter().position(|x| x.1 == c).unwrap_or(0);
-    let mut table = Table::new(platforms.len(), countries.len());
+    let mut table = Table::new(rows.len(), countries.len());
     let mut parts = Vec::with_capacity(cells.len());
-    for (&(row, c, firm), &v) in &cells {
+    for (&(row, c, firm), &v) in cells {
         table.add(row, col_of(c), firm, v)?;
         parts.push((row, col_of(c), firm, v));
     }
-    let mut rows: Vec<String> = platforms
-        .iter()
-        .map(|p| m.stages()[p.index()].id.clone())
-        .collect();
+    let mut rows = rows;
     let mut cols: Vec<String> = countries.into_iter().map(|c| c.0).collect();
     let (gr, gc) = table.grid_shape();
     // An empty model still has one (empty) cell.

@@ -864,3 +864,68 @@ fn new_routes_refuse_other_workspaces_and_the_wrong_role() {
     );
     assert_eq!(r.status, 403);
 }
+
+/// The capacity table (an item's concentration), by hand. Finite capacities: part A 10 at each of alpha and
+/// charlie (CAN) and delta (USA); part B 30 at each of prime (CAN), bravo and echo (USA); the other stages are
+/// unlimited and left out.
+///
+/// ```text
+///           CAN                    USA                    total
+/// comp-a    20 (alpha, charlie)    10 (delta)             30 (3 firms, 1/3 each)
+/// comp-b    30 (prime)             60 (bravo, echo)       90 (3 firms, 1/3 each)
+/// total     50 (3 firms, top 60%)  70 (3 firms, top 43%)  120
+/// ```
+///
+/// Every inner cell has fewer than 3 firms: all four are hidden, and every line then holds two hidden cells,
+/// so nothing more is. Each can be anything in a range 30 wide (part A in CAN: [0, 30]): protected.
+#[test]
+fn capacity_aggregates_are_suppressed_as_computed_by_hand() {
+    let w = world();
+    let (s, ws) = (&w.s, w.ws);
+    let mut model = tiny();
+    model.iter_mut().find(|f| f.0 == "stages.csv").unwrap().1 = "id,item,site,value_added,capacity\n\
+        plat-x@prime-plant,plat-x,prime-plant,40,\nplat-y@prime-plant,plat-y,prime-plant,40,\n\
+        comp-a@alpha-plant,comp-a,alpha-plant,30,10\ncomp-a@charlie-plant,comp-a,charlie-plant,30,10\n\
+        comp-a@delta-plant,comp-a,delta-plant,30,10\ncomp-b@bravo-plant,comp-b,bravo-plant,50,30\n\
+        comp-b@echo-plant,comp-b,echo-plant,50,30\ncomp-b@prime-plant,comp-b,prime-plant,50,30\n\
+        comp-c@charlie-plant,comp-c,charlie-plant,30,\ncomp-d@delta-plant,comp-d,delta-plant,50,\n\
+        comp-e@echo-plant,comp-e,echo-plant,20,\n"
+        .into();
+    let r = s.upload(ws, &w.analyst, "application/zip", &zip_of(&model));
+    assert_eq!(r.status, 201, "{}", text(&r));
+    let path = format!("/api/v1/workspaces/{ws}/aggregates/capacity-by-country?version=2");
+    let r = s.get(&path, &w.bravo);
+    assert_eq!(r.status, 200, "{}", text(&r));
+    let hid = json!({"value": null, "status": "suppressed"});
+    let p = |v: f64| json!({"value": v, "status": "published"});
+    assert_eq!(
+        r.json(),
+        json!({
+            "version": 2, "table": "capacity_by_country", "unit": "units of the item per day",
+            "view": "contributor", "rule": {"min_firms": 3, "dominance": 0.7},
+            "rows": ["comp-a", "comp-b", "total"], "columns": ["CAN", "USA", "total"],
+            "cells": [[hid, hid, p(30.0)], [hid, hid, p(90.0)], [p(50.0), p(70.0), p(120.0)]]
+        })
+    );
+    let a = |v: f64, n: usize, seen: &str| json!({"value": v, "status": "published", "firms": n, "contributor_view": seen});
+    assert_eq!(
+        s.get(&path, &w.analyst).json()["cells"],
+        json!([
+            [
+                a(20.0, 2, "suppressed"),
+                a(10.0, 1, "suppressed"),
+                a(30.0, 3, "published")
+            ],
+            [
+                a(30.0, 1, "suppressed"),
+                a(60.0, 2, "suppressed"),
+                a(90.0, 3, "published")
+            ],
+            [
+                a(50.0, 3, "published"),
+                a(70.0, 3, "published"),
+                a(120.0, 6, "published")
+            ]
+        ])
+    );
+}

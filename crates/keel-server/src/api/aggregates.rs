@@ -31,7 +31,7 @@ pub(crate) struct RuleInfo {
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct Aggregate {
     version: i64,
-    /// "value_by_country".
+    /// "value_by_country" or "capacity_by_country".
     table: String,
     unit: String,
     /// "contributor" (disclosure-controlled) or "analyst" (every value).
@@ -51,6 +51,44 @@ pub(crate) async fn value_by_country(
     c: Caller,
     Path(ws): Path<i64>,
     Query(q): Query<Which>,
+) -> Result<Response, ApiError> {
+    serve(st, c, ws, q, Kind::Value).await
+}
+
+/// Each item's finite production capacity by country of the stages making it (its concentration).
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/aggregates/capacity-by-country", tag = "aggregates",
+    params(("ws" = i64, Path, description = "workspace id"), Which),
+    responses((status = 200, body = Aggregate), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn capacity_by_country(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(ws): Path<i64>,
+    Query(q): Query<Which>,
+) -> Result<Response, ApiError> {
+    serve(st, c, ws, q, Kind::Capacity).await
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Value,
+    Capacity,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Value => "value_by_country",
+            Kind::Capacity => "capacity_by_country",
+        }
+    }
+}
+
+async fn serve(
+    st: AppState,
+    c: Caller,
+    ws: i64,
+    q: Which,
+    kind: Kind,
 ) -> Result<Response, ApiError> {
     let ws_name = visible(&st, &c, ws).await?;
     let number = match q.version {
@@ -80,7 +118,11 @@ pub(crate) async fn value_by_country(
             .map_err(|_| ApiError::Internal(format!("version {number} cannot be loaded again")))?;
         let m = loaded.model;
         let internal = |e: keel_disclosure::DisclosureError| ApiError::Internal(e.to_string());
-        let b = aggregate::value_by_country(&m).map_err(internal)?;
+        let b = match kind {
+            Kind::Value => aggregate::value_by_country(&m),
+            Kind::Capacity => aggregate::capacity_by_country(&m),
+        }
+        .map_err(internal)?;
         let p = keel_disclosure::protect(&b.table, &aggregate::rule(d.min_firms, d.dominance))
             .map_err(internal)?;
         let cells = if analyst {
@@ -90,11 +132,14 @@ pub(crate) async fn value_by_country(
         };
         Ok::<_, ApiError>(Aggregate {
             version: number,
-            table: "value_by_country".into(),
-            unit: format!(
-                "{} of value added per unit of the platform",
-                m.meta().currency
-            ),
+            table: kind.name().into(),
+            unit: match kind {
+                Kind::Value => format!(
+                    "{} of value added per unit of the platform",
+                    m.meta().currency
+                ),
+                Kind::Capacity => format!("units of the item per {}", m.meta().time_unit),
+            },
             view: if analyst { "analyst" } else { "contributor" }.into(),
             rule: RuleInfo {
                 min_firms: d.min_firms,
@@ -117,7 +162,7 @@ pub(crate) async fn value_by_country(
                 "aggregate.read"
             },
             &ws_name,
-            format!("workspace {ws} version {number} value_by_country"),
+            format!("workspace {ws} version {number} {}", kind.name()),
         ),
     )
     .await?;

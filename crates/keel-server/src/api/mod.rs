@@ -90,6 +90,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(contributions::firm_file))
         .routes(routes!(contributions::assemble))
         .routes(routes!(aggregates::value_by_country))
+        .routes(routes!(aggregates::capacity_by_country))
 }
 
 /// The OpenAPI description of every route (no database needed).
