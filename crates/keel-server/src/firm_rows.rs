@@ -200,7 +200,7 @@ pub(crate) fn check_contribution(
     // alone; a warning not located in the contribution's rows (unused items, stages nobody buys from yet) says
     // nothing about them.
     let own = |d: &Diagnostic| match (own_lines.get(d.file.as_str()), d.line) {
-        (Some(&n), Some(l)) => l <= n && !d.message.contains(STUB_FIRM),
+        (Some(&n), Some(l)) => l <= n && (d.is_error() || !d.message.contains(STUB_FIRM)),
         (Some(_), None) => d.is_error() && !d.message.contains(STUB_FIRM),
         (None, _) => d.is_error(),
     };
@@ -210,7 +210,30 @@ pub(crate) fn check_contribution(
             warnings: l.warnings.into_iter().filter(|d| own(d)).collect(),
         }),
         Err(ApiError::InvalidModel { diagnostics, .. }) => {
-            let kept: Vec<Diagnostic> = diagnostics.into_iter().filter(|d| own(d)).collect();
+            let mut kept: Vec<Diagnostic> = diagnostics
+                .into_iter()
+                .filter(|d| own(d))
+                .map(|mut d| {
+                    // An error about its own row that names a placeholder: say what the placeholder stands for.
+                    d.message = d
+                        .message
+                        .replace(&format!("`{STUB_SITE}`"), "an external site")
+                        .replace(STUB_SITE, "(an external site)")
+                        .replace(&format!("`{STUB_FIRM}`"), "an external firm")
+                        .replace(STUB_FIRM, "(an external firm)");
+                    d
+                })
+                .collect();
+            if !kept.iter().any(Diagnostic::is_error) {
+                kept.push(
+                    Diagnostic::error(
+                        "inputs.csv",
+                        "the contribution's external references contradict each other (one supplier stage \
+                         bought as two items, or over lanes from two sites)",
+                    )
+                    .with_hint("name each external supplier stage with one item and lanes from one site"),
+                );
+            }
             Err(ApiError::InvalidContribution {
                 errors: kept.iter().filter(|d| d.is_error()).count(),
                 diagnostics: kept,

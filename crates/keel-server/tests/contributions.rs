@@ -929,3 +929,52 @@ fn capacity_aggregates_are_suppressed_as_computed_by_hand() {
         ])
     );
 }
+
+/// An external supplier bought once without a lane and once over a lane from another site is one stage at two
+/// places: refused on the row that contradicts the first, in words that name no placeholder.
+#[test]
+fn contradictory_external_references_are_refused_on_the_contributors_row() {
+    let w = world();
+    let rows = vec![
+        (
+            "firms.csv",
+            "id,name,country\nalpha,Alpha Inc,CAN\n".to_owned(),
+        ),
+        (
+            "sites.csv",
+            "id,firm,country\nalpha-plant,alpha,CAN\n".into(),
+        ),
+        (
+            "stages.csv",
+            "id,item,site,value_added\ncomp-a@alpha-plant,comp-a,alpha-plant,30\n\
+             comp-c@alpha-plant,comp-c,alpha-plant,30\n"
+                .into(),
+        ),
+        (
+            "inputs.csv",
+            "stage,input_item,qty,supplier,share,lane\ncomp-a@alpha-plant,comp-b,1,ext@far,,\n\
+             comp-c@alpha-plant,comp-b,1,ext@far,,lane-in\n"
+                .into(),
+        ),
+        (
+            "lanes.csv",
+            "id,from_site,to_site,mode\nlane-in,far-site,alpha-plant,road\n".into(),
+        ),
+    ];
+    let r = contribute(&w.s, w.ws, &w.alpha, &rows);
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (422, "invalid_contribution"),
+        "{}",
+        text(&r)
+    );
+    let d = r.json()["error"]["diagnostics"].clone();
+    let d = d.as_array().unwrap();
+    assert!(!d.is_empty());
+    assert!(
+        d.iter()
+            .any(|d| d["file"] == "inputs.csv" && d["line"] == 3 && d["severity"] == "error"),
+        "{d:?}"
+    );
+    assert!(!text(&r).contains("~external"), "{}", text(&r));
+}
