@@ -48,6 +48,11 @@ pub enum ApiError {
     },
     #[error("you already have {limit} jobs queued or running, the most one user may have; wait for one to end or cancel one (POST /api/v1/workspaces/{{ws}}/jobs/{{id}}/cancel)")]
     TooManyJobs { limit: usize },
+    #[error("the contribution does not validate: {errors} error(s); nothing was stored")]
+    InvalidContribution {
+        errors: usize,
+        diagnostics: Vec<Diagnostic>,
+    },
     #[error("the request took longer than the server's limit of {secs} s and was abandoned; nothing it would have stored was stored")]
     Timeout { secs: u64 },
     #[error("internal error: {0}")]
@@ -71,6 +76,7 @@ impl ApiError {
             ApiError::BadUpload(_) => "bad_upload",
             ApiError::InvalidModel { .. } => "invalid_model",
             ApiError::TooManyJobs { .. } => "too_many_jobs",
+            ApiError::InvalidContribution { .. } => "invalid_contribution",
             ApiError::Timeout { .. } => "timeout",
             ApiError::Internal(_) => "internal",
         }
@@ -88,7 +94,9 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::InvalidModel { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::InvalidModel { .. } | ApiError::InvalidContribution { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::Timeout { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -110,10 +118,11 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// A stable word: unauthenticated, bad_credentials, csrf, forbidden, not_found, rate_limited, bad_request, method_not_allowed,
-    /// conflict, too_large, bad_upload, invalid_model, too_many_jobs, timeout, internal.
+    /// conflict, too_large, bad_upload, invalid_model, invalid_contribution, too_many_jobs, timeout, internal.
     pub code: String,
     pub message: String,
-    /// `keel check`'s diagnostics, as `keel check --format json` writes them (empty unless code is invalid_model).
+    /// `keel check`'s diagnostics, as `keel check --format json` writes them (empty unless code is invalid_model
+    /// or invalid_contribution).
     #[schema(value_type = Vec<Object>)]
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -130,7 +139,8 @@ impl IntoResponse for ApiError {
         let message = self.to_string();
         let code = self.code().to_owned();
         let diagnostics = match self {
-            ApiError::InvalidModel { diagnostics, .. } => diagnostics,
+            ApiError::InvalidModel { diagnostics, .. }
+            | ApiError::InvalidContribution { diagnostics, .. } => diagnostics,
             _ => Vec::new(),
         };
         let body = ErrorBody {

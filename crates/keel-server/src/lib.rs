@@ -17,6 +17,7 @@
 //! The library never prints: [`run`] reports where it listens through a callback, and the `keel` binary
 //! decides what to say. Tests and benchmarks start it in-process with [`Background::start`].
 
+mod aggregate;
 mod api;
 mod audit;
 mod auth;
@@ -24,6 +25,7 @@ mod clock;
 pub mod db;
 mod diff;
 mod error;
+mod firm_rows;
 mod jobs;
 mod upload;
 
@@ -76,6 +78,25 @@ impl Default for Limits {
     }
 }
 
+/// The (n, k) dominance rule applied to the aggregates contributors see (docs/disclosure.md).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Disclosure {
+    /// A published cell needs at least this many firms.
+    pub min_firms: usize,
+    /// No firm may make up more than this share (in (0, 1]) of a published cell.
+    pub dominance: f64,
+}
+
+impl Default for Disclosure {
+    /// 3 firms, 70%.
+    fn default() -> Self {
+        Disclosure {
+            min_firms: 3,
+            dominance: 0.70,
+        }
+    }
+}
+
 /// How to start the server.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -87,6 +108,7 @@ pub struct Config {
     /// `X-Forwarded-For`.
     pub behind_proxy: bool,
     pub limits: Limits,
+    pub disclosure: Disclosure,
     /// Workers running jobs at once (each runs one analysis; 0 runs none, leaving jobs queued).
     pub job_workers: usize,
 }
@@ -98,6 +120,7 @@ impl Default for Config {
             database: "sqlite:keel.db".into(),
             behind_proxy: false,
             limits: Limits::default(),
+            disclosure: Disclosure::default(),
             job_workers: 1,
         }
     }
@@ -128,6 +151,9 @@ type Bound = (
 );
 
 async fn bind(config: &Config) -> Result<Bound, ServerError> {
+    aggregate::rule(config.disclosure.min_firms, config.disclosure.dominance)
+        .check()
+        .map_err(|e| ServerError::Account(format!("the disclosure rule: {e}")))?;
     let db = db::Db::connect(&config.database).await?;
     let (accounts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
         .fetch_one(&db.pool)
@@ -146,7 +172,13 @@ async fn bind(config: &Config) -> Result<Bound, ServerError> {
     let jobs = jobs::Jobs::start(db.clone(), config.job_workers)
         .await
         .map_err(ServerError::Jobs)?;
-    let app = match api::router(db.clone(), config.limits, config.behind_proxy, jobs.clone()) {
+    let app = match api::router(
+        db.clone(),
+        config.limits,
+        config.behind_proxy,
+        jobs.clone(),
+        config.disclosure,
+    ) {
         Ok(app) => app,
         Err(e) => {
             jobs.shut_down();

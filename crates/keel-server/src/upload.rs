@@ -59,6 +59,41 @@ pub(crate) fn prepare(
     content_type: Option<&str>,
     limits: ZipLimits,
 ) -> Result<Accepted, ApiError> {
+    let entries = read_zip(body, limits)?;
+    let is_workbook = content_type.is_some_and(|c| c.starts_with(XLSX_MIME))
+        || entries.iter().any(|(n, _)| n == "xl/workbook.xml");
+    let (source, files) = if is_workbook {
+        (
+            Source::Xlsx,
+            vec![(WORKBOOK_NAME.to_owned(), body.to_vec())],
+        )
+    } else {
+        let files = model_folder(entries, "model.toml")?;
+        check_rows(&files, limits.max_rows)?;
+        (Source::Zip, files)
+    };
+    let loaded = load_files(&files)?;
+    Ok(Accepted {
+        source,
+        files,
+        warnings: loaded.warnings,
+    })
+}
+
+/// The flat folder a zip holds (its files at the top or inside its one top folder), `marker` being a file it
+/// must have (how the folder is recognised), unpacked under the zip limits; CSV lines are counted too.
+pub(crate) fn unpack_folder(
+    body: &[u8],
+    limits: ZipLimits,
+    marker: &str,
+) -> Result<Vec<(String, Vec<u8>)>, ApiError> {
+    let files = model_folder(read_zip(body, limits)?, marker)?;
+    check_rows(&files, limits.max_rows)?;
+    Ok(files)
+}
+
+/// Every entry of a zip body, after checking that it is one.
+fn read_zip(body: &[u8], limits: ZipLimits) -> Result<Vec<(String, Vec<u8>)>, ApiError> {
     // Every zip (and so every .xlsx) starts with a local file header or, when empty, the end record.
     if !(body.starts_with(b"PK\x03\x04") || body.starts_with(b"PK\x05\x06")) {
         return Err(ApiError::BadUpload(
@@ -67,25 +102,23 @@ pub(crate) fn prepare(
                 .into(),
         ));
     }
-    let entries = read_entries(body, limits)?;
-    let is_workbook = content_type.is_some_and(|c| c.starts_with(XLSX_MIME))
-        || entries.iter().any(|(n, _)| n == "xl/workbook.xml");
+    read_entries(body, limits)
+}
+
+/// Loads a model from its files (a flat folder of tables, or one `model.xlsx`) with `keel check`'s loader, in a
+/// private temporary folder: invalid is [`ApiError::InvalidModel`] with `keel check`'s diagnostics.
+pub(crate) fn load_files(files: &[(String, Vec<u8>)]) -> Result<keel_model::Loaded, ApiError> {
     let tmp = tempfile::tempdir()
         .map_err(|e| ApiError::Internal(format!("cannot make a temporary folder: {e}")))?;
-    let (source, files, path) = if is_workbook {
+    let workbook = files.len() == 1 && files[0].0 == WORKBOOK_NAME;
+    let (source, path) = if workbook {
         let path = tmp.path().join(WORKBOOK_NAME);
-        std::fs::write(&path, body).map_err(|e| ApiError::Internal(e.to_string()))?;
-        (
-            Source::Xlsx,
-            vec![(WORKBOOK_NAME.to_owned(), body.to_vec())],
-            path,
-        )
+        std::fs::write(&path, &files[0].1).map_err(|e| ApiError::Internal(e.to_string()))?;
+        (Source::Xlsx, path)
     } else {
-        let files = model_folder(entries)?;
-        check_rows(&files, limits.max_rows)?;
         let dir = tmp.path().join("model");
         std::fs::create_dir(&dir).map_err(|e| ApiError::Internal(e.to_string()))?;
-        for (name, bytes) in &files {
+        for (name, bytes) in files {
             // create_new: a name can only be written once (duplicates were refused above; this is the backstop).
             let mut f = std::fs::OpenOptions::new()
                 .write(true)
@@ -95,15 +128,11 @@ pub(crate) fn prepare(
             std::io::Write::write_all(&mut f, bytes)
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
         }
-        (Source::Zip, files, dir)
+        (Source::Zip, dir)
     };
     let tmp_prefix = format!("{}/", path.display());
     match keel_io::load(&path) {
-        Ok(l) => Ok(Accepted {
-            source,
-            files,
-            warnings: l.warnings,
-        }),
+        Ok(l) => Ok(l),
         Err(keel_io::IoError::Invalid(inv)) => Err(ApiError::InvalidModel {
             errors: inv.error_count(),
             diagnostics: inv.diagnostics,
@@ -216,7 +245,10 @@ fn check_name(name: &str) -> Result<(), &'static str> {
 
 /// The model folder's files: at the top of the zip, or inside its one top folder (how zipping a folder
 /// usually comes out). Mac resource forks (`__MACOSX/`) are skipped; anything in a sub-folder is refused.
-fn model_folder(entries: Vec<(String, Vec<u8>)>) -> Result<Vec<(String, Vec<u8>)>, ApiError> {
+fn model_folder(
+    entries: Vec<(String, Vec<u8>)>,
+    marker: &str,
+) -> Result<Vec<(String, Vec<u8>)>, ApiError> {
     let split = |n: &str| -> Vec<String> {
         n.split(['/', '\\'])
             .filter(|p| !p.is_empty() && *p != ".")
@@ -228,25 +260,20 @@ fn model_folder(entries: Vec<(String, Vec<u8>)>) -> Result<Vec<(String, Vec<u8>)
         .map(|(n, b)| (split(&n), b))
         .filter(|(p, _)| p.first().is_some_and(|f| f != "__MACOSX"))
         .collect();
-    let at_top = entries
-        .iter()
-        .any(|(p, _)| p.len() == 1 && p[0] == "model.toml");
+    let at_top = entries.iter().any(|(p, _)| p.len() == 1 && p[0] == marker);
     let strip = if at_top {
         0
     } else {
         let first = entries.first().map(|(p, _)| p[0].clone());
         let one_top = first.as_ref().is_some_and(|f| {
             entries.iter().all(|(p, _)| p.len() > 1 && &p[0] == f)
-                && entries
-                    .iter()
-                    .any(|(p, _)| p.len() == 2 && p[1] == "model.toml")
+                && entries.iter().any(|(p, _)| p.len() == 2 && p[1] == marker)
         });
         if !one_top {
-            return Err(ApiError::BadUpload(
-                "no model.toml at the top of the zip or inside its one top folder; zip the model folder \
-                 (model.toml and the CSV tables)"
-                    .into(),
-            ));
+            return Err(ApiError::BadUpload(format!(
+                "no {marker} at the top of the zip or inside its one top folder; zip the folder \
+                 ({marker} and the CSV tables beside it)"
+            )));
         }
         1
     };
@@ -306,14 +333,25 @@ mod tests {
     #[test]
     fn one_top_folder_is_stripped_and_subfolders_refused() {
         let e = |n: &str| (n.to_owned(), vec![1u8]);
-        let got = model_folder(vec![e("dib/"), e("dib/model.toml"), e("dib/a.csv")]);
+        let got = model_folder(
+            vec![e("dib/"), e("dib/model.toml"), e("dib/a.csv")],
+            "model.toml",
+        );
         // "dib/" is a directory entry: read_entries drops those, so here it is one more (refused) name.
         assert!(got.is_err());
-        let got = model_folder(vec![e("dib/model.toml"), e("dib/a.csv"), e("__MACOSX/x")]).unwrap();
+        let got = model_folder(
+            vec![e("dib/model.toml"), e("dib/a.csv"), e("__MACOSX/x")],
+            "model.toml",
+        )
+        .unwrap();
         let names: Vec<&str> = got.iter().map(|f| f.0.as_str()).collect();
         assert_eq!(names, ["a.csv", "model.toml"]);
-        assert!(model_folder(vec![e("model.toml"), e("sub/a.csv")]).is_err());
-        assert!(model_folder(vec![e("a.csv")]).is_err());
-        assert!(model_folder(vec![e("model.toml"), e("a.csv"), e("./a.csv")]).is_err());
+        assert!(model_folder(vec![e("model.toml"), e("sub/a.csv")], "model.toml").is_err());
+        assert!(model_folder(vec![e("a.csv")], "model.toml").is_err());
+        assert!(model_folder(
+            vec![e("model.toml"), e("a.csv"), e("./a.csv")],
+            "model.toml"
+        )
+        .is_err());
     }
 }

@@ -42,7 +42,9 @@ fn every_other_route_refuses_without_a_session() {
             .replace("{id}", "1")
             .replace("{user}", "1")
             .replace("{base}", "1")
-            .replace("{name}", "model.toml");
+            .replace("{name}", "model.toml")
+            .replace("{firm}", "f")
+            .replace("{rev}", "1");
         let methods = [
             ("GET", item.get.is_some()),
             ("POST", item.post.is_some()),
@@ -80,7 +82,7 @@ fn every_other_route_refuses_without_a_session() {
         }
     }
     // The routes this phase serves (a new route adds itself here through the OpenAPI description).
-    assert_eq!(checked.len(), 30, "{checked:#?}");
+    assert_eq!(checked.len(), 39, "{checked:#?}");
     // An unknown route is a JSON 404, not an empty answer; a known one with another method a JSON 405.
     let r = s.get("/api/v1/nope", &Auth::NONE);
     assert_eq!((r.status, r.code().as_str()), (404, "not_found"));
@@ -565,6 +567,8 @@ fn every_workspace_route_refuses_another_workspaces_analyst() {
             .replace("{base}", "1")
             .replace("{id}", &job.to_string())
             .replace("{user}", "1")
+            .replace("{firm}", "wenven-munitions")
+            .replace("{rev}", "1")
             .replace("{name}", "stages.csv");
         for (m, on) in [
             ("GET", item.get.is_some()),

@@ -29,6 +29,12 @@ pub(crate) struct Args {
     /// Analyses run at once as background jobs (each on its own thread; 0 runs none, leaving jobs queued).
     #[arg(long, value_name = "N", default_value_t = 1)]
     job_workers: usize,
+    /// Aggregates shown to contributors: a cell needs at least this many firms (docs/disclosure.md).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    min_firms: usize,
+    /// Aggregates shown to contributors: no firm may make up more than this share of a cell, in (0, 1].
+    #[arg(long, value_name = "SHARE", default_value_t = 0.7)]
+    dominance: f64,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -94,6 +100,10 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             ..keel_server::Limits::default()
         },
         job_workers: args.job_workers,
+        disclosure: keel_server::Disclosure {
+            min_firms: args.min_firms,
+            dominance: args.dominance,
+        },
     };
     keel_server::run(&config, |s| {
         // A server outlives whoever reads its standard output: a closed pipe must not stop it, so write errors

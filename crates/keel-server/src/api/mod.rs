@@ -2,7 +2,9 @@
 //! handlers' annotations (utoipa), so the description and the routes cannot drift apart.
 
 mod accounts;
+mod aggregates;
 mod audit_log;
+mod contributions;
 mod jobs;
 mod session;
 mod versions;
@@ -41,6 +43,8 @@ pub(crate) struct AppState {
     pub(crate) jobs: crate::jobs::Jobs,
     /// The group commit of audit events recorded on their own (reads of firm-level data).
     pub(crate) audit: crate::audit::Log,
+    /// The rule applied to the aggregates contributors see.
+    pub(crate) disclosure: crate::Disclosure,
     openapi_json: Arc<OnceLock<String>>,
 }
 
@@ -88,6 +92,17 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(jobs::results_json))
         .routes(routes!(jobs::results_csv))
         .routes(routes!(jobs::results_xlsx))
+        .routes(routes!(
+            contributions::list_contributions,
+            contributions::upload
+        ))
+        .routes(routes!(contributions::mine))
+        .routes(routes!(contributions::mine_file))
+        .routes(routes!(contributions::firm_revisions))
+        .routes(routes!(contributions::firm_file))
+        .routes(routes!(contributions::assemble))
+        .routes(routes!(aggregates::value_by_country))
+        .routes(routes!(aggregates::capacity_by_country))
 }
 
 /// The OpenAPI description of every route (no database needed).
@@ -100,6 +115,7 @@ pub(crate) fn router(
     limits: Limits,
     behind_proxy: bool,
     jobs: crate::jobs::Jobs,
+    disclosure: crate::Disclosure,
 ) -> Result<axum::Router, ApiError> {
     let dummy =
         crate::auth::password::hash(&crate::auth::secret::new("")).map_err(ApiError::Internal)?;
@@ -119,6 +135,7 @@ pub(crate) fn router(
         )),
         dummy_hash: Arc::new(dummy),
         jobs,
+        disclosure,
         openapi_json: Arc::new(OnceLock::new()),
     };
     let (router, api) = routes().split_for_parts();

@@ -28,23 +28,25 @@ pub(crate) struct FileInfo {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct VersionInfo {
+    #[serde(skip)]
+    pub(crate) id: i64,
     /// 1, 2, 3... within the workspace.
-    number: i64,
+    pub(crate) number: i64,
     created_at: String,
     uploaded_by: String,
     /// "zip" (a CSV folder) or "xlsx" (one workbook, stored as model.xlsx).
     source: String,
-    /// SHA-256 of the uploaded body.
-    sha256: String,
+    /// SHA-256 of the uploaded body (of an assembled version: of its files' names and digests).
+    pub(crate) sha256: String,
     files: Vec<FileInfo>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct Uploaded {
-    version: VersionInfo,
+    pub(crate) version: VersionInfo,
     /// `keel check`'s warnings for the stored model, as `keel check --format json` writes them.
     #[schema(value_type = Vec<Object>)]
-    warnings: Vec<keel_model::Diagnostic>,
+    pub(crate) warnings: Vec<keel_model::Diagnostic>,
 }
 
 /// Whole-model data is for admins and the workspace's analysts.
@@ -114,8 +116,43 @@ pub(crate) async fn upload(
             return Err(e);
         }
     };
-    let t = crate::clock::now();
     let mut w = st.db.begin_write().await?;
+    let version = insert_version(&mut w, &c, ws, accepted.source, body_sha, accepted.files).await?;
+    audit::record(
+        &mut *w.tx,
+        Event::by(
+            &c,
+            "version.upload",
+            &ws_name,
+            format!(
+                "workspace {ws} version {} sha256 {}",
+                version.number, version.sha256
+            ),
+        ),
+    )
+    .await?;
+    w.commit().await?;
+    Ok(json(
+        StatusCode::CREATED,
+        &Uploaded {
+            version,
+            warnings: accepted.warnings,
+        },
+    ))
+}
+
+/// Stores validated files as the workspace's next version, inside the caller's write transaction (which also
+/// records what the caller wants recorded with it, then commits). Returns the version's database id and
+/// description.
+pub(crate) async fn insert_version(
+    w: &mut crate::db::WriteTx<'_>,
+    c: &Caller,
+    ws: i64,
+    source: upload::Source,
+    body_sha: String,
+    stored: Vec<(String, Vec<u8>)>,
+) -> Result<VersionInfo, ApiError> {
+    let t = crate::clock::now();
     let (number,): (i64,) = sqlx::query_as(
         "UPDATE workspaces SET version_count = version_count + 1 WHERE id = $1 RETURNING version_count",
     )
@@ -130,12 +167,12 @@ pub(crate) async fn upload(
     .bind(number)
     .bind(c.id)
     .bind(t)
-    .bind(accepted.source.as_str())
+    .bind(source.as_str())
     .bind(&body_sha)
     .fetch_one(&mut *w.tx)
     .await?;
-    let mut files = Vec::with_capacity(accepted.files.len());
-    for (name, content) in accepted.files {
+    let mut files = Vec::with_capacity(stored.len());
+    for (name, content) in stored {
         let sha = secret::sha256_hex(&content);
         let size = i64::try_from(content.len()).unwrap_or(i64::MAX);
         sqlx::query(
@@ -154,32 +191,15 @@ pub(crate) async fn upload(
             sha256: sha,
         });
     }
-    audit::record(
-        &mut *w.tx,
-        Event::by(
-            &c,
-            "version.upload",
-            &ws_name,
-            format!("workspace {ws} version {number} sha256 {body_sha}"),
-        ),
-    )
-    .await?;
-    w.commit().await?;
-    let version = VersionInfo {
+    Ok(VersionInfo {
+        id: vid,
         number,
         created_at: rfc3339(t),
-        uploaded_by: c.name,
-        source: accepted.source.as_str().into(),
+        uploaded_by: c.name.clone(),
+        source: source.as_str().into(),
         sha256: body_sha,
         files,
-    };
-    Ok(json(
-        StatusCode::CREATED,
-        &Uploaded {
-            version,
-            warnings: accepted.warnings,
-        },
-    ))
+    })
 }
 
 type VersionRow = (i64, i64, i64, String, String, String);
@@ -215,6 +235,7 @@ async fn describe(
     Ok(rows
         .into_iter()
         .map(|(vid, number, t, by, source, sha256)| VersionInfo {
+            id: vid,
             number,
             created_at: rfc3339(t),
             uploaded_by: by,
@@ -271,7 +292,7 @@ pub(crate) async fn get_version(
     }
 }
 
-fn content_type(name: &str) -> &'static str {
+pub(crate) fn content_type(name: &str) -> &'static str {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".csv") {
         "text/csv; charset=utf-8"
@@ -338,7 +359,7 @@ pub(crate) struct VersionDiff {
     files: Vec<FileDiff>,
 }
 
-async fn files_of(
+pub(crate) async fn files_of(
     st: &AppState,
     ws: i64,
     v: i64,

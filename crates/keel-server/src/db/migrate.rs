@@ -14,6 +14,11 @@ use crate::error::ServerError;
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/0001_init.sql")),
     (2, "jobs", include_str!("../../migrations/0002_jobs.sql")),
+    (
+        3,
+        "contributions",
+        include_str!("../../migrations/0003_contributions.sql"),
+    ),
 ];
 
 /// The migration's SQL for one database.

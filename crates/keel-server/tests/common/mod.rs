@@ -4,7 +4,7 @@
 //! so the tests see exactly the headers a browser or script would.
 #![allow(dead_code, unreachable_pub)]
 
-use keel_server::{Background, Config, Limits};
+use keel_server::{Background, Config, Disclosure, Limits};
 use serde_json::{json, Value};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -75,6 +75,15 @@ pub fn start(limits: Limits) -> Server {
 
 /// A running server whose job queue has `job_workers` workers (0: jobs stay queued).
 pub fn start_with_workers(limits: Limits, job_workers: usize) -> Server {
+    start_server(limits, job_workers, Disclosure::default())
+}
+
+/// A running server with one admin account and the given disclosure rule.
+pub fn start_with(limits: Limits, disclosure: Disclosure) -> Server {
+    start_server(limits, 1, disclosure)
+}
+
+fn start_server(limits: Limits, job_workers: usize, disclosure: Disclosure) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let database = database(dir.path());
     keel_server::create_admin(&database, ADMIN, ADMIN_PW).unwrap();
@@ -84,6 +93,7 @@ pub fn start_with_workers(limits: Limits, job_workers: usize) -> Server {
         behind_proxy: false,
         limits,
         job_workers,
+        disclosure,
     })
     .unwrap();
     let agent: ureq::Agent = ureq::Agent::config_builder()
