@@ -14,7 +14,8 @@
 //! second offered by 200 readers) and each uploader one upload every `KEEL_LOAD_UPLOAD_EVERY_MS` (default
 //! 1,000); 0 sends the next request as soon as the last is answered (closed loop: the saturation throughput).
 //! Latency is counted from when a request was due, not when it was sent, so a server that falls behind
-//! schedule is charged for the wait (no coordinated omission).
+//! schedule is charged for the wait (no coordinated omission). The first `KEEL_LOAD_WARMUP_SECS` (default 3)
+//! are not counted: connections are opened and caches filled then.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -70,8 +71,10 @@ fn main() {
     let read_every = Duration::from_millis(env("KEEL_LOAD_READ_EVERY_MS", 100) as u64);
     let upload_every = Duration::from_millis(env("KEEL_LOAD_UPLOAD_EVERY_MS", 1000) as u64);
     eprintln!("load: a read every {read_every:?} per reader, an upload every {upload_every:?} per uploader");
+    let warmup = Duration::from_secs(env("KEEL_LOAD_WARMUP_SECS", 3) as u64);
     let stop = Arc::new(AtomicBool::new(false));
     let start = Instant::now();
+    let counted = start + warmup;
     let readers: Vec<_> = (0..readers_n)
         .map(|k| {
             let (server, auth, stop) = (server.clone(), auth.clone(), stop.clone());
@@ -86,8 +89,10 @@ fn main() {
                     let p = i % paths.len();
                     let t = pace(&mut due, read_every);
                     let r = server.get(&paths[p], &auth);
-                    lat[p].push(t.elapsed().as_secs_f64());
-                    errors += usize::from(r.status != 200);
+                    if t >= counted {
+                        lat[p].push(t.elapsed().as_secs_f64());
+                        errors += usize::from(r.status != 200);
+                    }
                     i += 1;
                 }
                 (lat, errors)
@@ -105,15 +110,18 @@ fn main() {
                 while !stop.load(Ordering::Relaxed) {
                     let t = pace(&mut due, upload_every);
                     let r = server.upload(ws, &auth, "application/zip", &zip);
-                    lat.push(t.elapsed().as_secs_f64());
-                    errors += usize::from(r.status != 201);
+                    if t >= counted {
+                        lat.push(t.elapsed().as_secs_f64());
+                        errors += usize::from(r.status != 201);
+                    }
                 }
                 (lat, errors)
             })
         })
         .collect();
-    std::thread::sleep(Duration::from_secs(secs));
+    std::thread::sleep(warmup + Duration::from_secs(secs));
     stop.store(true, Ordering::Relaxed);
+    let wall = (Instant::now() - counted).as_secs_f64();
     let mut per_path: Vec<Vec<f64>> = vec![Vec::new(); paths.len()];
     let mut read_errors = 0;
     for h in readers {
@@ -130,7 +138,6 @@ fn main() {
         uploads.extend(lat);
         upload_errors += e;
     }
-    let wall = start.elapsed().as_secs_f64();
     let mut reads: Vec<f64> = per_path.iter().flatten().copied().collect();
     println!("| {db} | request | count | per second | p50 ms | p99 ms | max ms | errors |");
     println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");

@@ -491,3 +491,35 @@ fn a_malformed_workbook_is_refused_by_its_own_name() {
     );
     assert_eq!(versions(&s, &ana, ws), Value::Array(vec![]));
 }
+
+/// The version list comes a page at a time, oldest first: `limit` versions numbered above `after`.
+#[test]
+fn versions_are_listed_a_page_at_a_time() {
+    let s = start(Limits::default());
+    let (ana, ws) = s.analyst_with_workspace("pager");
+    let zip = zip_dir(&example_dir(), "");
+    for _ in 0..3 {
+        let r = s.upload(ws, &ana, "application/zip", &zip);
+        assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    }
+    let numbers = |q: &str| -> Vec<i64> {
+        let r = s.get(&format!("/api/v1/workspaces/{ws}/versions{q}"), &ana);
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        r.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                assert_eq!(v["files"].as_array().unwrap().len(), 13, "{v}");
+                v["number"].as_i64().unwrap()
+            })
+            .collect()
+    };
+    assert_eq!(numbers(""), [1, 2, 3]);
+    assert_eq!(numbers("?limit=2"), [1, 2]);
+    assert_eq!(numbers("?after=2"), [3]);
+    assert_eq!(numbers("?after=1&limit=1"), [2]);
+    assert_eq!(numbers("?after=3"), Vec::<i64>::new());
+    let r = s.get(&format!("/api/v1/workspaces/{ws}/versions?after=x"), &ana);
+    assert_eq!(r.status, 400);
+}

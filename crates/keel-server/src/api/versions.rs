@@ -6,8 +6,8 @@
 //! contributors get their own firm's slice in a later phase. Every file read is recorded in the audit log.
 
 use super::workspaces::visible;
-use super::Path;
 use super::{json, AppState};
+use super::{Path, Query};
 use crate::audit::{self, Event};
 use crate::auth::{secret, Caller, Role};
 use crate::clock::rfc3339;
@@ -17,7 +17,7 @@ use axum::body::Body as RawBody;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct FileInfo {
@@ -249,21 +249,36 @@ async fn describe(
 const VERSION_SELECT: &str = "SELECT v.id, v.number, v.created_at, u.name, v.source, v.sha256 \
      FROM versions v JOIN users u ON u.id = v.uploaded_by WHERE v.workspace_id = $1";
 
-/// The workspace's versions, oldest first.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct VersionPage {
+    /// Versions numbered above this one (0 or absent: from the first).
+    #[serde(default)]
+    after: i64,
+    /// At most this many (default 100, at most 1000).
+    limit: Option<i64>,
+}
+
+/// The workspace's versions, oldest first, a page at a time (a workspace uploaded to for years has thousands).
 #[utoipa::path(get, path = "/api/v1/workspaces/{ws}/versions", tag = "versions",
-    params(("ws" = i64, Path, description = "workspace id")),
+    params(("ws" = i64, Path, description = "workspace id"), VersionPage),
     responses((status = 200, body = Vec<VersionInfo>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
 pub(crate) async fn list_versions(
     State(st): State<AppState>,
     c: Caller,
     Path(ws): Path<i64>,
+    Query(p): Query<VersionPage>,
 ) -> Result<Response, ApiError> {
     model_reader(&st, &c, ws).await?;
-    let rows: Vec<VersionRow> = sqlx::query_as(&format!("{VERSION_SELECT} ORDER BY v.number"))
-        .bind(ws)
-        .fetch_all(&st.db.pool)
-        .await?;
+    let limit = p.limit.unwrap_or(100).clamp(1, 1000);
+    let rows: Vec<VersionRow> = sqlx::query_as(&format!(
+        "{VERSION_SELECT} AND v.number > $2 ORDER BY v.number LIMIT $3"
+    ))
+    .bind(ws)
+    .bind(p.after)
+    .bind(limit)
+    .fetch_all(&st.db.pool)
+    .await?;
     Ok(json(StatusCode::OK, &describe(&st, ws, rows).await?))
 }
 
