@@ -6,7 +6,7 @@
 
 use keel_server::{Background, Config, Disclosure, Limits};
 use serde_json::{json, Value};
-use std::io::Write as _;
+use std::io::{BufRead as _, BufReader, Read, Write as _};
 use std::path::{Path, PathBuf};
 
 pub const ADMIN: &str = "root-admin";
@@ -341,4 +341,56 @@ pub fn copy_dir(from: &Path) -> tempfile::TempDir {
         }
     }
     to
+}
+
+/// An open server-sent event stream.
+pub struct Events {
+    lines: BufReader<Box<dyn Read + Send + Sync>>,
+}
+
+impl Events {
+    pub fn open(s: &Server, path: &str, a: &Auth) -> Events {
+        let mut rb = s.agent.get(s.url(path));
+        if let Some(c) = &a.cookie {
+            rb = rb.header("Cookie", c);
+        }
+        if let Some(b) = &a.bearer {
+            rb = rb.header("Authorization", format!("Bearer {b}"));
+        }
+        let r = rb.call().unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "text/event-stream");
+        assert_eq!(r.headers()["x-accel-buffering"], "no");
+        Events {
+            lines: BufReader::new(Box::new(r.into_body().into_reader())),
+        }
+    }
+
+    /// The next event (name, JSON data), or `None` once the server ends the stream.
+    pub fn next(&mut self) -> Option<(String, Value)> {
+        let (mut name, mut data) = (String::from("message"), String::new());
+        loop {
+            let mut line = String::new();
+            if self.lines.read_line(&mut line).unwrap() == 0 {
+                return None;
+            }
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() {
+                if data.is_empty() {
+                    continue; // a keep-alive comment ended
+                }
+                return Some((name, serde_json::from_str(&data).unwrap()));
+            }
+            if let Some(v) = line.strip_prefix("event:") {
+                name = v.trim().to_owned();
+            } else if let Some(v) = line.strip_prefix("data:") {
+                data.push_str(v.trim_start());
+            }
+        }
+    }
+
+    /// Every event left, up to the end of the stream.
+    pub fn rest(&mut self) -> Vec<(String, Value)> {
+        std::iter::from_fn(|| self.next()).collect()
+    }
 }
