@@ -332,7 +332,7 @@ proptest! {
 /// Cases the property test once found, kept so they run on every build. 16290526512092654647 (CI,
 /// 2026-12-03): a CVaR tie-break at optimum 0 that HiGHS's presolve called infeasible, so the dearer plan
 /// of the first solve was kept.
-const FOUND: [u64; 1] = [16290526512092654647];
+const FOUND: [u64; 2] = [16290526512092654647, 17197364707691094796];
 
 #[test]
 fn found_cases() {

@@ -411,9 +411,8 @@ pub struct MipOptions {
     pub rel_gap: f64,
     /// Stop after this many seconds of wall time (the best solution found so far is returned).
     pub time_limit: Option<f64>,
-    /// Let the solver simplify the problem before branching. HiGHS's presolve has been seen to call a
-    /// feasible problem infeasible (a CVaR tie-break whose optimum is 0); callers that know a feasible
-    /// point retry with it off.
+    /// Let the solver simplify the problem before branching. HiGHS's presolve has answered the planner's
+    /// tie-break MILPs wrongly (infeasible, or a dearer plan called optimal), so those run with it off.
     pub presolve: bool,
 }
 
