@@ -1,20 +1,11 @@
 //! The engine's investment plan on the bundled example against keel-plan's own call, and its option errors.
 
+mod common;
+
+use common::{example, go};
 use keel_engine::table::Cell;
-use keel_engine::{run, Analysis, EngineError, Results};
-use keel_model::{Model, Silent};
+use keel_engine::EngineError;
 use keel_plan::{plan, PlanOptions};
-use std::path::Path;
-
-fn example() -> Model {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/canada-dib");
-    keel_io::load(&dir).expect("example loads").model
-}
-
-fn go(m: &Model, json: &str) -> Result<Results, EngineError> {
-    let a: Analysis = serde_json::from_str(json).unwrap();
-    run(m, &a, &Silent)
-}
 
 #[test]
 fn the_plan_is_keel_plans() {

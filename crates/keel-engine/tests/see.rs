@@ -1,21 +1,12 @@
 //! The engine's "see" analyses on the bundled example, each against keel-see's own call of the same analysis:
 //! exposure, controls, concentration and criticality, and the options each one refuses.
 
+mod common;
+
+use common::{example, go};
 use keel_engine::table::Cell;
-use keel_engine::{run, Analysis, EngineError, Results};
-use keel_model::{Model, Silent};
+use keel_engine::{Analysis, EngineError};
 use keel_see::exposure::{exposure, ExposureOptions};
-use std::path::Path;
-
-fn example() -> Model {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/canada-dib");
-    keel_io::load(&dir).expect("example loads").model
-}
-
-fn go(m: &Model, json: &str) -> Result<Results, EngineError> {
-    let a: Analysis = serde_json::from_str(json).unwrap();
-    run(m, &a, &Silent)
-}
 
 #[test]
 fn exposure_shares_are_keel_sees() {

@@ -1,18 +1,15 @@
 //! The engine's simulation and Monte Carlo on the bundled example: results against keel-sim's own calls,
 //! options named in errors, cancellation.
 
+mod common;
+
+use common::example;
 use keel_engine::table::Cell;
 use keel_engine::{run, Analysis, EngineError};
-use keel_model::{Model, Progress, Silent};
+use keel_model::{Progress, Silent};
 use keel_sim::montecarlo::{monte_carlo, DurationDist, McOptions};
 use keel_sim::simulate::Simulator;
-use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-fn example() -> Model {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/canada-dib");
-    keel_io::load(&dir).expect("example loads").model
-}
 
 fn analysis(json: &str) -> Analysis {
     serde_json::from_str(json).unwrap()

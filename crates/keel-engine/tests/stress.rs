@@ -2,16 +2,13 @@
 //! the tables against keel-lp's own sweep (an independent call of the analysis), progress and cancellation,
 //! and the three output formats.
 
+mod common;
+
+use common::example;
 use keel_engine::{run, Analysis, EngineError};
 use keel_lp::{element_cases, sweep, Duration, StressLp};
-use keel_model::{ElementKind, Model, Progress, Silent};
-use std::path::Path;
+use keel_model::{ElementKind, Progress, Silent};
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-fn example() -> Model {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/canada-dib");
-    keel_io::load(&dir).expect("example loads").model
-}
 
 fn analysis(json: &str) -> Result<Analysis, String> {
     serde_json::from_str(json).map_err(|e| e.to_string())

@@ -24,6 +24,39 @@ pub(crate) struct ZipLimits {
     pub(crate) max_rows: usize,
 }
 
+impl From<&crate::Limits> for ZipLimits {
+    fn from(l: &crate::Limits) -> Self {
+        ZipLimits {
+            max_entries: l.max_zip_entries,
+            max_unpacked: l.max_unpacked_bytes,
+            max_rows: l.max_rows,
+        }
+    }
+}
+
+/// The body of an upload, read up to `limit` bytes once `allowed` says the caller may upload. A signed-in
+/// caller's refused upload is still read (up to the limit) and dropped, so that the client, still sending,
+/// gets the refusal rather than a connection closed under it. (Without a session the request is refused
+/// before this, unread: no one unknown gets to make the server read 64 MiB.)
+pub(crate) async fn read_body<T>(
+    allowed: Result<T, ApiError>,
+    body: axum::body::Body,
+    limit: usize,
+) -> Result<(T, axum::body::Bytes), ApiError> {
+    match allowed {
+        Ok(x) => {
+            let bytes = axum::body::to_bytes(body, limit)
+                .await
+                .map_err(|_| ApiError::TooLarge { limit })?;
+            Ok((x, bytes))
+        }
+        Err(e) => {
+            let _ = axum::body::to_bytes(body, limit).await;
+            Err(e)
+        }
+    }
+}
+
 /// What was uploaded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Source {

@@ -190,26 +190,16 @@ pub(crate) async fn upload(
     Path(ws): Path<i64>,
     body: RawBody,
 ) -> Result<Response, ApiError> {
-    let limit = st.limits.max_upload_bytes;
-    let (ws_name, firm) = match contributor(&st, &c, ws).await {
-        Ok(x) => x,
-        Err(e) => {
-            // As for versions: read (up to the limit) and drop, so the client gets this answer.
-            let _ = axum::body::to_bytes(body, limit).await;
-            return Err(e);
-        }
-    };
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| ApiError::TooLarge { limit })?;
+    let ((ws_name, firm), bytes) = upload::read_body(
+        contributor(&st, &c, ws).await,
+        body,
+        st.limits.max_upload_bytes,
+    )
+    .await?;
     let body_sha = secret::sha256_hex(&bytes);
     let checked = async {
         let (base, catalogue) = latest_folder(&st, ws).await?;
-        let zl = ZipLimits {
-            max_entries: st.limits.max_zip_entries,
-            max_unpacked: st.limits.max_unpacked_bytes,
-            max_rows: st.limits.max_rows,
-        };
+        let zl = ZipLimits::from(&st.limits);
         let f = firm.clone();
         let (files, checked) = tokio::task::spawn_blocking(move || {
             let files = upload::unpack_folder(&bytes, zl, "firms.csv")?;

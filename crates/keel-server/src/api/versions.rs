@@ -77,29 +77,17 @@ pub(crate) async fn upload(
     headers: HeaderMap,
     body: RawBody,
 ) -> Result<Response, ApiError> {
-    let limit = st.limits.max_upload_bytes;
-    let ws_name = match model_reader(&st, &c, ws).await {
-        Ok(n) => n,
-        Err(e) => {
-            // A signed-in caller's refused upload is read (up to the limit) and dropped, so that the client,
-            // still sending, gets this answer rather than a connection closed under it. (Without a session the
-            // request is refused before this, unread: no one unknown gets to make the server read 64 MiB.)
-            let _ = axum::body::to_bytes(body, limit).await;
-            return Err(e);
-        }
-    };
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| ApiError::TooLarge { limit })?;
+    let (ws_name, bytes) = upload::read_body(
+        model_reader(&st, &c, ws).await,
+        body,
+        st.limits.max_upload_bytes,
+    )
+    .await?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let zl = ZipLimits {
-        max_entries: st.limits.max_zip_entries,
-        max_unpacked: st.limits.max_unpacked_bytes,
-        max_rows: st.limits.max_rows,
-    };
+    let zl = ZipLimits::from(&st.limits);
     let body_sha = secret::sha256_hex(&bytes);
     let prepared =
         tokio::task::spawn_blocking(move || upload::prepare(&bytes, content_type.as_deref(), zl))
