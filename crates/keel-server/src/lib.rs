@@ -27,7 +27,9 @@ mod diff;
 mod error;
 mod firm_rows;
 mod jobs;
+mod stored;
 mod upload;
+pub mod web;
 
 pub use api::openapi;
 pub use auth::caller::Role;

@@ -6,55 +6,11 @@
 
 mod common;
 
-use common::{example_dir, start_with_workers, zip_dir, zip_entries, Events};
+use common::{example_dir, firm_rows, start_with_workers, zip_dir, zip_entries, Events};
 use keel_server::Limits;
 use serde_json::json;
-use std::collections::HashSet;
 
 const FIRM: &str = "wenven-munitions";
-
-/// Rows of `file` in the example whose `column` is in `keep`, with the header; and the values of `out` in them.
-fn rows(file: &str, column: &str, keep: &HashSet<String>, out: &str) -> (String, HashSet<String>) {
-    let mut r = csv::Reader::from_path(example_dir().join(file)).unwrap();
-    let header = r.headers().unwrap().clone();
-    let at = |c: &str| header.iter().position(|h| h == c).unwrap();
-    let (k, o) = (at(column), at(out));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(&header).unwrap();
-    let mut outs = HashSet::new();
-    for rec in r.records() {
-        let rec = rec.unwrap();
-        if keep.contains(&rec[k]) {
-            outs.insert(rec[o].to_owned());
-            w.write_record(&rec).unwrap();
-        }
-    }
-    (String::from_utf8(w.into_inner().unwrap()).unwrap(), outs)
-}
-
-/// The firm's rows of the example: its firm row, sites, their stages, those stages' inputs and demand, and
-/// the lanes ending at its sites.
-fn firm_rows() -> Vec<(String, Vec<u8>)> {
-    let firm: HashSet<String> = [FIRM.to_owned()].into();
-    let (firms, _) = rows("firms.csv", "id", &firm, "id");
-    let (sites, site_ids) = rows("sites.csv", "firm", &firm, "id");
-    let (stages, stage_ids) = rows("stages.csv", "site", &site_ids, "id");
-    let (inputs, _) = rows("inputs.csv", "stage", &stage_ids, "stage");
-    let (demand, _) = rows("demand.csv", "stage", &stage_ids, "stage");
-    let (lanes, _) = rows("lanes.csv", "to_site", &site_ids, "id");
-    assert!(!stage_ids.is_empty() && inputs.lines().count() > 1);
-    [
-        ("firms.csv", firms),
-        ("sites.csv", sites),
-        ("stages.csv", stages),
-        ("inputs.csv", inputs),
-        ("demand.csv", demand),
-        ("lanes.csv", lanes),
-    ]
-    .into_iter()
-    .map(|(n, t)| (n.to_owned(), t.into_bytes()))
-    .collect()
-}
 
 #[test]
 fn an_analyst_and_a_contributor_go_through_the_whole_server() {
@@ -81,7 +37,7 @@ fn an_analyst_and_a_contributor_go_through_the_whole_server() {
         .header("Cookie", carl.cookie.as_deref().unwrap())
         .header("X-CSRF-Token", carl.csrf.as_deref().unwrap())
         .header("Content-Type", "application/zip");
-    let r = rb.send(&zip_entries(&firm_rows())[..]).unwrap();
+    let r = rb.send(&zip_entries(&firm_rows(FIRM))[..]).unwrap();
     assert_eq!(r.status().as_u16(), 201);
     let body: serde_json::Value =
         serde_json::from_slice(&r.into_body().read_to_vec().unwrap()).unwrap();

@@ -8,6 +8,7 @@ mod contributions;
 mod jobs;
 mod session;
 mod versions;
+mod views;
 mod workspaces;
 
 use crate::auth::ratelimit::Limiter;
@@ -84,6 +85,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(versions::get_version))
         .routes(routes!(versions::get_file))
         .routes(routes!(versions::diff_versions))
+        .routes(routes!(views::overview))
         .routes(routes!(audit_log::list_audit))
         .routes(routes!(jobs::list_jobs, jobs::create_job))
         .routes(routes!(jobs::get_job))
@@ -144,6 +146,7 @@ pub(crate) fn router(
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let _ = state.openapi_json.set(json);
     Ok(router
+        .merge(crate::web::routes())
         .method_not_allowed_fallback(|| async {
             ApiError::MethodNotAllowed(
                 "this route does not take that method; see GET /api/v1/openapi.json".into(),

@@ -9,7 +9,6 @@
 
 use super::{Count, Jobs, Live, MAX_ATTEMPTS};
 use crate::db::{Db, Dialect};
-use crate::upload::WORKBOOK_NAME;
 use keel_engine::{Analysis, EngineError};
 use std::sync::Arc;
 
@@ -106,18 +105,9 @@ async fn execute(db: &Db, c: &Claimed, live: &Arc<Live>) -> Result<Outcome, sqlx
             )))
         }
     };
-    let (source,): (String,) = sqlx::query_as("SELECT source FROM versions WHERE id = $1")
-        .bind(c.version_id)
-        .fetch_one(&db.pool)
-        .await?;
-    let files: Vec<(String, Vec<u8>)> = sqlx::query_as(
-        "SELECT name, content FROM version_files WHERE version_id = $1 ORDER BY name",
-    )
-    .bind(c.version_id)
-    .fetch_all(&db.pool)
-    .await?;
+    let files = crate::stored::read(db, c.version_id).await?;
     let progress = live.clone();
-    let task = tokio::task::spawn_blocking(move || compute(&source, &files, &analysis, &progress));
+    let task = tokio::task::spawn_blocking(move || compute(&files, &analysis, &progress));
     tokio::pin!(task);
     let mut tick = tokio::time::interval(super::FLUSH);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -162,42 +152,12 @@ fn to_i64(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// Unpacks, loads and analyses a version, and renders the results (on a blocking thread).
-fn compute(source: &str, files: &[(String, Vec<u8>)], analysis: &Analysis, live: &Live) -> Outcome {
+/// Loads a version and analyses it, and renders the results (on a blocking thread).
+fn compute(files: &crate::stored::Files, analysis: &Analysis, live: &Live) -> Outcome {
     let failed = |what: &str, e: &dyn std::fmt::Display| Outcome::Failed(format!("{what}: {e}"));
-    let tmp = match tempfile::tempdir() {
-        Ok(t) => t,
-        Err(e) => return failed("cannot make a temporary folder", &e),
-    };
-    // The names were checked when the version was uploaded (plain names, no folders).
-    let path = if source == "xlsx" {
-        tmp.path().join(WORKBOOK_NAME)
-    } else {
-        tmp.path().join("model")
-    };
-    let written = if source == "xlsx" {
-        files
-            .iter()
-            .find(|f| f.0 == WORKBOOK_NAME)
-            .map_or(Ok(()), |f| std::fs::write(&path, &f.1))
-    } else {
-        std::fs::create_dir(&path).and_then(|()| {
-            files
-                .iter()
-                .try_for_each(|f| std::fs::write(path.join(&f.0), &f.1))
-        })
-    };
-    if let Err(e) = written {
-        return failed("cannot unpack the version", &e);
-    }
-    let model = match keel_io::load(&path) {
-        Ok(l) => l.model,
-        Err(e) => {
-            let why = e.to_string().replace(&format!("{}/", path.display()), "");
-            return Outcome::Failed(format!(
-                "the version no longer loads with this server's Keel: {why}"
-            ));
-        }
+    let model = match files.load() {
+        Ok(m) => m,
+        Err(why) => return Outcome::Failed(why),
     };
     let results = match keel_engine::run(&model, analysis, live) {
         Ok(r) => r,

@@ -6,6 +6,7 @@
 
 use keel_server::{Background, Config, Disclosure, Limits};
 use serde_json::{json, Value};
+use std::collections::HashSet;
 use std::io::{BufRead as _, BufReader, Read, Write as _};
 use std::path::{Path, PathBuf};
 
@@ -393,4 +394,52 @@ impl Events {
     pub fn rest(&mut self) -> Vec<(String, Value)> {
         std::iter::from_fn(|| self.next()).collect()
     }
+}
+
+/// Rows of `file` in the example whose `column` is in `keep`, with the header; and the values of `out` in them.
+pub fn example_rows(
+    file: &str,
+    column: &str,
+    keep: &HashSet<String>,
+    out: &str,
+) -> (String, HashSet<String>) {
+    let mut r = csv::Reader::from_path(example_dir().join(file)).unwrap();
+    let header = r.headers().unwrap().clone();
+    let at = |c: &str| header.iter().position(|h| h == c).unwrap();
+    let (k, o) = (at(column), at(out));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&header).unwrap();
+    let mut outs = HashSet::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        if keep.contains(&rec[k]) {
+            outs.insert(rec[o].to_owned());
+            w.write_record(&rec).unwrap();
+        }
+    }
+    (String::from_utf8(w.into_inner().unwrap()).unwrap(), outs)
+}
+
+/// Firm `firm`'s rows of the example (docs/server.md): its firm row, sites, their stages, those stages' inputs
+/// and demand, and the lanes ending at its sites.
+pub fn firm_rows(firm: &str) -> Vec<(String, Vec<u8>)> {
+    let firm: HashSet<String> = [firm.to_owned()].into();
+    let (firms, _) = example_rows("firms.csv", "id", &firm, "id");
+    let (sites, site_ids) = example_rows("sites.csv", "firm", &firm, "id");
+    let (stages, stage_ids) = example_rows("stages.csv", "site", &site_ids, "id");
+    let (inputs, _) = example_rows("inputs.csv", "stage", &stage_ids, "stage");
+    let (demand, _) = example_rows("demand.csv", "stage", &stage_ids, "stage");
+    let (lanes, _) = example_rows("lanes.csv", "to_site", &site_ids, "id");
+    assert!(!stage_ids.is_empty() && inputs.lines().count() > 1);
+    [
+        ("firms.csv", firms),
+        ("sites.csv", sites),
+        ("stages.csv", stages),
+        ("inputs.csv", inputs),
+        ("demand.csv", demand),
+        ("lanes.csv", lanes),
+    ]
+    .into_iter()
+    .map(|(n, t)| (n.to_owned(), t.into_bytes()))
+    .collect()
 }

@@ -1,0 +1,468 @@
+//! The web dashboard in a real browser (Debian's Chromium, driven over the DevTools protocol) against a real
+//! server on loopback: an analyst signs in, uploads the bundled example by choosing the file, reads the
+//! overview (checked against keel-engine's own overview of the example), runs a stress job and waits for its
+//! progress to finish (the ranking checked against keel-engine's stress run), sees a refused upload's located
+//! diagnostics and a diff; a contributor signs in and no page shows another firm's rows, nor asks the API for
+//! anything it refuses. Pages must fit 1366x768 without sideways scrolling, render at 4K, and name every
+//! control for screen readers.
+//!
+//! `KEEL_DASHBOARD_SHOTS=<dir>` keeps the screenshots (docs/img/ holds the published ones).
+
+#[path = "common/cdp.rs"]
+mod cdp;
+mod common;
+
+use cdp::Browser;
+use common::{example_dir, firm_rows, start_with_workers, zip_dir, zip_entries, Server};
+use keel_server::Limits;
+use serde_json::Value;
+use std::collections::HashSet;
+use std::path::Path;
+use std::time::Duration;
+
+const FIRM: &str = "wenven-munitions";
+const WAIT: Duration = Duration::from_secs(60);
+
+/// The number of distinct colours in a PNG and the share of pixels that are not (near) white.
+fn picture_stats(png_bytes: &[u8]) -> (usize, f64) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let mut colours = HashSet::new();
+    let (mut ink, mut total) = (0usize, 0usize);
+    for px in buf[..info.buffer_size()].chunks(channels) {
+        colours.insert((px[0], px[1], px[2]));
+        total += 1;
+        if px[0] < 245 || px[1] < 245 || px[2] < 245 {
+            ink += 1;
+        }
+    }
+    (colours.len(), ink as f64 / total as f64)
+}
+
+/// Takes a screenshot, checks it is not blank, and keeps it when asked.
+fn shot(b: &mut Browser, name: &str, full: bool) {
+    let png = b.screenshot(full);
+    let (colours, ink) = picture_stats(&png);
+    assert!(
+        colours > 20 && ink > 0.02,
+        "{name}: the screenshot looks blank ({colours} colours, {:.1}% ink)",
+        ink * 100.0
+    );
+    if let Some(dir) = std::env::var_os("KEEL_DASHBOARD_SHOTS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+/// Fills the sign-in form as a user would and waits for the workspaces page.
+fn sign_in(b: &mut Browser, s: &Server, name: &str) {
+    b.goto(&s.url("/"));
+    b.wait("document.querySelector('#login-form')", WAIT);
+    b.eval(&format!(
+        "document.querySelector('#login-name').value = {}; \
+         document.querySelector('#login-password').value = {}; \
+         document.querySelector('#login-form').requestSubmit(); true",
+        Value::from(name),
+        Value::from(format!("{name} password"))
+    ));
+    b.wait(
+        "document.querySelector('h1')?.textContent === 'Workspaces'",
+        WAIT,
+    );
+}
+
+/// The page's visible text and every attribute value (links included): all a user or the page's code holds.
+fn page_text(b: &mut Browser) -> String {
+    b.eval(
+        "document.body.innerText + '\\n' + [...document.querySelectorAll('*')].flatMap(e => \
+         [...e.attributes].map(a => a.value)).join('\\n')",
+    )
+    .as_str()
+    .unwrap()
+    .to_owned()
+}
+
+/// Controls without a name a screen reader can read out.
+fn unnamed_controls(b: &mut Browser) -> Value {
+    b.eval(
+        "[...document.querySelectorAll('button, input:not([type=hidden]), select, a[href], [role=button]')] \
+         .filter(e => !(e.getAttribute('aria-label') || (e.labels && e.labels.length) || \
+                        e.textContent.trim() || e.getAttribute('aria-labelledby') || \
+                        e.classList.contains('visually-hidden'))) \
+         .map(e => e.outerHTML.slice(0, 120))",
+    )
+}
+
+fn fits(b: &mut Browser) -> bool {
+    b.eval("document.documentElement.scrollWidth <= window.innerWidth")
+        .as_bool()
+        .unwrap()
+}
+
+#[test]
+fn an_analyst_uploads_reads_the_overview_and_runs_a_stress_job_in_the_browser() {
+    let s = start_with_workers(Limits::default(), 1);
+    let admin = s.admin();
+    let ann = s.create_user(&admin, "ann", "analyst", None);
+    let ws = s.create_workspace(&admin, "Canada DIB");
+    s.add_member(&admin, ws, ann);
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = tmp.path().join("canada-dib.zip");
+    std::fs::write(&zip, zip_dir(&example_dir(), "canada-dib/")).unwrap();
+
+    let model = keel_io::load(&example_dir()).unwrap().model;
+    let overview = keel_engine::overview::run(&model).json;
+    let stress = keel_engine::run(
+        &model,
+        &serde_json::from_value(serde_json::json!({"analysis": "stress", "each": "site"})).unwrap(),
+        &keel_model::Silent,
+    )
+    .unwrap();
+    let ranking = stress.table(Some("scenarios")).unwrap();
+
+    let mut b = Browser::launch(1366, 768);
+    sign_in(&mut b, &s, "ann");
+    assert!(fits(&mut b));
+    b.eval(&format!(
+        "document.querySelector('a[href=\"#/w/{ws}\"]').click(); true"
+    ));
+    b.wait(
+        "document.querySelector('h1')?.textContent === 'Model versions'",
+        WAIT,
+    );
+    shot(&mut b, "versions-empty", false);
+
+    // Upload by choosing the file, then land on the new version's overview.
+    b.set_file("#upload-file", &zip);
+    b.wait(
+        "location.hash === '#/w/1/v/1' && document.querySelector('#platforms tbody')",
+        WAIT,
+    );
+    let rows = b.eval(
+        "[...document.querySelectorAll('#platforms tbody tr')].map(r => [...r.children].map(c => c.textContent))",
+    );
+    let rows = rows.as_array().unwrap();
+    let want = overview["platforms"].as_array().unwrap();
+    assert_eq!(rows.len(), want.len());
+    assert_eq!(rows.len(), 11, "the example has 11 platforms");
+    for (got, want) in rows.iter().zip(want) {
+        assert_eq!(got[0], want["platform"]);
+        let spof = &want["single_points_of_failure"];
+        assert_eq!(got[5].as_str().unwrap(), spof["firms"].to_string());
+        let routes = spof["lanes"].as_u64().unwrap() + spof["chokepoints"].as_u64().unwrap();
+        assert_eq!(got[6].as_str().unwrap(), routes.to_string());
+        assert_eq!(
+            got[7].as_str().unwrap(),
+            spof["foreign_countries"].to_string()
+        );
+        let pct = format!("{:.1}%", want["home_share"].as_f64().unwrap() * 100.0);
+        assert_eq!(got[3].as_str().unwrap(), pct);
+    }
+    // The exposure chart: one stacked bar per platform, named for screen readers, its table one click away.
+    b.wait(
+        "document.querySelector('#exposure figure svg[role=img]')",
+        WAIT,
+    );
+    let bars = b.eval(
+        "document.querySelectorAll('#exposure svg text.label').length + ',' + \
+         document.querySelector('#exposure svg').getAttribute('aria-labelledby') + ',' + \
+         document.querySelectorAll('#exposure details tbody tr').length",
+    );
+    let bars: Vec<&str> = bars.as_str().unwrap().split(',').collect();
+    assert_eq!(bars[0], "11");
+    assert!(bars[1].starts_with("chart-"));
+    assert!(bars[2].parse::<usize>().unwrap() > 11);
+    assert!(fits(&mut b), "the overview scrolls sideways at 1366x768");
+    shot(&mut b, "overview", false);
+
+    // Run the stress test: progress to the end, then the ranking appears without a reload.
+    b.eval("window.keelMarker = 1; document.querySelector('#stress button.primary').click(); true");
+    b.wait(
+        "document.querySelector('#stress .job-state')?.textContent.includes('succeeded') && \
+         document.querySelector('#stress .job-results tbody')",
+        Duration::from_secs(120),
+    );
+    assert_eq!(
+        b.eval("window.keelMarker"),
+        Value::from(1),
+        "the page reloaded"
+    );
+    let first =
+        b.eval("document.querySelector('#stress-ranking tbody tr').children[1].textContent");
+    let want_first = match &ranking.rows[0][1] {
+        keel_engine::table::Cell::Text(t) => t.clone(),
+        c => panic!("scenario cell {c:?}"),
+    };
+    assert_eq!(first.as_str().unwrap(), want_first);
+    let progress = b.eval("document.querySelector('#stress progress').value");
+    assert_eq!(
+        progress.as_f64().unwrap(),
+        stress.json["scenarios_total"].as_f64().unwrap()
+    );
+    b.wait(
+        &format!(
+            "document.querySelector('#worst')?.textContent === {}",
+            Value::from(want_first.clone())
+        ),
+        WAIT,
+    );
+    assert_eq!(
+        b.eval("document.querySelectorAll('#stress figure svg[role=img]').length"),
+        Value::from(2)
+    );
+    assert_eq!(
+        unnamed_controls(&mut b),
+        Value::Array(vec![]),
+        "controls without a name"
+    );
+    shot(&mut b, "stress", true);
+
+    // A refused upload shows keel check's located diagnostics.
+    let mut bad = std::fs::read_to_string(example_dir().join("stages.csv")).unwrap();
+    bad = bad.replacen('\n', "\nbroken-stage,,,,\n", 1);
+    let mut entries = vec![("stages.csv".to_owned(), bad.into_bytes())];
+    for f in [
+        "model.toml",
+        "countries.csv",
+        "firms.csv",
+        "sites.csv",
+        "items.csv",
+        "inputs.csv",
+        "demand.csv",
+    ] {
+        entries.push((f.to_owned(), std::fs::read(example_dir().join(f)).unwrap()));
+    }
+    let bad_zip = tmp.path().join("bad.zip");
+    std::fs::write(&bad_zip, zip_entries(&entries)).unwrap();
+    b.goto(&s.url(&format!("/#/w/{ws}")));
+    b.wait("document.querySelector('#upload-file')", WAIT);
+    b.set_file("#upload-file", &bad_zip);
+    b.wait(
+        "document.querySelector('#upload-result .error table')",
+        WAIT,
+    );
+    let diag = b.eval(
+        "[...document.querySelectorAll('#upload-result .error tbody tr')].map(r => r.children[1].textContent + ':' + r.children[2].textContent)",
+    );
+    assert!(
+        diag.as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d.as_str().unwrap() == "stages.csv:2"),
+        "{diag}"
+    );
+
+    // A second version whose README changed, and the diff page.
+    let mut v2 = Vec::new();
+    for e in std::fs::read_dir(example_dir()).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_str().unwrap().to_owned();
+        let bytes = if name == "README.md" {
+            b"a second version\n".to_vec()
+        } else {
+            std::fs::read(&p).unwrap()
+        };
+        v2.push((name, bytes));
+    }
+    v2.sort();
+    let annie = s.login("ann", "ann password");
+    let r = s.upload(ws, &annie, "application/zip", &zip_entries(&v2));
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    b.goto(&s.url(&format!("/#/w/{ws}/v/2/diff/1")));
+    b.wait(
+        "document.querySelector('h1')?.textContent.startsWith('Changes')",
+        WAIT,
+    );
+    let statuses = b.eval(
+        "Object.fromEntries([...document.querySelectorAll('tbody tr')].map(r => [r.children[0].textContent, r.children[1].textContent]))",
+    );
+    assert_eq!(statuses["README.md"], "changed");
+    assert_eq!(statuses["stages.csv"], "same");
+
+    // At 4K the overview still renders (and still fits).
+    drop(b);
+    let mut big = Browser::launch(3840, 2160);
+    sign_in(&mut big, &s, "ann");
+    big.goto(&s.url(&format!("/#/w/{ws}/v/1")));
+    big.wait("document.querySelector('#exposure figure svg')", WAIT);
+    assert!(fits(&mut big));
+    shot(&mut big, "overview-4k", false);
+    assert!(
+        big.console.iter().all(|c| !c.starts_with("exception")),
+        "{:?}",
+        big.console
+    );
+}
+
+#[test]
+fn a_contributor_sees_no_other_firms_rows_on_any_page() {
+    let s = start_with_workers(Limits::default(), 1);
+    let admin = s.admin();
+    let carl = s.create_user(&admin, "carl", "contributor", Some(FIRM));
+    let ws = s.create_workspace(&admin, "Canada DIB");
+    s.add_member(&admin, ws, carl);
+    let r = s.upload(ws, &admin, "application/zip", &zip_dir(&example_dir(), ""));
+    assert_eq!(r.status, 201);
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = tmp.path().join("mine.zip");
+    std::fs::write(&zip, zip_entries(&firm_rows(FIRM))).unwrap();
+
+    // Every id of another firm's rows: firms, sites, stages (platforms' stage ids are published labels of the
+    // aggregates, docs/server.md, and are taken out of the page text before the check).
+    let model = keel_io::load(&example_dir()).unwrap().model;
+    let mut secret = HashSet::new();
+    let platforms: Vec<String> = model
+        .demand_stages()
+        .map(|p| model.stages()[p.index()].id.clone())
+        .collect();
+    for st in model.stages() {
+        let site = &model.sites()[st.site.index()];
+        let firm = &model.firms()[site.firm.index()];
+        if firm.id != FIRM {
+            secret.insert(st.id.clone());
+            secret.insert(site.id.clone());
+            secret.insert(firm.id.clone());
+        }
+    }
+    // What the contributor's own rows name (its suppliers' stages and sites) is its own knowledge.
+    for (_, bytes) in firm_rows(FIRM) {
+        for t in String::from_utf8(bytes).unwrap().split([',', '\n']) {
+            secret.remove(t.trim());
+        }
+    }
+    assert!(secret.len() > 500);
+
+    let mut b = Browser::launch(1366, 768);
+    sign_in(&mut b, &s, "carl");
+    b.eval(&format!(
+        "document.querySelector('a[href=\"#/w/{ws}\"]').click(); true"
+    ));
+    b.wait(
+        "document.querySelector('h1')?.textContent.startsWith('Your firm')",
+        WAIT,
+    );
+    b.set_file("#upload-file", &zip);
+    b.wait("document.querySelector('#upload-result .ok')", WAIT);
+    b.wait("document.querySelector('#aggregates table')", WAIT);
+    b.wait(
+        "document.querySelector('a[href*=\"/contributions/mine/1/files/\"]')",
+        WAIT,
+    );
+    assert!(fits(&mut b));
+    shot(&mut b, "contributor", true);
+
+    let mut pages = Vec::new();
+    for url in ["/#/", &format!("/#/w/{ws}")] {
+        b.goto(&s.url(url));
+        b.wait("document.querySelector('h1') && !document.querySelector('main p.muted')?.textContent.startsWith('Loading')", WAIT);
+        pages.push((url.to_owned(), page_text(&mut b)));
+    }
+    for (url, mut text) in pages {
+        for p in &platforms {
+            text = text.replace(p.as_str(), " ");
+        }
+        let leaked: Vec<&str> = text
+            .split(|c: char| !(c.is_alphanumeric() || "-_@.".contains(c)))
+            .filter(|t| secret.contains(*t))
+            .collect();
+        assert!(
+            leaked.is_empty(),
+            "{url} shows another firm's ids: {leaked:?}"
+        );
+        assert!(text.contains(FIRM));
+    }
+    let refused: Vec<_> = b
+        .responses
+        .iter()
+        // Before signing in the page asks GET /me whether it has a session: that 401 is the answer it expects.
+        .filter(|(u, st)| {
+            u.contains("/api/") && *st >= 400 && !(u.ends_with("/api/v1/me") && *st == 401)
+        })
+        .collect();
+    assert!(
+        refused.is_empty(),
+        "the page asked for what the API refuses: {refused:?}"
+    );
+}
+
+/// The page and its files are served to anyone (they hold no data), each under a Content-Security-Policy that
+/// allows only this server's own scripts, styles and API, and revalidated by ETag; every file of `web/` is
+/// built in.
+#[test]
+fn the_dashboards_files_are_served_with_a_strict_policy() {
+    let s = start_with_workers(Limits::default(), 0);
+    let mut on_disk: Vec<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("web"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+    on_disk.sort();
+    let mut served: Vec<String> = keel_server::web::file_names().map(str::to_owned).collect();
+    served.sort();
+    assert_eq!(
+        on_disk, served,
+        "every file in web/ must be listed in src/web.rs"
+    );
+    for name in &served {
+        let path = if name == "index.html" {
+            "/".to_owned()
+        } else {
+            format!("/assets/{name}")
+        };
+        let r = s.agent.get(s.url(&path)).call().unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+        let header = |h: &str| {
+            r.headers()
+                .get(h)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default()
+        };
+        let csp = header("content-security-policy");
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
+            "{csp}"
+        );
+        assert!(!csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"));
+        assert_eq!(header("x-content-type-options"), "nosniff");
+        let kind = header("content-type");
+        let want = match name.rsplit('.').next().unwrap() {
+            "html" => "text/html",
+            "css" => "text/css",
+            "js" => "text/javascript",
+            other => panic!("unexpected file type {other}"),
+        };
+        assert!(kind.starts_with(want), "{path}: {kind}");
+        let tag = header("etag");
+        let again = s
+            .agent
+            .get(s.url(&path))
+            .header("If-None-Match", &tag)
+            .call()
+            .unwrap();
+        assert_eq!(again.status().as_u16(), 304, "{path}");
+        let body =
+            std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("web").join(name)).unwrap();
+        assert_eq!(r.into_body().read_to_vec().unwrap(), body);
+    }
+    // No script is inline (the policy would block it) and nothing is fetched from another origin.
+    let page = String::from_utf8(
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("web/index.html")).unwrap(),
+    )
+    .unwrap();
+    assert!(!page.contains("<script>") && !page.contains("http://") && !page.contains("https://"));
+    for name in &served {
+        let text =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("web").join(name))
+                .unwrap();
+        assert!(!text.contains("innerHTML"), "{name} parses text as HTML");
+        assert!(
+            !text.contains("https://") && !text.contains("http://cdn"),
+            "{name} refers to another origin"
+        );
+    }
+    let r = s.agent.get(s.url("/assets/nope.js")).call().unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+}

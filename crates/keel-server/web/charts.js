@@ -1,0 +1,195 @@
+// Charts drawn as inline SVG: each is a <figure> with a title, labelled axes, a name for screen readers, and the
+// table behind it one click away (a <details> holding the same numbers), so nothing is shown only as a picture.
+
+import { h, fmt, pct, table } from "./ui.js";
+
+const NS = "http://www.w3.org/2000/svg";
+// Colour-blind-safe palette (Okabe-Ito), then grey for "other".
+export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"];
+const OTHER = "#9aa3ad";
+
+function s(tag, attrs, ...children) {
+  const e = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs || {})) if (v !== undefined && v !== null) e.setAttribute(k, String(v));
+  for (const c of children) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return e;
+}
+
+let serial = 0;
+
+// Labels are 12px text: about 7px a character. The label column takes what the longest label needs, up to
+// 45% of the chart; a longer label is cut in its middle (ids differ most at their ends) with its whole text
+// in the bar's tooltip and the table behind the chart.
+const CHAR = 7;
+function labelWidth(labels) {
+  const longest = Math.max(8, ...labels.map((l) => String(l).length));
+  return Math.min(405, longest * CHAR + 16);
+}
+function clip(label, width) {
+  const text = String(label);
+  const room = Math.floor((width - 16) / CHAR);
+  if (text.length <= room) return text;
+  const head = Math.ceil((room - 1) / 2);
+  return text.slice(0, head) + "…" + text.slice(text.length - (room - 1 - head));
+}
+
+function figure(title, svg, behind, note) {
+  const id = "chart-" + ++serial;
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-labelledby", id);
+  return h(
+    "figure",
+    { class: "chart" },
+    h("figcaption", { id }, title),
+    svg,
+    note ? h("p", { class: "note" }, note) : null,
+    h("details", {}, h("summary", {}, "The table behind this chart"), behind),
+  );
+}
+
+/** Niceish tick values from 0 to max. */
+function ticks(max, n = 5) {
+  if (!(max > 0)) return [0];
+  const raw = max / n;
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((x) => x >= raw) || raw;
+  const out = [];
+  for (let v = 0; v <= max * 1.0001 + step / 2 && out.length < 12; v += step) out.push(v);
+  return out;
+}
+
+/**
+ * Horizontal bars, one per row: `rows` [{label, value}], largest first as given.
+ * `xLabel` names the axis (with its unit).
+ */
+export function bars(title, xLabel, rows, opts = {}) {
+  const labelW = labelWidth(rows.map((r) => r.label));
+  const barH = 22;
+  const width = 900;
+  const top = 8;
+  const plotW = width - labelW - 60;
+  const height = top + rows.length * barH + 50;
+  const max = Math.max(0, ...rows.map((r) => Number(r.value) || 0));
+  const tv = ticks(max);
+  const scale = (v) => (tv[tv.length - 1] > 0 ? (v / tv[tv.length - 1]) * plotW : 0);
+  const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", class: "bars" });
+  for (const t of tv) {
+    const x = labelW + scale(t);
+    svg.append(s("line", { x1: x, x2: x, y1: top, y2: top + rows.length * barH, class: "grid" }));
+    svg.append(s("text", { x, y: top + rows.length * barH + 16, "text-anchor": "middle", class: "tick" }, opts.pct ? pct(t) : fmt(t)));
+  }
+  rows.forEach((r, i) => {
+    const y = top + i * barH;
+    const label = String(r.label);
+    svg.append(s("text", { x: labelW - 8, y: y + barH * 0.68, "text-anchor": "end", class: "label" }, clip(label, labelW)));
+    svg.append(
+      s(
+        "rect",
+        { x: labelW, y: y + 3, width: Math.max(0, scale(Number(r.value) || 0)), height: barH - 6, fill: opts.color || PALETTE[0] },
+        s("title", {}, `${label}: ${opts.pct ? pct(r.value) : fmt(r.value)}`),
+      ),
+    );
+  });
+  svg.append(s("text", { x: labelW + plotW / 2, y: height - 8, "text-anchor": "middle", class: "axis" }, xLabel));
+  const behind = table(title, [["label", opts.labelName || "Row"], ["value", xLabel, opts.pct ? "pct" : "num"]], rows, 1000);
+  return figure(title, svg, behind, opts.note);
+}
+
+/**
+ * Stacked horizontal bars of shares: `rows` [{label, parts: [{key, value}]}]; the `keys` coloured are the
+ * largest overall, the rest summed as "other".
+ */
+export function stacked(title, xLabel, rows, opts = {}) {
+  const totals = new Map();
+  for (const r of rows) for (const p of r.parts) totals.set(p.key, (totals.get(p.key) || 0) + Math.max(0, p.value));
+  const keys = [...totals.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, PALETTE.length - 1).map((e) => e[0]);
+  const colour = new Map(keys.map((k, i) => [k, PALETTE[i]]));
+  const labelW = labelWidth(rows.map((r) => r.label));
+  const barH = 24;
+  const width = 900;
+  const plotW = width - labelW - 40;
+  const top = 8;
+  const legendH = 24 * Math.ceil((keys.length + 1) / 6);
+  const height = top + rows.length * barH + 44 + legendH;
+  const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", class: "stacked" });
+  for (const t of [0, 0.25, 0.5, 0.75, 1]) {
+    const x = labelW + t * plotW;
+    svg.append(s("line", { x1: x, x2: x, y1: top, y2: top + rows.length * barH, class: "grid" }));
+    svg.append(s("text", { x, y: top + rows.length * barH + 16, "text-anchor": "middle", class: "tick" }, pct(t)));
+  }
+  const flat = [];
+  rows.forEach((r, i) => {
+    const y = top + i * barH;
+    const sum = r.parts.reduce((a, p) => a + Math.max(0, p.value), 0) || 1;
+    svg.append(s("text", { x: labelW - 8, y: y + barH * 0.68, "text-anchor": "end", class: "label" }, clip(r.label, labelW)));
+    let x = labelW;
+    let other = 0;
+    const draw = (key, v, fill) => {
+      const w = (v / sum) * plotW;
+      svg.append(s("rect", { x, y: y + 3, width: Math.max(0, w), height: barH - 6, fill }, s("title", {}, `${r.label}, ${key}: ${pct(v / sum)}`)));
+      x += w;
+    };
+    for (const k of keys) {
+      const p = r.parts.find((q) => q.key === k);
+      if (p && p.value > 0) draw(k, p.value, colour.get(k));
+    }
+    for (const p of r.parts) if (!colour.has(p.key)) other += Math.max(0, p.value);
+    if (other > 0) draw("other", other, OTHER);
+    for (const p of r.parts) flat.push({ row: r.label, key: p.key, value: p.value, share: p.value / sum });
+  });
+  svg.append(s("text", { x: labelW + plotW / 2, y: top + rows.length * barH + 34, "text-anchor": "middle", class: "axis" }, xLabel));
+  [...keys, "other"].forEach((k, i) => {
+    const lx = 20 + (i % 6) * 145;
+    const ly = top + rows.length * barH + 44 + Math.floor(i / 6) * 24;
+    svg.append(s("rect", { x: lx, y: ly + 4, width: 12, height: 12, fill: colour.get(k) || OTHER }));
+    svg.append(s("text", { x: lx + 18, y: ly + 15, class: "legend" }, k));
+  });
+  const behind = table(
+    title,
+    [["row", opts.rowName || "Row"], ["key", opts.keyName || "Part"], ["value", opts.valueName || "Value", "num"], ["share", "Share", "pct"]],
+    flat,
+    5000,
+  );
+  return figure(title, svg, behind, opts.note);
+}
+
+/**
+ * A scatter of points [{label, x, y}] with the diagonal y = x drawn: for time to survive (y) against time to
+ * recover (x), a point under the diagonal is a scenario where production stops before supply recovers.
+ */
+export function scatter(title, xLabel, yLabel, points, opts = {}) {
+  const width = 900;
+  const height = 460;
+  const left = 70;
+  const bottom = 50;
+  const plotW = width - left - 30;
+  const plotH = height - bottom - 20;
+  const max = Math.max(1, ...points.map((p) => Math.max(Number(p.x) || 0, Number(p.y) || 0)));
+  const tv = ticks(max);
+  const top = tv[tv.length - 1];
+  const X = (v) => left + (v / top) * plotW;
+  const Y = (v) => 20 + plotH - (v / top) * plotH;
+  const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", class: "scatter" });
+  for (const t of tv) {
+    svg.append(s("line", { x1: X(t), x2: X(t), y1: Y(0), y2: Y(top), class: "grid" }));
+    svg.append(s("line", { x1: X(0), x2: X(top), y1: Y(t), y2: Y(t), class: "grid" }));
+    svg.append(s("text", { x: X(t), y: Y(0) + 16, "text-anchor": "middle", class: "tick" }, fmt(t)));
+    svg.append(s("text", { x: left - 6, y: Y(t) + 4, "text-anchor": "end", class: "tick" }, fmt(t)));
+  }
+  svg.append(s("line", { x1: X(0), y1: Y(0), x2: X(top), y2: Y(top), class: "diagonal" }));
+  svg.append(s("text", { x: X(top) - 4, y: Y(top) + 14, "text-anchor": "end", class: "tick" }, opts.diagonal || "y = x"));
+  for (const p of points) {
+    const under = Number(p.y) < Number(p.x);
+    svg.append(
+      s(
+        "circle",
+        { cx: X(Number(p.x) || 0), cy: Y(Number(p.y) || 0), r: 5, fill: under ? "#D55E00" : PALETTE[0], "fill-opacity": 0.75 },
+        s("title", {}, `${p.label}: ${xLabel} ${fmt(p.x)}, ${yLabel} ${fmt(p.y)}`),
+      ),
+    );
+  }
+  svg.append(s("text", { x: left + plotW / 2, y: height - 10, "text-anchor": "middle", class: "axis" }, xLabel));
+  svg.append(s("text", { x: 16, y: 20 + plotH / 2, "text-anchor": "middle", class: "axis", transform: `rotate(-90 16 ${20 + plotH / 2})` }, yLabel));
+  const behind = table(title, [["label", opts.labelName || "Point"], ["x", xLabel, "num"], ["y", yLabel, "num"]], points, 5000);
+  return figure(title, svg, behind, opts.note);
+}

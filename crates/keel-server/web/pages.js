@@ -1,0 +1,317 @@
+// The dashboard's pages. Each asks the API only for what its caller's role may read (contributors never ask
+// for whole-model routes), and shows the API's own messages when something is refused.
+
+import { get, post, upload } from "./api.js";
+import { h, show, say, table, errorBox, diagnostics, fmt, pct } from "./ui.js";
+import { stacked } from "./charts.js";
+import { jobPanel, renderStress } from "./jobs.js";
+
+const ZIP = "application/zip";
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/** Sign in; `done(session)` gets the API's session answer. */
+export function login(done, message) {
+  const name = h("input", { id: "login-name", name: "username", autocomplete: "username", required: true });
+  const password = h("input", { id: "login-password", name: "password", type: "password", autocomplete: "current-password", required: true });
+  const out = h("div", { "aria-live": "assertive" }, message ? h("p", { class: "error" }, message) : null);
+  const form = h(
+    "form",
+    { class: "login", id: "login-form" },
+    h("label", { for: "login-name" }, "Name"),
+    name,
+    h("label", { for: "login-password" }, "Password"),
+    password,
+    h("button", { type: "submit", class: "primary" }, "Sign in"),
+    out,
+  );
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      done(await post("/login", { name: name.value, password: password.value }));
+    } catch (err) {
+      out.replaceChildren(errorBox(err));
+      password.value = "";
+      password.focus();
+    }
+  });
+  show("Sign in to Keel", form);
+  name.focus();
+}
+
+/** The workspaces the caller belongs to. */
+export async function workspaces(me) {
+  const list = await get("/workspaces");
+  show(
+    "Workspaces",
+    list.length
+      ? h("ul", { class: "cards" }, list.map((w) => h("li", {}, h("a", { href: `#/w/${w.id}` }, w.name), h("span", { class: "muted" }, ` ${w.versions} version(s)`))))
+      : h("p", {}, me.user.role === "admin" ? "No workspace yet: create one with POST /api/v1/workspaces." : "You belong to no workspace yet: ask an admin to add you."),
+  );
+}
+
+function dropZone(label, accept, onFile) {
+  const input = h("input", { type: "file", accept, id: "upload-file", class: "visually-hidden" });
+  const zone = h(
+    "div",
+    { class: "drop", tabindex: "0", role: "button", "aria-describedby": "drop-help" },
+    h("strong", {}, label),
+    h("p", { id: "drop-help", class: "muted" }, "Drop the file here, or press Enter to choose it."),
+    input,
+  );
+  const take = (f) => f && onFile(f);
+  zone.addEventListener("click", () => input.click());
+  zone.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      input.click();
+    }
+  });
+  input.addEventListener("change", () => take(input.files[0]));
+  zone.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    zone.classList.add("over");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", (e) => {
+    e.preventDefault();
+    zone.classList.remove("over");
+    take(e.dataTransfer.files[0]);
+  });
+  return zone;
+}
+
+/** Uploads `file` to `path` with a progress bar in `out`; resolves with the answer or shows the refusal. */
+async function send(path, file, out) {
+  const type = file.name.toLowerCase().endsWith(".xlsx") ? XLSX : ZIP;
+  const bar = h("progress", { max: file.size || 1, value: 0, "aria-label": `Uploading ${file.name}` });
+  out.replaceChildren(h("p", {}, `Uploading ${file.name} (${fmt(file.size)} bytes) `, bar));
+  try {
+    const r = await upload(path, file, type, (done, total) => {
+      bar.max = total;
+      bar.value = done;
+    });
+    return r;
+  } catch (e) {
+    out.replaceChildren(errorBox(e));
+    say("The upload was refused: " + e.message);
+    return null;
+  }
+}
+
+/** A workspace: its versions (analysts) or one's own contributions (contributors). */
+export async function workspace(me, ws) {
+  if (me.user.role === "contributor") return contributor(me, ws);
+  const versions = await get(`/workspaces/${ws}/versions?limit=1000`);
+  const out = h("div", { id: "upload-result" });
+  const zone = dropZone("Upload a model: a zip of the model folder, or an .xlsx workbook", ".zip,.xlsx", async (file) => {
+    const r = await send(`/workspaces/${ws}/versions`, file, out);
+    if (!r) return;
+    say(`Stored as version ${r.version.number}`);
+    location.hash = `#/w/${ws}/v/${r.version.number}`;
+  });
+  const rows = versions.slice().reverse();
+  const from = h("select", { id: "diff-from", "aria-label": "Compare from version" }, rows.map((v) => h("option", { value: v.number }, `version ${v.number}`)));
+  const to = h("select", { id: "diff-to", "aria-label": "to version" }, rows.map((v) => h("option", { value: v.number }, `version ${v.number}`)));
+  if (rows.length > 1) from.selectedIndex = 1;
+  const diffForm = h(
+    "form",
+    { class: "inline" },
+    h("span", {}, "Compare "),
+    from,
+    h("span", {}, " with "),
+    to,
+    " ",
+    h("button", { type: "submit" }, "Show changes"),
+  );
+  diffForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    location.hash = `#/w/${ws}/v/${to.value}/diff/${from.value}`;
+  });
+  show(
+    "Model versions",
+    zone,
+    out,
+    rows.length
+      ? table(
+          "Versions, newest first",
+          [
+            [(v) => h("a", { href: `#/w/${ws}/v/${v.number}` }, `version ${v.number}`), "Version"],
+            ["created_at", "Uploaded"],
+            ["uploaded_by", "By"],
+            ["source", "Source"],
+            [(v) => v.files.length, "Files", "num"],
+          ],
+          rows,
+        )
+      : h("p", {}, "No version yet: upload the model above (for the bundled example: zip examples/canada-dib)."),
+    rows.length > 1 ? diffForm : null,
+  );
+}
+
+/** What changed between two versions. */
+export async function diff(ws, v, base) {
+  const d = await get(`/workspaces/${ws}/versions/${v}/diff/${base}`);
+  const count = (f, k) => (f.rows ? f.rows[k].length : "");
+  show(
+    `Changes from version ${base} to version ${v}`,
+    table(
+      "Files",
+      [
+        ["name", "File"],
+        ["status", "Status"],
+        [(f) => count(f, "added"), "Rows added", "num"],
+        [(f) => count(f, "removed"), "Rows removed", "num"],
+        [(f) => count(f, "changed"), "Rows changed", "num"],
+      ],
+      d.files,
+    ),
+    d.files
+      .filter((f) => f.rows && f.rows.changed.length)
+      .map((f) =>
+        table(
+          `${f.name}: changed rows`,
+          [
+            ["key", "Row"],
+            [(c) => c.columns.map((x) => `${x.column}: ${x.from ?? "∅"} → ${x.to ?? "∅"}`).join("; "), "Changes"],
+          ],
+          f.rows.changed,
+        ),
+      ),
+  );
+}
+
+/** The overview of one version: counts, platforms, exposure by country, and the stress test as a job. */
+export async function overview(me, ws, v) {
+  const o = await get(`/workspaces/${ws}/versions/${v}/overview`);
+  const counts = h(
+    "ul",
+    { class: "counts", "aria-label": "What the model holds" },
+    o.counts.map((c) => h("li", {}, h("strong", {}, fmt(c.count)), " ", c.part)),
+  );
+  const worst = h("span", { id: "worst" }, "no stress test run yet");
+  const worstPi = h("span", {});
+  const platforms = table(
+    `Platforms (value added per unit in ${o.currency}; home country ${o.home_country})`,
+    [
+      ["platform", "Platform"],
+      ["item", "Item"],
+      ["value_added", "Value added", "num"],
+      ["home_share", "Home share", "pct"],
+      [(p) => (p.top_foreign_country ? `${p.top_foreign_country} (${pct(p.top_foreign_share)})` : "none"), "Top foreign country"],
+      [(p) => p.single_points_of_failure.firms, "Single-point firms", "num"],
+      [(p) => p.single_points_of_failure.lanes + p.single_points_of_failure.chokepoints, "Single-point lanes, chokepoints", "num"],
+      [(p) => p.single_points_of_failure.foreign_countries, "Single-point foreign countries", "num"],
+    ],
+    o.platforms,
+  );
+  platforms.id = "platforms";
+  const exposure = h("div", { id: "exposure" }, h("p", { class: "muted" }, "Loading value by country…"));
+  const stress = jobPanel(
+    ws,
+    v,
+    "Run the stress test (every site)",
+    () => ({ analysis: "stress", each: "site" }),
+    async (job, base, out) => {
+      const top = await renderStress(job, base, out);
+      if (top) {
+        worst.textContent = top.scenario;
+        worstPi.textContent = ` (performance impact ${fmt(top.pi)} ${o.currency}, time to survive ${fmt(top.tts)} ${o.time_unit})`;
+      }
+    },
+  );
+  stress.id = "stress";
+  show(
+    `${o.model}: version ${v}`,
+    counts,
+    h("p", {}, "Worst single-site loss: ", worst, worstPi),
+    platforms,
+    h("h2", {}, "Where each platform's value comes from"),
+    exposure,
+    h("h2", {}, "Stress test: what each site's loss costs"),
+    stress,
+  );
+  // The latest finished stress job on this version, if any, is shown without running a new one.
+  get(`/workspaces/${ws}/jobs?limit=50`)
+    .then((jobs) => {
+      const last = (jobs.jobs || jobs).find((j) => j.version === Number(v) && j.analysis === "stress");
+      if (last) stress.showLatest(last);
+    })
+    .catch(() => {});
+  try {
+    const agg = await get(`/workspaces/${ws}/aggregates/value-by-country?version=${v}`);
+    const cols = agg.columns;
+    const rows = agg.rows
+      .map((label, i) => ({
+        label,
+        parts: cols.map((c, j) => ({ key: c, value: agg.cells[i][j].value || 0 })).filter((p) => p.key !== "total" && p.value > 0),
+      }))
+      .filter((r) => r.label !== "total");
+    exposure.replaceChildren(
+      stacked(`Share of each platform's value added by country (${agg.unit})`, "Share of value added per unit", rows, {
+        rowName: "Platform",
+        keyName: "Country",
+        valueName: `Value added (${agg.unit})`,
+      }),
+    );
+  } catch (e) {
+    exposure.replaceChildren(errorBox(e));
+  }
+}
+
+/** A contributor's page: its own firm's revisions, an upload, and the published aggregates. */
+async function contributor(me, ws, outcome) {
+  const mine = await get(`/workspaces/${ws}/contributions/mine`);
+  const out = h("div", { id: "upload-result" }, outcome);
+  const zone = dropZone(`Upload ${mine.firm}'s rows: a zip of its tables (firms.csv, sites.csv, stages.csv…)`, ".zip", async (file) => {
+    const r = await send(`/workspaces/${ws}/contributions`, file, out);
+    if (!r) return;
+    say(`Stored as revision ${r.revision.revision}`);
+    // Shown again with the new revision listed, and what the check said under the drop zone.
+    await contributor(me, ws, [
+      h("p", { class: "ok" }, `Stored as revision ${r.revision.revision}.`),
+      r.external.length ? table("References resolved when analysts assemble the model", [["file", "File"], ["line", "Line", "num"], ["column", "Column"], ["id", "Id"]], r.external) : null,
+      diagnostics(r.warnings),
+    ]);
+  });
+  const files = mine.latest
+    ? mine.revisions[mine.revisions.length - 1].files.map((f) =>
+        h("li", {}, h("a", { href: `/api/v1/workspaces/${ws}/contributions/mine/${mine.latest}/files/${encodeURIComponent(f.name)}` }, f.name), ` (${fmt(f.size)} bytes)`),
+      )
+    : [];
+  const agg = h("div", { id: "aggregates" }, h("p", { class: "muted" }, "Loading the published aggregates…"));
+  show(
+    `Your firm's data: ${mine.firm}`,
+    zone,
+    out,
+    mine.revisions.length
+      ? table(
+          "Your revisions",
+          [
+            ["revision", "Revision", "num"],
+            ["created_at", "Uploaded"],
+            ["uploaded_by", "By"],
+            ["base_version", "Checked against version", "num"],
+          ],
+          mine.revisions.slice().reverse(),
+        )
+      : h("p", {}, "You have not uploaded your firm's rows yet."),
+    files.length ? h("div", {}, h("h2", {}, `Files of revision ${mine.latest}`), h("ul", {}, files)) : null,
+    h("h2", {}, "Published aggregates"),
+    agg,
+  );
+  try {
+    const a = await get(`/workspaces/${ws}/aggregates/value-by-country`);
+    const cell = (c) => (c.value === null ? "suppressed" : fmt(c.value));
+    agg.replaceChildren(
+      h("p", { class: "muted" }, `Cells made up by fewer than ${a.rule.min_firms} firms, or more than ${pct(a.rule.dominance)} by one firm, are suppressed, with further cells so that none can be worked out.`),
+      table(
+        `Value added by platform and country (${a.unit}), version ${a.version}`,
+        [["label", "Platform"], ...a.columns.map((c, j) => [(r) => cell(r.cells[j]), c])],
+        a.rows.map((label, i) => ({ label, cells: a.cells[i] })),
+      ),
+    );
+  } catch (e) {
+    agg.replaceChildren(errorBox(e));
+  }
+}
+
