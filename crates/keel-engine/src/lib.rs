@@ -16,6 +16,7 @@ pub mod controls;
 pub mod criticality;
 pub mod exposure;
 pub mod montecarlo;
+pub mod network;
 pub mod overview;
 pub mod plan;
 pub mod simulate;

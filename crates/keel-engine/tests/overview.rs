@@ -5,15 +5,9 @@ mod common;
 use keel_model::TextModel;
 use serde_json::json;
 
-/// P (CAN) needs x from A (USA) over lane l1 through chokepoint cp1; A needs y from C (CAN) or D (DEU),
-/// half each. Every stage adds 1 per unit.
-///
-/// Value added per unit of P: P 1 + A 1 + C 0.5 + D 0.5 = 3; home (CAN) 1.5, so a 50% home share; the largest
-/// foreign contributor is USA with 1/3. Single points of failure of P: stages P and A, their sites and firms,
-/// lane l1, chokepoint cp1, and the USA (CAN is home, blocs are not counted); C and D back each other up.
-#[test]
-fn hand_computed_model() {
-    let m = TextModel::new("CAN", &[])
+/// The model of `hand_computed_model` (see there).
+fn hand_model() -> keel_model::Model {
+    TextModel::new("CAN", &[])
         .table(
             "countries",
             "code,name,blocs\nCAN,Canada,NATO\nUSA,United States,NATO\nDEU,Germany,NATO;EU\n",
@@ -45,7 +39,18 @@ fn hand_computed_model() {
         .table("demand", "stage,demand,loss_per_unit\nP,1,1\n")
         .build()
         .unwrap_or_else(|e| panic!("{e:?}"))
-        .model;
+        .model
+}
+
+/// P (CAN) needs x from A (USA) over lane l1 through chokepoint cp1; A needs y from C (CAN) or D (DEU),
+/// half each. Every stage adds 1 per unit.
+///
+/// Value added per unit of P: P 1 + A 1 + C 0.5 + D 0.5 = 3; home (CAN) 1.5, so a 50% home share; the largest
+/// foreign contributor is USA with 1/3. Single points of failure of P: stages P and A, their sites and firms,
+/// lane l1, chokepoint cp1, and the USA (CAN is home, blocs are not counted); C and D back each other up.
+#[test]
+fn hand_computed_model() {
+    let m = hand_model();
     let r = keel_engine::overview::run(&m);
     assert_eq!(r.main, "platforms");
     let j = &r.json;
@@ -97,4 +102,53 @@ fn example_agrees_with_exposure() {
         assert_eq!(p["top_foreign_country"], first_foreign["key"]);
         assert_eq!(p["top_foreign_share"], first_foreign["share"]);
     }
+}
+
+/// The network of P in the hand-computed model: tiers by fewest steps, AND groups with their OR suppliers, and
+/// the stage single points of failure (P and A; C and D back each other up).
+#[test]
+fn network_of_the_hand_computed_model() {
+    let m = hand_model();
+    let r = keel_engine::network::run(&m, "x-p").unwrap();
+    let j = &r.json;
+    assert_eq!(j["platform"], "P");
+    assert_eq!(j["tiers"], 3);
+    let stages: Vec<(String, u64, bool)> = j["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap().to_owned(),
+                s["tier"].as_u64().unwrap(),
+                s["spof"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            ("P".to_owned(), 0, true),
+            ("A".to_owned(), 1, true),
+            ("C".to_owned(), 2, false),
+            ("D".to_owned(), 2, false)
+        ]
+    );
+    assert_eq!(
+        j["groups"],
+        json!([{"buyer": 0, "item": "x", "suppliers": 1}, {"buyer": 1, "item": "y", "suppliers": 2}])
+    );
+    assert_eq!(
+        j["links"],
+        json!([
+            {"supplier": 1, "buyer": 0, "group": 0, "share": 1.0, "lane": "l1"},
+            {"supplier": 2, "buyer": 1, "group": 1, "share": 0.5, "lane": null},
+            {"supplier": 3, "buyer": 1, "group": 1, "share": 0.5, "lane": null}
+        ])
+    );
+    // An unknown platform is refused, naming what exists.
+    let e = keel_engine::network::run(&m, "nope")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("x-p"), "{e}");
 }

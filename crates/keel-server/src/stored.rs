@@ -8,6 +8,7 @@
 use crate::db::Db;
 use crate::upload::WORKBOOK_NAME;
 use keel_model::Model;
+use std::sync::{Arc, Mutex};
 
 /// A version's files, as uploaded: its source (`zip` or `xlsx`) and every file, by name.
 pub(crate) struct Files {
@@ -59,5 +60,49 @@ impl Files {
             let why = e.to_string().replace(&format!("{}/", path.display()), "");
             format!("the version no longer loads with this server's Keel: {why}")
         })
+    }
+}
+
+/// The last few models loaded for the dashboard's views, by version row id. A version never changes once
+/// stored, so a kept model is never stale; a dashboard opening a version asks for its overview, then its
+/// network or map, and should not pay the load each time. Most recently used last.
+#[derive(Clone, Default)]
+pub(crate) struct Recent(Arc<Mutex<Vec<Kept>>>);
+
+/// A version row id and its loaded model.
+type Kept = (i64, Arc<Model>);
+
+impl std::fmt::Debug for Recent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Recent")
+    }
+}
+
+/// Models kept loaded at once (a 20,000-stage model takes some tens of MB).
+const KEPT: usize = 4;
+
+impl Recent {
+    pub(crate) fn get(&self, id: i64) -> Option<Arc<Model>> {
+        let mut v = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let at = v.iter().position(|e| e.0 == id)?;
+        let e = v.remove(at);
+        let m = e.1.clone();
+        v.push(e);
+        Some(m)
+    }
+
+    pub(crate) fn put(&self, id: i64, m: Arc<Model>) {
+        let mut v = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        v.retain(|e| e.0 != id);
+        if v.len() >= KEPT {
+            v.remove(0);
+        }
+        v.push((id, m));
     }
 }

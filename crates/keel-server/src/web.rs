@@ -34,6 +34,19 @@ const FILES: &[(&str, &[u8], &str)] = &[
     ("charts.js", include_bytes!("../web/charts.js"), JS),
     ("pages.js", include_bytes!("../web/pages.js"), JS),
     ("jobs.js", include_bytes!("../web/jobs.js"), JS),
+    ("network.js", include_bytes!("../web/network.js"), JS),
+    // Cytoscape.js 3.35.0 (MIT), the ES-module build from the npm package, unchanged; see
+    // scripts/vendor-web.sh for where it comes from and its checksum.
+    (
+        "cytoscape.esm.min.js",
+        include_bytes!("../web/cytoscape.esm.min.js"),
+        JS,
+    ),
+    (
+        "cytoscape-LICENSE.txt",
+        include_bytes!("../web/cytoscape-LICENSE.txt"),
+        "text/plain; charset=utf-8",
+    ),
 ];
 
 const JS: &str = "text/javascript; charset=utf-8";

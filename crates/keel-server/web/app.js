@@ -4,6 +4,7 @@
 import { get, post, setCsrf, ApiError } from "./api.js";
 import { h, show, errorBox } from "./ui.js";
 import * as pages from "./pages.js";
+import { network } from "./network.js";
 
 let me = null;
 
@@ -74,6 +75,11 @@ async function route() {
     if (d === "diff" && base) {
       crumbs([home, wsCrumb, vCrumb, [`Changes from version ${base}`, location.hash]]);
       return await pages.diff(ws, n, base);
+    }
+    if (d === "network" && baseText) {
+      const platform = decodeURIComponent(baseText);
+      crumbs([home, wsCrumb, vCrumb, [`Network of ${platform}`, location.hash]]);
+      return await network(ws, n, platform);
     }
     crumbs([home, wsCrumb, vCrumb]);
     return await pages.overview(me, ws, n);

@@ -193,7 +193,7 @@ export async function overview(me, ws, v) {
   const platforms = table(
     `Platforms (value added per unit in ${o.currency}; home country ${o.home_country})`,
     [
-      ["platform", "Platform"],
+      [(p) => h("a", { href: `#/w/${ws}/v/${v}/network/${encodeURIComponent(p.platform)}`, title: "Its supply network" }, p.platform), "Platform (its network)"],
       ["item", "Item"],
       ["value_added", "Value added", "num"],
       ["home_share", "Home share", "pct"],

@@ -27,6 +27,7 @@ export function show(title, ...children) {
   const main = document.getElementById("main");
   main.replaceChildren(h("h1", {}, title), ...children);
   document.title = title + " · Keel";
+  say("");
   main.focus({ preventScroll: true });
 }
 

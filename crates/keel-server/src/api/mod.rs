@@ -46,6 +46,8 @@ pub(crate) struct AppState {
     pub(crate) audit: crate::audit::Log,
     /// The rule applied to the aggregates contributors see.
     pub(crate) disclosure: crate::Disclosure,
+    /// The versions the dashboard's views loaded last, kept loaded (versions never change).
+    pub(crate) models: crate::stored::Recent,
     openapi_json: Arc<OnceLock<String>>,
 }
 
@@ -86,6 +88,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(versions::get_file))
         .routes(routes!(versions::diff_versions))
         .routes(routes!(views::overview))
+        .routes(routes!(views::network))
         .routes(routes!(audit_log::list_audit))
         .routes(routes!(jobs::list_jobs, jobs::create_job))
         .routes(routes!(jobs::get_job))
@@ -138,6 +141,7 @@ pub(crate) fn router(
         dummy_hash: Arc::new(dummy),
         jobs,
         disclosure,
+        models: crate::stored::Recent::default(),
         openapi_json: Arc::new(OnceLock::new()),
     };
     let (router, api) = routes().split_for_parts();

@@ -1,19 +1,22 @@
 //! Views of a stored version computed on request for the dashboard: the overview (what the model holds and a
-//! summary of every platform, from keel-engine's `overview`). Like versions, they are for the workspace's
+//! summary of every platform, keel-engine's `overview`) and one platform's upstream network (`network`). Like versions, they are for the workspace's
 //! analysts and admins; contributors are refused (403) and non-members told the workspace does not exist (404).
 //!
 //! # Complexity
 //! Loading the version (O(its size)) plus the view's own analysis (see keel-engine).
 
 use super::versions::model_reader;
-use super::{AppState, Path};
+use super::{AppState, Path, Query};
+use crate::audit::Event;
 use crate::error::{ApiError, ErrorBody};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
 
-/// Looks up version number `v` of workspace `ws` and loads it as a model (on a blocking thread).
-async fn load(st: &AppState, ws: i64, v: i64) -> Result<keel_model::Model, ApiError> {
+/// Looks up version number `v` of workspace `ws` and loads it as a model (on a blocking thread), or takes it
+/// from the recently loaded ones.
+async fn load(st: &AppState, ws: i64, v: i64) -> Result<Arc<keel_model::Model>, ApiError> {
     let id: Option<(i64,)> =
         sqlx::query_as("SELECT id FROM versions WHERE workspace_id = $1 AND number = $2")
             .bind(ws)
@@ -22,11 +25,31 @@ async fn load(st: &AppState, ws: i64, v: i64) -> Result<keel_model::Model, ApiEr
             .await?;
     let (id,) =
         id.ok_or_else(|| ApiError::NotFound(format!("workspace {ws} has no version {v}")))?;
+    if let Some(m) = st.models.get(id) {
+        return Ok(m);
+    }
     let files = crate::stored::read(&st.db, id).await?;
-    tokio::task::spawn_blocking(move || files.load())
+    let m = tokio::task::spawn_blocking(move || files.load())
         .await
         .map_err(|e| ApiError::Internal(format!("loading the version stopped: {e}")))?
-        .map_err(ApiError::Internal)
+        .map_err(ApiError::Internal)?;
+    let m = Arc::new(m);
+    st.models.put(id, m.clone());
+    Ok(m)
+}
+
+/// Runs `view` on the model on a blocking thread and answers with its JSON.
+async fn answer(
+    model: Arc<keel_model::Model>,
+    view: impl FnOnce(&keel_model::Model) -> Result<keel_engine::Results, keel_engine::EngineError>
+        + Send
+        + 'static,
+) -> Result<Response, ApiError> {
+    let body = tokio::task::spawn_blocking(move || view(&model).map(|r| r.json_bytes()))
+        .await
+        .map_err(|e| ApiError::Internal(format!("the view stopped: {e}")))?
+        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// The overview of a version: counts of its parts, and per platform its value added per unit, home share,
@@ -43,8 +66,47 @@ pub(crate) async fn overview(
 ) -> Result<Response, ApiError> {
     model_reader(&st, &c, ws).await?;
     let model = load(&st, ws, v).await?;
-    let body = tokio::task::spawn_blocking(move || keel_engine::overview::run(&model).json_bytes())
-        .await
-        .map_err(|e| ApiError::Internal(format!("the overview stopped: {e}")))?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    answer(model, |m| Ok(keel_engine::overview::run(m))).await
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub(crate) struct NetworkQuery {
+    /// The platform: a demand stage id, or the item id of one demand stage (required).
+    platform: Option<String>,
+}
+
+/// One platform's upstream network: every stage it depends on with its tier, site, firm, country and whether
+/// it is a single point of failure, and every supply link with its AND group and OR alternatives. It names
+/// firms and sites, so each read is in the audit log.
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/versions/{v}/network", tag = "versions",
+    params(("ws" = i64, Path, description = "workspace id"), ("v" = i64, Path, description = "version number"),
+           NetworkQuery),
+    responses((status = 200, description = "`{platform, tiers, stages, groups, links}`"),
+              (status = 400, description = "no such platform", body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn network(
+    State(st): State<AppState>,
+    c: crate::auth::Caller,
+    Path((ws, v)): Path<(i64, i64)>,
+    Query(q): Query<NetworkQuery>,
+) -> Result<Response, ApiError> {
+    // Who may ask comes before what was asked: a stranger learns nothing from a malformed query.
+    let ws_name = model_reader(&st, &c, ws).await?;
+    let platform = q.platform.ok_or_else(|| {
+        ApiError::BadRequest(
+            "`platform`: name the platform, e.g. ?platform=plt-lav (a demand stage id, or its item id)".into(),
+        )
+    })?;
+    let model = load(&st, ws, v).await?;
+    let asked = platform.clone();
+    let r = answer(model, move |m| keel_engine::network::run(m, &asked)).await?;
+    st.audit
+        .record(Event::by(
+            &c,
+            "version.network",
+            &ws_name,
+            format!("workspace {ws} version {v} network of {platform}"),
+        ))
+        .await?;
+    Ok(r)
 }
