@@ -15,6 +15,7 @@ pub mod concentration;
 pub mod controls;
 pub mod criticality;
 pub mod exposure;
+pub mod map;
 pub mod montecarlo;
 pub mod network;
 pub mod overview;

@@ -35,6 +35,7 @@ const FILES: &[(&str, &[u8], &str)] = &[
     ("pages.js", include_bytes!("../web/pages.js"), JS),
     ("jobs.js", include_bytes!("../web/jobs.js"), JS),
     ("network.js", include_bytes!("../web/network.js"), JS),
+    ("map.js", include_bytes!("../web/map.js"), JS),
     // Cytoscape.js 3.35.0 (MIT), the ES-module build from the npm package, unchanged; see
     // scripts/vendor-web.sh for where it comes from and its checksum.
     (
@@ -47,7 +48,17 @@ const FILES: &[(&str, &[u8], &str)] = &[
         include_bytes!("../web/cytoscape-LICENSE.txt"),
         "text/plain; charset=utf-8",
     ),
+    // Country outlines from Natural Earth (public domain), as keel report's map draws them (see
+    // crates/keel-report/src/map.rs for their source and projection).
+    (
+        WORLD,
+        include_bytes!("../../keel-report/assets/world.tsv"),
+        "text/tab-separated-values; charset=utf-8",
+    ),
 ];
+
+/// The one served file kept outside `web/` (shared with keel report).
+pub const WORLD: &str = "world.tsv";
 
 const JS: &str = "text/javascript; charset=utf-8";
 

@@ -82,7 +82,7 @@ fn every_other_route_refuses_without_a_session() {
         }
     }
     // The routes this phase serves (a new route adds itself here through the OpenAPI description).
-    assert_eq!(checked.len(), 41, "{checked:#?}");
+    assert_eq!(checked.len(), 42, "{checked:#?}");
     // An unknown route is a JSON 404, not an empty answer; a known one with another method a JSON 405.
     let r = s.get("/api/v1/nope", &Auth::NONE);
     assert_eq!((r.status, r.code().as_str()), (404, "not_found"));

@@ -220,6 +220,77 @@ fn an_analyst_uploads_reads_the_overview_and_runs_a_stress_job_in_the_browser() 
     );
     shot(&mut b, "stress", true);
 
+    // The world map: every placed site drawn; choosing a site shows the platforms its loss alone stops, and
+    // choosing a chokepoint highlights the lanes through it (both as keel-engine's map says).
+    let map = keel_engine::map::run(&model).json;
+    let placed = map["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| !s["lat"].is_null())
+        .count();
+    b.eval("document.querySelector('#map-link').click(); true");
+    b.wait("window.keelMapReady", WAIT);
+    assert_eq!(
+        b.eval("document.querySelectorAll('svg.world circle.site').length"),
+        Value::from(placed)
+    );
+    assert!(
+        b.eval("document.querySelectorAll('svg.world .countries path').length")
+            .as_u64()
+            .unwrap()
+            > 200
+    );
+    let (si, site) = map["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s["stops"].as_array().unwrap().len() >= 2)
+        .unwrap();
+    let want: Vec<Value> = site["stops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| map["platforms"][k.as_u64().unwrap() as usize]["id"].clone())
+        .collect();
+    b.eval(&format!(
+        "(() => {{ const p = document.querySelector('#map-site'); p.value = '{si}'; p.dispatchEvent(new Event('change')); return true; }})()"
+    ));
+    b.wait("document.querySelector('#map-details h2')", WAIT);
+    assert_eq!(
+        b.eval("document.querySelector('#map-details h2').textContent"),
+        site["id"]
+    );
+    assert_eq!(
+        b.eval("[...document.querySelectorAll('#map-details .stopped-list li')].map(l => l.textContent)"),
+        Value::Array(want)
+    );
+    shot(&mut b, "map", false);
+    let (ci, suez) = map["chokepoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .find(|(_, c)| c["name"] == "Suez Canal")
+        .unwrap();
+    assert_eq!(suez["placed"], "gazetteer");
+    b.eval(&format!(
+        "(() => {{ const p = document.querySelector('#map-chokepoint'); p.value = '{ci}'; p.dispatchEvent(new Event('change')); return true; }})()"
+    ));
+    b.wait(
+        "document.querySelector('#map-details h2')?.textContent === 'Suez Canal'",
+        WAIT,
+    );
+    assert_eq!(
+        b.eval("document.querySelectorAll('svg.world line.lane.hit').length"),
+        suez["lanes"]
+    );
+    assert!(fits(&mut b), "the map scrolls sideways at 1366x768");
+    assert_eq!(unnamed_controls(&mut b), Value::Array(vec![]));
+    b.eval("history.back(); true");
+    b.wait("document.querySelector('#platforms a')", WAIT);
+
     // The frigate's supply network, opened from the overview's platform table.
     let net = keel_engine::network::run(&model, "plt-ffh").unwrap().json;
     let stages = net["stages"].as_array().unwrap();
@@ -252,7 +323,7 @@ fn an_analyst_uploads_reads_the_overview_and_runs_a_stress_job_in_the_browser() 
     let target = stages.iter().find(|s| s["tier"] == 2).unwrap();
     let id = target["id"].as_str().unwrap();
     b.eval(&format!(
-        "const q = document.querySelector('#network-search'); q.value = {};          q.dispatchEvent(new KeyboardEvent('keydown', {{key: 'Enter'}})); true",
+        "(() => {{ const q = document.querySelector('#network-search'); q.value = {}; q.dispatchEvent(new KeyboardEvent('keydown', {{key: 'Enter'}})); return true; }})()",
         Value::from(id)
     ));
     b.wait(
@@ -460,7 +531,10 @@ fn the_dashboards_files_are_served_with_a_strict_policy() {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
     on_disk.sort();
-    let mut served: Vec<String> = keel_server::web::file_names().map(str::to_owned).collect();
+    let mut served: Vec<String> = keel_server::web::file_names()
+        .filter(|n| *n != keel_server::web::WORLD)
+        .map(str::to_owned)
+        .collect();
     served.sort();
     assert_eq!(
         on_disk, served,

@@ -5,6 +5,7 @@ import { get, post, setCsrf, ApiError } from "./api.js";
 import { h, show, errorBox } from "./ui.js";
 import * as pages from "./pages.js";
 import { network } from "./network.js";
+import { map } from "./map.js";
 
 let me = null;
 
@@ -75,6 +76,10 @@ async function route() {
     if (d === "diff" && base) {
       crumbs([home, wsCrumb, vCrumb, [`Changes from version ${base}`, location.hash]]);
       return await pages.diff(ws, n, base);
+    }
+    if (d === "map") {
+      crumbs([home, wsCrumb, vCrumb, ["Map", location.hash]]);
+      return await map(ws, n);
     }
     if (d === "network" && baseText) {
       const platform = decodeURIComponent(baseText);

@@ -223,6 +223,7 @@ export async function overview(me, ws, v) {
   show(
     `${o.model}: version ${v}`,
     counts,
+    h("p", { class: "page-links" }, h("a", { href: `#/w/${ws}/v/${v}/map`, id: "map-link" }, "World map of sites, lanes and chokepoints"), " · ", "each platform's supply network: follow its name below"),
     h("p", {}, "Worst single-site loss: ", worst, worstPi),
     platforms,
     h("h2", {}, "Where each platform's value comes from"),

@@ -89,6 +89,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(versions::diff_versions))
         .routes(routes!(views::overview))
         .routes(routes!(views::network))
+        .routes(routes!(views::map))
         .routes(routes!(audit_log::list_audit))
         .routes(routes!(jobs::list_jobs, jobs::create_job))
         .routes(routes!(jobs::get_job))

@@ -1,5 +1,6 @@
 //! Views of a stored version computed on request for the dashboard: the overview (what the model holds and a
-//! summary of every platform, keel-engine's `overview`) and one platform's upstream network (`network`). Like versions, they are for the workspace's
+//! summary of every platform, keel-engine's `overview`), one platform's upstream network (`network`) and the
+//! world map's sites, lanes and chokepoints (`map`). Like versions, they are for the workspace's
 //! analysts and admins; contributors are refused (403) and non-members told the workspace does not exist (404).
 //!
 //! # Complexity
@@ -106,6 +107,32 @@ pub(crate) async fn network(
             "version.network",
             &ws_name,
             format!("workspace {ws} version {v} network of {platform}"),
+        ))
+        .await?;
+    Ok(r)
+}
+
+/// What the world map draws: sites with positions, firms, countries and stages; lanes with modes and
+/// chokepoints; chokepoints with positions; countries' blocs; and what each site, chokepoint and country stops
+/// alone. It names firms and sites, so each read is in the audit log.
+#[utoipa::path(get, path = "/api/v1/workspaces/{ws}/versions/{v}/map", tag = "versions",
+    params(("ws" = i64, Path, description = "workspace id"), ("v" = i64, Path, description = "version number")),
+    responses((status = 200, description = "`{home_country, platforms, sites, lanes, chokepoints, countries, blocs}`"),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn map(
+    State(st): State<AppState>,
+    c: crate::auth::Caller,
+    Path((ws, v)): Path<(i64, i64)>,
+) -> Result<Response, ApiError> {
+    let ws_name = model_reader(&st, &c, ws).await?;
+    let model = load(&st, ws, v).await?;
+    let r = answer(model, |m| Ok(keel_engine::map::run(m))).await?;
+    st.audit
+        .record(Event::by(
+            &c,
+            "version.map",
+            &ws_name,
+            format!("workspace {ws} version {v} map"),
         ))
         .await?;
     Ok(r)
