@@ -127,15 +127,24 @@ fn need<'a>(p: Option<&'a PathBuf>, what: &str) -> Result<&'a Path, EngineError>
     })
 }
 
+/// Located problems listed in [`message`]; the rest are counted.
+const LISTED: usize = 50;
+
 /// The text of a policy error on `path` for a reader (a job's failure): the file and headline, then each
-/// located problem on its own line, as `keel check` lists a model's.
+/// located problem on its own line (at most [`LISTED`]), as `keel check` lists a model's.
 pub(crate) fn message(path: &Path, e: &keel_policy::PolicyError) -> String {
     match e {
         keel_policy::PolicyError::Invalid(inv) => {
             let mut s = format!("{}: {}", path.display(), inv.headline());
-            for d in &inv.diagnostics {
-                s.push_str("\n  ");
+            for d in inv.diagnostics.iter().take(LISTED) {
+                s.push('\n');
                 s.push_str(&d.to_string());
+            }
+            if inv.diagnostics.len() > LISTED {
+                s.push_str(&format!(
+                    "\n... and {} more not shown",
+                    inv.diagnostics.len() - LISTED
+                ));
             }
             s
         }
