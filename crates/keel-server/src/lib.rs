@@ -111,6 +111,9 @@ pub struct Config {
     pub disclosure: Disclosure,
     /// Workers running jobs at once (each runs one analysis; 0 runs none, leaving jobs queued).
     pub job_workers: usize,
+    /// The folder holding the published data sets that policy jobs read (`nato/`, `sipri/`, `csis-canada/`,
+    /// as `shared/data` does); `None`: policy jobs that need one are refused.
+    pub policy_data: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -122,6 +125,7 @@ impl Default for Config {
             limits: Limits::default(),
             disclosure: Disclosure::default(),
             job_workers: 1,
+            policy_data: None,
         }
     }
 }
@@ -169,7 +173,12 @@ async fn bind(config: &Config) -> Result<Bound, ServerError> {
             source,
         })?;
     // Workers start last: a server that cannot listen must not take a job from the queue.
-    let jobs = jobs::Jobs::start(db.clone(), config.job_workers)
+    let policy = config
+        .policy_data
+        .as_deref()
+        .map(keel_engine::policy::PolicyData::in_folder)
+        .unwrap_or_default();
+    let jobs = jobs::Jobs::start(db.clone(), config.job_workers, policy)
         .await
         .map_err(ServerError::Jobs)?;
     let app = match api::router(

@@ -59,7 +59,7 @@ impl Default for Options {
 /// `null`).
 pub fn run(data: &PolicyData, o: &Options, json: bool) -> Result<Results, EngineError> {
     check(o)?;
-    let path = need(data.sipri.as_ref(), "SIPRI's arms-transfer register")?;
+    let path = need(data.sipri.as_ref(), super::SIPRI_WHAT)?;
     let reg = arms::register::read(path).map_err(on(path))?;
     results(&reg, path, o, json)
 }

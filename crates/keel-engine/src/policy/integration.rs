@@ -51,10 +51,7 @@ pub enum Scope {
 
 /// Reads the two CSIS files from `data`'s folder and lays out trade and subawards (main table `trade`).
 pub fn run(data: &PolicyData, o: &Options) -> Result<Results, EngineError> {
-    let dir = need(
-        data.csis.as_ref(),
-        "the CSIS records of Canada-US trade and subawards",
-    )?;
+    let dir = need(data.csis.as_ref(), super::CSIS_WHAT)?;
     let trade_path = dir.join(CSIS_TRADE);
     let sub_path = dir.join(CSIS_SUBAWARDS);
     let table = ig::read_usitc(&trade_path).map_err(on(&trade_path))?;

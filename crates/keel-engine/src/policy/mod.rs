@@ -32,6 +32,10 @@ pub const CSIS_TRADE: &str = "USITCbilateralTrade.csv";
 /// The FSRS subaward extract in the CSIS folder.
 pub const CSIS_SUBAWARDS: &str = "Location_CanadaRelatedFSRScomplete.csv";
 
+const NATO_WHAT: &str = "NATO's defence expenditure tables";
+const SIPRI_WHAT: &str = "SIPRI's arms-transfer register";
+const CSIS_WHAT: &str = "CSIS records of Canada-US trade and subawards";
+
 /// Where the published data sets are. Each is optional: an analysis that needs one that is absent fails with
 /// [`EngineError::NoData`], and the others still run (`funding` needs none of them).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -53,6 +57,16 @@ impl PolicyData {
             nato: file(dir.join("nato").join(NATO_WORKBOOK)),
             sipri: file(dir.join("sipri").join(SIPRI_REGISTER)),
             csis: Some(dir.join(CSIS_SET)).filter(|p| p.is_dir()),
+        }
+    }
+
+    /// The data set `o` reads that is not known here, named for a person (`None`: it can run).
+    pub fn missing(&self, o: &Options) -> Option<&'static str> {
+        match o {
+            Options::Spending(_) if self.nato.is_none() => Some(NATO_WHAT),
+            Options::Arms(_) if self.sipri.is_none() => Some(SIPRI_WHAT),
+            Options::Integration(_) if self.csis.is_none() => Some(CSIS_WHAT),
+            _ => None,
         }
     }
 
@@ -122,7 +136,7 @@ fn on(path: &Path) -> impl Fn(keel_policy::PolicyError) -> EngineError + '_ {
 fn need<'a>(p: Option<&'a PathBuf>, what: &str) -> Result<&'a Path, EngineError> {
     p.map(PathBuf::as_path).ok_or_else(|| {
         EngineError::NoData(format!(
-            "{what} is not available here: point Keel at the folder holding nato/, sipri/ and {CSIS_SET}/"
+            "this run was given no {what}: point Keel at the folder holding nato/, sipri/ and {CSIS_SET}/"
         ))
     })
 }

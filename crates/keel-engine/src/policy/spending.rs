@@ -30,7 +30,7 @@ pub struct Options {
 /// Reads NATO's tables from `data` and lays out the ranking (main table `ranking`), or, with a country, its
 /// years, gaps and path (main table `years`).
 pub fn run(data: &PolicyData, o: &Options) -> Result<Results, EngineError> {
-    let path = need(data.nato.as_ref(), "NATO's defence expenditure tables")?;
+    let path = need(data.nato.as_ref(), super::NATO_WHAT)?;
     let s = sp::read(path).map_err(on(path))?;
     results(&s, o)
 }

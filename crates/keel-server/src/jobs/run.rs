@@ -1,5 +1,6 @@
 //! One job from the queue to its stored results: take it (`claim`), unpack its version into a private
-//! temporary folder and load it with `keel_io::load` (as an upload is validated), run the analysis on a
+//! temporary folder and load it with `keel_io::load` (as an upload is validated) (a policy job has no version:
+//! it reads the server's published data sets instead), run the analysis on a
 //! blocking thread while writing its progress every [`FLUSH`](super::FLUSH), then write its end in one
 //! transaction: succeeded with every result (JSON, each table as CSV, the workbook), or failed with the
 //! reason, or cancelled. Also [`recover`], run at start for the jobs a crash cut short.
@@ -45,7 +46,8 @@ pub(crate) async fn recover(db: &Db) -> Result<(), sqlx::Error> {
 #[derive(Debug)]
 pub(crate) struct Claimed {
     id: i64,
-    version_id: i64,
+    /// `None` for a policy job.
+    version_id: Option<i64>,
     options: String,
 }
 
@@ -57,7 +59,7 @@ pub(crate) async fn claim(db: &Db) -> Result<Option<Claimed>, sqlx::Error> {
         Dialect::Sqlite => "",
     };
     let mut w = db.begin_write().await?;
-    let row: Option<(i64, i64, String)> = sqlx::query_as(&format!(
+    let row: Option<(i64, Option<i64>, String)> = sqlx::query_as(&format!(
         "UPDATE jobs SET state = 'running', started_at = $1, attempts = attempts + 1, done = 0, total = 0 \
          WHERE id = (SELECT id FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1{skip}) AND state = 'queued' \
          RETURNING id, version_id, options"
@@ -86,7 +88,7 @@ enum Outcome {
 /// Runs a claimed job to its end and records that end.
 pub(crate) async fn run(j: &Jobs, db: &Db, c: Claimed) {
     let live = j.register(c.id);
-    let outcome = match execute(db, &c, &live).await {
+    let outcome = match execute(j, db, &c, &live).await {
         Ok(o) => o,
         Err(e) => Outcome::Failed(format!("database: {e}")),
     };
@@ -97,7 +99,7 @@ pub(crate) async fn run(j: &Jobs, db: &Db, c: Claimed) {
     j.unregister(c.id);
 }
 
-async fn execute(db: &Db, c: &Claimed, live: &Arc<Live>) -> Result<Outcome, sqlx::Error> {
+async fn execute(j: &Jobs, db: &Db, c: &Claimed, live: &Arc<Live>) -> Result<Outcome, sqlx::Error> {
     let analysis: Analysis = match serde_json::from_str(&c.options) {
         Ok(a) => a,
         Err(e) => {
@@ -106,18 +108,35 @@ async fn execute(db: &Db, c: &Claimed, live: &Arc<Live>) -> Result<Outcome, sqlx
             )))
         }
     };
-    let (source,): (String,) = sqlx::query_as("SELECT source FROM versions WHERE id = $1")
-        .bind(c.version_id)
-        .fetch_one(&db.pool)
-        .await?;
-    let files: Vec<(String, Vec<u8>)> = sqlx::query_as(
-        "SELECT name, content FROM version_files WHERE version_id = $1 ORDER BY name",
-    )
-    .bind(c.version_id)
-    .fetch_all(&db.pool)
-    .await?;
     let progress = live.clone();
-    let task = tokio::task::spawn_blocking(move || compute(&source, &files, &analysis, &progress));
+    let task = match (c.version_id, analysis) {
+        (None, Analysis::Policy(o)) => {
+            let data = j.policy_data().clone();
+            tokio::task::spawn_blocking(move || {
+                let r = keel_engine::policy::run(&data, &o, &*progress);
+                outcome(r, &progress)
+            })
+        }
+        (None, a) => {
+            return Ok(Outcome::Failed(format!(
+                "a {} job needs a version, and this one has none",
+                a.name()
+            )))
+        }
+        (Some(version_id), analysis) => {
+            let (source,): (String,) = sqlx::query_as("SELECT source FROM versions WHERE id = $1")
+                .bind(version_id)
+                .fetch_one(&db.pool)
+                .await?;
+            let files: Vec<(String, Vec<u8>)> = sqlx::query_as(
+                "SELECT name, content FROM version_files WHERE version_id = $1 ORDER BY name",
+            )
+            .bind(version_id)
+            .fetch_all(&db.pool)
+            .await?;
+            tokio::task::spawn_blocking(move || compute(&source, &files, &analysis, &progress))
+        }
+    };
     tokio::pin!(task);
     let mut tick = tokio::time::interval(super::FLUSH);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -199,7 +218,13 @@ fn compute(source: &str, files: &[(String, Vec<u8>)], analysis: &Analysis, live:
             ));
         }
     };
-    let results = match keel_engine::run(&model, analysis, live) {
+    outcome(keel_engine::run(&model, analysis, live), live)
+}
+
+/// How an analysis's run ends the job: its results rendered in every format, or why it did not finish.
+fn outcome(r: Result<keel_engine::Results, EngineError>, live: &Live) -> Outcome {
+    let failed = |what: &str, e: &dyn std::fmt::Display| Outcome::Failed(format!("{what}: {e}"));
+    let results = match r {
         Ok(r) => r,
         Err(EngineError::Cancelled) if live.cancel_asked() => return Outcome::Cancelled,
         Err(EngineError::Cancelled) => return Outcome::Interrupted,
