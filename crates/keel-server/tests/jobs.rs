@@ -951,7 +951,7 @@ fn the_policy_jobs_migration_keeps_jobs_results_ids_keys_and_indexes() {
             assert!(sqlx::raw_sql(bad).execute(&mut c).await.is_err(), "{bad}");
         }
         let list = if postgres {
-            "SELECT indexname FROM pg_indexes WHERE tablename = 'jobs' AND indexname LIKE 'jobs_by_%' ORDER BY indexname"
+            "SELECT indexname::text FROM pg_indexes WHERE tablename = 'jobs' AND indexname LIKE 'jobs_by_%' ORDER BY indexname"
         } else {
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'jobs' AND name LIKE 'jobs_by_%' ORDER BY name"
         };
@@ -959,7 +959,7 @@ fn the_policy_jobs_migration_keeps_jobs_results_ids_keys_and_indexes() {
         let names: Vec<&str> = names.iter().map(|n| n.0.as_str()).collect();
         assert_eq!(names, ["jobs_by_creator", "jobs_by_state", "jobs_by_workspace"]);
         let gone: Vec<(String,)> = sqlx::query_as(if postgres {
-            "SELECT tablename FROM pg_tables WHERE tablename LIKE '%_new'"
+            "SELECT tablename::text FROM pg_tables WHERE tablename LIKE '%_new'"
         } else {
             "SELECT name FROM sqlite_master WHERE name LIKE '%_new'"
         })
