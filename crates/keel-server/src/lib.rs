@@ -8,7 +8,8 @@
 //! versions uploaded as a zip of the CSV folder or an .xlsx workbook and validated with exactly `keel check`'s
 //! diagnostics before being stored whole in one transaction, analyses run on a version as background jobs
 //! (keel-engine; a queue in the database that a restart resumes, progress as server-sent events, results as
-//! JSON, CSV and xlsx), and an append-only audit log.
+//! JSON, CSV and xlsx; the `policy` analyses run on the published data sets of [`Config::policy_data`] instead
+//! of a version), and an append-only audit log.
 //!
 //! The database is SQLite (embedded, the default, created on first start) or PostgreSQL, through one
 //! `sqlx::Any` pool and one set of portable migrations run at start; [`db`] says why Any and not an enum of two
