@@ -64,3 +64,24 @@ pub(crate) fn locate(set: &str, explicit: Option<&Path>) -> Result<PathBuf, BadI
         list.join("\n")
     )))
 }
+
+/// The folder holding the data sets (`keel serve --policy-data`'s default): `$KEEL_DATA`, else the first
+/// `shared/data` beside the current folder or the executable, or above them, that holds any of `sets`; `None`
+/// when there is none.
+pub(crate) fn root(sets: &[&str]) -> Option<PathBuf> {
+    if let Some(root) = std::env::var_os(ENV).filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(root));
+    }
+    let starts = [
+        std::env::current_dir().ok(),
+        std::env::current_exe()
+            .ok()
+            .and_then(|e| e.parent().map(Path::to_path_buf)),
+    ];
+    starts.into_iter().flatten().find_map(|start| {
+        start
+            .ancestors()
+            .map(|d| d.join("shared").join("data"))
+            .find(|d| sets.iter().any(|s| d.join(s).is_dir()))
+    })
+}

@@ -2,6 +2,7 @@
 //! KEEL_TEST_POSTGRES names, as scripts/postgres-test.sh runs it):
 //! - a stress job on the uploaded example gives exactly what `keel stress` prints: the same JSON document, the
 //!   same CSV bytes for each table, the same rows in each sheet of the workbook;
+//! - a policy job (no version) on the server's `--policy-data` gives exactly what `keel policy` prints;
 //! - a job running when the server is killed (SIGKILL) is queued again at the next start and then succeeds,
 //!   and a job killed on each of its 3 starts is failed with the reason;
 //! - killed at pseudo-random moments while short jobs are queued, run and stored, the server never loses an
@@ -73,8 +74,14 @@ struct Server {
 
 impl Server {
     fn start(db: &str) -> Server {
+        Server::start_with(db, &[])
+    }
+
+    /// With more flags of `keel serve`.
+    fn start_with(db: &str, flags: &[&str]) -> Server {
         let mut child = keel()
             .args(["serve", "--bind", "127.0.0.1:0", "--database", db])
+            .args(flags)
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
@@ -181,6 +188,11 @@ fn agent() -> ureq::Agent {
 /// Makes the first admin, starts the server, and returns it with a client holding the admin's API token and a
 /// new workspace.
 fn set_up(db: &str) -> (Server, Client, i64) {
+    set_up_with(db, &[])
+}
+
+/// [`set_up`] with more flags of `keel serve`.
+fn set_up_with(db: &str, flags: &[&str]) -> (Server, Client, i64) {
     let mut c = keel()
         .args(["serve", "create-admin", "--database", db, "--name", "admin"])
         .stdin(Stdio::piped())
@@ -193,7 +205,7 @@ fn set_up(db: &str) -> (Server, Client, i64) {
         .write_all(b"admin password\n")
         .unwrap();
     assert!(c.wait().unwrap().success());
-    let server = Server::start(db);
+    let server = Server::start_with(db, flags);
     let a = agent();
     let r = a
         .post(format!("http://{}/api/v1/login", server.addr))
@@ -349,6 +361,102 @@ fn a_stress_job_gives_exactly_what_keel_stress_prints() {
         ["scenarios", "hits"]
     );
     assert!(a[0].1.len() > 1, "the sheet has rows");
+    assert_eq!(a, b);
+}
+
+/// `shared/data` beside the repository, or beside a folder above it (a worktree finds the main checkout's).
+fn shared_data() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .canonicalize()
+        .unwrap();
+    here.ancestors()
+        .skip(2)
+        .map(|d| d.join("shared/data"))
+        .find(|p| p.join("nato").is_dir())
+        .unwrap_or_else(|| {
+            panic!("this test needs the published data sets in shared/data beside the repository")
+        })
+}
+
+/// `keel policy spending --country CAN` with `args`, reading NATO's tables from `data`: its standard output.
+fn cli_policy(data: &Path, args: &[&str]) -> Vec<u8> {
+    let out = keel()
+        .args(["policy", "spending", "--country", "CAN", "--data"])
+        .arg(data.join("nato"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn a_policy_job_gives_exactly_what_keel_policy_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = shared_data();
+    let (_server, c, ws) = set_up_with(
+        &database(dir.path()),
+        &["--policy-data", data.to_str().unwrap()],
+    );
+    let id = new_job(
+        &c,
+        ws,
+        &json!({"analysis": "policy", "command": "spending", "country": "CAN"}),
+    );
+    let job = c.wait(ws, id, "ended", |j| {
+        matches!(
+            j["state"].as_str(),
+            Some("succeeded" | "failed" | "cancelled")
+        )
+    });
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert_eq!(job["version"], Value::Null);
+    let base = format!("/api/v1/workspaces/{ws}/jobs/{id}");
+    let (status, csv) = c.get(&format!("{base}/results.csv"));
+    assert_eq!(status, 200);
+    assert_eq!(
+        csv,
+        cli_policy(&data, &["--format", "csv"]),
+        "the main table"
+    );
+    // Canada's row for 2014: 1.01% of GDP (NATO, 17 June 2024).
+    let text = String::from_utf8(csv).unwrap();
+    let y2014: Vec<&str> = text
+        .lines()
+        .find(|l| l.starts_with("2014,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    let share: f64 = y2014[6].parse().unwrap();
+    assert_eq!(format!("{:.2}", share * 100.0), "1.01", "{y2014:?}");
+    for table in ["years", "gaps", "path", "source"] {
+        assert_eq!(
+            c.get(&format!("{base}/results.csv?table={table}")).1,
+            cli_policy(&data, &["--format", "csv", "--table", table]),
+            "{table}"
+        );
+    }
+    let served: Value = c.get_json(&format!("{base}/results.json"));
+    let printed: Value = serde_json::from_slice(&cli_policy(&data, &["--format", "json"])).unwrap();
+    assert_eq!(served, printed);
+    let (status, book) = c.get(&format!("{base}/results.xlsx"));
+    assert_eq!(status, 200);
+    let served_book = dir.path().join("served.xlsx");
+    std::fs::write(&served_book, book).unwrap();
+    let printed_book = dir.path().join("printed.xlsx");
+    cli_policy(
+        &data,
+        &["--format", "xlsx", "-o", printed_book.to_str().unwrap()],
+    );
+    let (a, b) = (sheets(&served_book), sheets(&printed_book));
+    assert_eq!(
+        a.iter().map(|s| s.0.as_str()).collect::<Vec<_>>(),
+        ["years", "gaps", "path", "source"]
+    );
     assert_eq!(a, b);
 }
 

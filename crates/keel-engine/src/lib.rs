@@ -6,7 +6,9 @@
 //! of this logic. Analyses report progress and accept cancellation through [`keel_model::Progress`].
 //!
 //! An [`Analysis`] is deserialised from JSON (`{"analysis": "stress", "each": "site"}`), with the command
-//! line's defaults for every option left out and an error naming any unknown option.
+//! line's defaults for every option left out and an error naming any unknown option. The `keel policy`
+//! commands read the published data sets instead of a model ([`policy`]; `{"analysis": "policy", "command":
+//! "spending", "country": "CAN"}`): [`Analysis::needs_model`] tells a front end which input to give.
 //!
 //! # Complexity
 //! That of each analysis (see its module), plus a pass over the result rows to lay out the tables.
@@ -20,6 +22,7 @@ pub mod montecarlo;
 pub mod network;
 pub mod overview;
 pub mod plan;
+pub mod policy;
 pub mod simulate;
 pub mod stress;
 pub mod table;
@@ -56,6 +59,16 @@ pub enum EngineError {
     /// Writing a format failed.
     #[error("{0}")]
     Output(String),
+    /// A published data set or funding file could not be read, or holds no answer to the question asked:
+    /// `path` is the file, `source` keel-policy's error (with the located diagnostics of a bad file).
+    #[error("{}", policy::message(path, source))]
+    Policy {
+        path: std::path::PathBuf,
+        source: keel_policy::PolicyError,
+    },
+    /// A policy analysis needs a data set the front end did not give; the message says which.
+    #[error("{0}")]
+    NoData(String),
 }
 
 impl From<keel_lp::StressError> for EngineError {
@@ -96,6 +109,8 @@ pub enum Analysis {
     MonteCarlo(montecarlo::Options),
     /// `keel plan`.
     Plan(plan::Options),
+    /// `keel policy COMMAND`: the command is the `command` field beside `analysis`.
+    Policy(policy::Options),
 }
 
 impl Analysis {
@@ -110,11 +125,19 @@ impl Analysis {
             Analysis::Simulate(_) => "simulate",
             Analysis::MonteCarlo(_) => "montecarlo",
             Analysis::Plan(_) => "plan",
+            Analysis::Policy(_) => "policy",
         }
+    }
+
+    /// Whether the analysis runs on a model (every one but `policy`, which reads the published data sets:
+    /// run it with [`policy::run`]).
+    pub fn needs_model(&self) -> bool {
+        !matches!(self, Analysis::Policy(_))
     }
 }
 
-/// Runs `a` on `model`.
+/// Runs `a` on `model`. A `policy` analysis reads no model: it is refused here, and run by [`policy::run`] on
+/// the data sets.
 pub fn run(model: &Model, a: &Analysis, progress: &dyn Progress) -> Result<Results, EngineError> {
     match a {
         Analysis::Exposure(o) => exposure::run(model, o),
@@ -125,6 +148,10 @@ pub fn run(model: &Model, a: &Analysis, progress: &dyn Progress) -> Result<Resul
         Analysis::Simulate(o) => simulate::run(model, o, progress),
         Analysis::MonteCarlo(o) => montecarlo::run(model, o, progress),
         Analysis::Plan(o) => plan::run(model, o),
+        Analysis::Policy(_) => Err(EngineError::Options(
+            "policy analyses read the published data sets, not a model: run them with policy::run"
+                .into(),
+        )),
     }
 }
 

@@ -8,7 +8,8 @@
 //! versions uploaded as a zip of the CSV folder or an .xlsx workbook and validated with exactly `keel check`'s
 //! diagnostics before being stored whole in one transaction, analyses run on a version as background jobs
 //! (keel-engine; a queue in the database that a restart resumes, progress as server-sent events, results as
-//! JSON, CSV and xlsx), and an append-only audit log.
+//! JSON, CSV and xlsx; the `policy` analyses run on the published data sets of [`Config::policy_data`] instead
+//! of a version), and an append-only audit log.
 //!
 //! The database is SQLite (embedded, the default, created on first start) or PostgreSQL, through one
 //! `sqlx::Any` pool and one set of portable migrations run at start; [`db`] says why Any and not an enum of two
@@ -113,6 +114,9 @@ pub struct Config {
     pub disclosure: Disclosure,
     /// Workers running jobs at once (each runs one analysis; 0 runs none, leaving jobs queued).
     pub job_workers: usize,
+    /// The folder holding the published data sets that policy jobs read (`nato/`, `sipri/`, `csis-canada/`,
+    /// as `shared/data` does); `None`: policy jobs that need one are refused.
+    pub policy_data: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -124,6 +128,7 @@ impl Default for Config {
             limits: Limits::default(),
             disclosure: Disclosure::default(),
             job_workers: 1,
+            policy_data: None,
         }
     }
 }
@@ -171,7 +176,12 @@ async fn bind(config: &Config) -> Result<Bound, ServerError> {
             source,
         })?;
     // Workers start last: a server that cannot listen must not take a job from the queue.
-    let jobs = jobs::Jobs::start(db.clone(), config.job_workers)
+    let policy = config
+        .policy_data
+        .as_deref()
+        .map(keel_engine::policy::PolicyData::in_folder)
+        .unwrap_or_default();
+    let jobs = jobs::Jobs::start(db.clone(), config.job_workers, policy)
         .await
         .map_err(ServerError::Jobs)?;
     let app = match api::router(

@@ -5,7 +5,10 @@
 
 mod common;
 
-use common::{example_dir, start, start_with_workers, zip_dir, Auth, Events, Server};
+use common::{
+    example_dir, shared_data, start, start_with_policy_data, start_with_workers, zip_dir, Auth,
+    Events, Server,
+};
 use keel_server::Limits;
 use serde_json::{json, Value};
 
@@ -599,4 +602,371 @@ fn every_analysis_runs_as_a_job_and_stores_the_engines_bytes() {
             .body
             .starts_with(b"PK\x03\x04"));
     }
+}
+
+/// The entries of a zip (an xlsx workbook) but its document properties, which carry the time it was written.
+fn workbook_parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read as _;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut parts = Vec::new();
+    for k in 0..z.len() {
+        let mut f = z.by_index(k).unwrap();
+        let name = f.name().to_owned();
+        if name == "docProps/core.xml" {
+            continue;
+        }
+        let mut b = Vec::new();
+        f.read_to_end(&mut b).unwrap();
+        parts.push((name, b));
+    }
+    parts.sort();
+    parts
+}
+
+/// A policy job takes no version, reads the server's data sets, and stores exactly the engine's results;
+/// listings show its version as null; creating it and reading its results are audited.
+#[test]
+fn a_policy_job_needs_no_version_and_stores_the_engines_bytes() {
+    let s = start_with_policy_data(Some(shared_data()));
+    // A workspace with no version at all.
+    let (ana, ws) = s.analyst_with_workspace("ana");
+    let options = json!({"analysis": "policy", "command": "spending", "country": "CAN"});
+    let r = create(&s, &ana, ws, &options);
+    assert_eq!(r.status, 202, "{}", String::from_utf8_lossy(&r.body));
+    let job = r.json();
+    let id = job["id"].as_i64().unwrap();
+    assert_eq!(job["version"], Value::Null);
+    assert_eq!(job["analysis"], "policy");
+    assert_eq!(job["options"], options);
+
+    let (progress, end) = follow(&s, &ana, ws, id);
+    assert_eq!(end["state"], "succeeded", "{end}");
+    assert_eq!(end["progress"], json!({"done": 1, "total": 1}));
+    assert_eq!(progress.last().unwrap()["state"], "succeeded");
+    assert_eq!(end["tables"], json!(["years", "gaps", "path", "source"]));
+    assert_eq!(end["version"], Value::Null);
+    let list = s.get(&format!("/api/v1/workspaces/{ws}/jobs"), &ana).json();
+    assert_eq!(list, json!([end]));
+
+    let data = keel_engine::policy::PolicyData::in_folder(&shared_data());
+    let keel_engine::Analysis::Policy(o) = serde_json::from_value(options.clone()).unwrap() else {
+        unreachable!()
+    };
+    let want = keel_engine::policy::run(&data, &o, &keel_model::Silent).unwrap();
+    let base = format!("/api/v1/workspaces/{ws}/jobs/{id}");
+    let served = s.get(&format!("{base}/results.json"), &ana).body;
+    assert_eq!(served, want.json_bytes());
+    // Canada, 2024e: 1.37% of GDP (NATO, 17 June 2024).
+    let doc: Value = serde_json::from_slice(&served).unwrap();
+    let share = doc["standing"]["share_gdp"].as_f64().unwrap();
+    assert_eq!(format!("{:.2}", share * 100.0), "1.37");
+    for t in &want.tables {
+        assert_eq!(
+            s.get(&format!("{base}/results.csv?table={}", t.name), &ana)
+                .body,
+            want.csv_bytes(Some(t.name)).unwrap(),
+            "{}",
+            t.name
+        );
+    }
+    assert_eq!(
+        s.get(&format!("{base}/results.csv"), &ana).body,
+        want.csv_bytes(None).unwrap()
+    );
+    let book = s.get(&format!("{base}/results.xlsx"), &ana).body;
+    assert_eq!(
+        workbook_parts(&book),
+        workbook_parts(&want.xlsx_bytes().unwrap())
+    );
+
+    let audit = s.get("/api/v1/audit", &s.admin()).json();
+    let rows: Vec<(&str, &str)> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), e["detail"].as_str().unwrap()))
+        .collect();
+    let created_row = format!("workspace {ws} job {id}: ");
+    assert!(
+        rows.iter()
+            .any(|(a, d)| *a == "job.create" && d.starts_with(&created_row)),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|(a, d)| *a == "job.results" && *d == format!("workspace {ws} job {id} json")),
+        "{rows:?}"
+    );
+}
+
+/// A funding job's inline file with a bad row fails with the row's located error, named programmes.csv; a
+/// version given to a policy job, or missing from a model analysis, is refused.
+#[test]
+fn a_bad_funding_row_fails_the_job_with_its_location_and_versions_are_checked() {
+    let s = start_with_policy_data(Some(shared_data()));
+    let (ana, ws) = s.analyst_with_workspace("ana");
+    let id = created(
+        &s,
+        &ana,
+        ws,
+        &json!({
+            "analysis": "policy", "command": "funding",
+            "programmes": "programme,fiscal_year,announced,allocated,spent,source,basis\nA,2020-21,10,10,-4,Budget,published\n",
+        }),
+    );
+    let (_, end) = follow(&s, &ana, ws, id);
+    assert_eq!(end["state"], "failed", "{end}");
+    let why = end["error"].as_str().unwrap();
+    assert!(why.starts_with("programmes.csv: 1 error"), "{why}");
+    assert!(
+        why.contains("error: programmes.csv:2:5 (spent): spent is negative: -4"),
+        "{why}"
+    );
+    assert_eq!(end["tables"], json!([]));
+
+    // The shipped example when no file is given: the department total's follow-through, by hand.
+    let id = created(
+        &s,
+        &ana,
+        ws,
+        &json!({"analysis": "policy", "command": "funding"}),
+    );
+    let (_, end) = follow(&s, &ana, ws, id);
+    assert_eq!(end["state"], "succeeded", "{end}");
+    let doc = s
+        .get(
+            &format!("/api/v1/workspaces/{ws}/jobs/{id}/results.json"),
+            &ana,
+        )
+        .json();
+    let f = doc["programmes"][0]["follow_through"].as_f64().unwrap();
+    assert!(
+        (f - 18_666_073_243.0 / 18_942_053_629.0).abs() < 1e-12,
+        "{f}"
+    );
+
+    let refused = |body: Value, status: u16, needle: &str| {
+        let r = create(&s, &ana, ws, &body);
+        assert_eq!(
+            r.status,
+            status,
+            "{body}: {}",
+            String::from_utf8_lossy(&r.body)
+        );
+        let msg = r.json()["error"]["message"].as_str().unwrap().to_owned();
+        assert!(msg.contains(needle), "{body}: {msg}");
+    };
+    refused(
+        json!({"analysis": "stress", "each": "site"}),
+        400,
+        "`version`: a stress analysis runs on a version",
+    );
+    refused(
+        json!({"version": 1, "analysis": "policy", "command": "spending"}),
+        400,
+        "leave `version` out",
+    );
+    refused(
+        json!({"analysis": "policy", "command": "spending", "contry": "CAN"}),
+        400,
+        "unknown field `contry`",
+    );
+    refused(
+        json!({"analysis": "policy", "command": "spend"}),
+        400,
+        "unknown variant `spend`",
+    );
+}
+
+/// A server started without the published data sets refuses the policy jobs that read them, naming the flag;
+/// `funding`, which reads none of them, still runs.
+#[test]
+fn without_policy_data_policy_jobs_are_refused_naming_the_flag() {
+    let s = start_with_policy_data(None);
+    let (ana, ws) = s.analyst_with_workspace("ana");
+    for (command, what) in [
+        ("spending", "NATO's defence expenditure tables"),
+        ("arms", "SIPRI's arms-transfer register"),
+        ("integration", "CSIS records"),
+    ] {
+        let r = create(
+            &s,
+            &ana,
+            ws,
+            &json!({"analysis": "policy", "command": command}),
+        );
+        assert_eq!(
+            (r.status, r.code().as_str()),
+            (409, "conflict"),
+            "{command}"
+        );
+        let msg = r.json()["error"]["message"].as_str().unwrap().to_owned();
+        assert!(
+            msg.contains(&format!("this server has no {what}"))
+                && msg.contains("keel serve --policy-data DIR"),
+            "{msg}"
+        );
+    }
+    assert_eq!(
+        s.get(&format!("/api/v1/workspaces/{ws}/jobs"), &ana).json(),
+        json!([]),
+        "nothing stored"
+    );
+    let id = created(
+        &s,
+        &ana,
+        ws,
+        &json!({"analysis": "policy", "command": "funding"}),
+    );
+    assert_eq!(follow(&s, &ana, ws, id).1["state"], "succeeded");
+}
+
+/// id, version_id, kind, state, main_table.
+type JobCols = (i64, Option<i64>, String, String, Option<String>);
+
+/// Migration 4 (jobs.version_id nullable) on a database made by migrations 1-3 that already holds jobs: the
+/// jobs and their results keep their ids and bytes, the next job is numbered after the largest (PostgreSQL's
+/// identity sequence included), the foreign keys, the new check and the indexes hold.
+#[test]
+fn the_policy_jobs_migration_keeps_jobs_results_ids_keys_and_indexes() {
+    use sqlx::Connection as _;
+    let dir = tempfile::tempdir().unwrap();
+    let url = common::database(dir.path());
+    let postgres = url.starts_with("postgres");
+    let (id, blob) = if postgres {
+        (
+            "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+            "BYTEA",
+        )
+    } else {
+        ("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB")
+    };
+    let old = [
+        include_str!("../migrations/0001_init.sql"),
+        include_str!("../migrations/0002_jobs.sql"),
+        include_str!("../migrations/0003_contributions.sql"),
+    ];
+    let connect_url = if postgres {
+        url.clone()
+    } else {
+        format!("{url}?mode=rwc")
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        sqlx::any::install_default_drivers();
+        let mut c = sqlx::AnyConnection::connect(&connect_url).await.unwrap();
+        if !postgres {
+            sqlx::raw_sql("PRAGMA foreign_keys = ON").execute(&mut c).await.unwrap();
+        }
+        sqlx::raw_sql(
+            "CREATE TABLE keel_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+        )
+        .execute(&mut c)
+        .await
+        .unwrap();
+        for (k, sql) in old.iter().enumerate() {
+            sqlx::raw_sql(&sql.replace("{id}", id).replace("{blob}", blob))
+                .execute(&mut c)
+                .await
+                .unwrap();
+            sqlx::query("INSERT INTO keel_migrations VALUES ($1, 'old', 0)")
+                .bind(i64::try_from(k + 1).unwrap())
+                .execute(&mut c)
+                .await
+                .unwrap();
+        }
+        sqlx::raw_sql(
+            "INSERT INTO users (id, name, password_hash, role, created_at) VALUES (3, 'ana', 'x', 'analyst', 0);
+             INSERT INTO workspaces (id, name, created_at) VALUES (4, 'w', 0);
+             INSERT INTO versions (id, workspace_id, number, uploaded_by, created_at, source, sha256)
+                 VALUES (6, 4, 1, 3, 0, 'zip', 'h');
+             INSERT INTO jobs (id, workspace_id, version_id, kind, options, state, created_by, created_at, main_table)
+                 VALUES (5, 4, 6, 'stress', '{\"analysis\":\"stress\"}', 'failed', 3, 1, NULL);
+             INSERT INTO jobs (id, workspace_id, version_id, kind, options, state, created_by, created_at, main_table)
+                 VALUES (9, 4, 6, 'exposure', '{\"analysis\":\"exposure\"}', 'succeeded', 3, 2, 'items');",
+        )
+        .execute(&mut c)
+        .await
+        .unwrap();
+        sqlx::query("INSERT INTO job_results (job_id, format, position, content) VALUES (9, 'json', 0, $1)")
+            .bind(b"{\"x\": 1}\n".to_vec())
+            .execute(&mut c)
+            .await
+            .unwrap();
+        c.close().await.unwrap();
+    });
+    // Any start of the server migrates; making the admin is one.
+    keel_server::create_admin(&url, common::ADMIN, common::ADMIN_PW).unwrap();
+    rt.block_on(async {
+        let mut c = sqlx::AnyConnection::connect(&connect_url).await.unwrap();
+        if !postgres {
+            sqlx::raw_sql("PRAGMA foreign_keys = ON").execute(&mut c).await.unwrap();
+        }
+        let (n,): (i64,) = sqlx::query_as("SELECT MAX(version) FROM keel_migrations")
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
+        assert_eq!(n, 4);
+        let jobs: Vec<JobCols> = sqlx::query_as(
+            "SELECT id, version_id, kind, state, main_table FROM jobs ORDER BY id",
+        )
+        .fetch_all(&mut c)
+        .await
+        .unwrap();
+        assert_eq!(
+            jobs,
+            [
+                (5, Some(6), "stress".into(), "failed".into(), None),
+                (9, Some(6), "exposure".into(), "succeeded".into(), Some("items".into())),
+            ]
+        );
+        let (content,): (Vec<u8>,) =
+            sqlx::query_as("SELECT content FROM job_results WHERE job_id = 9 AND format = 'json'")
+                .fetch_one(&mut c)
+                .await
+                .unwrap();
+        assert_eq!(content, b"{\"x\": 1}\n");
+        // A policy job: no version, numbered after the largest id.
+        let (next,): (i64,) = sqlx::query_as(
+            "INSERT INTO jobs (workspace_id, version_id, kind, options, state, created_by, created_at) \
+             VALUES (4, $1, 'policy', '{}', 'queued', 3, 3) RETURNING id",
+        )
+        .bind(None::<i64>)
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+        assert_eq!(next, 10);
+        // Only policy jobs go without a version; results and versions must exist.
+        for bad in [
+            "INSERT INTO jobs (workspace_id, version_id, kind, options, state, created_by, created_at) \
+             VALUES (4, NULL, 'stress', '{}', 'queued', 3, 3)",
+            "INSERT INTO jobs (workspace_id, version_id, kind, options, state, created_by, created_at) \
+             VALUES (4, 77, 'stress', '{}', 'queued', 3, 3)",
+            "INSERT INTO job_results (job_id, format, position, content) VALUES (999, 'json', 0, 'x')",
+            "INSERT INTO job_results (job_id, format, position, content) VALUES (9, 'json', 1, 'x')",
+        ] {
+            assert!(sqlx::raw_sql(bad).execute(&mut c).await.is_err(), "{bad}");
+        }
+        let list = if postgres {
+            "SELECT indexname::text FROM pg_indexes WHERE tablename = 'jobs' AND indexname LIKE 'jobs_by_%' ORDER BY indexname"
+        } else {
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'jobs' AND name LIKE 'jobs_by_%' ORDER BY name"
+        };
+        let names: Vec<(String,)> = sqlx::query_as(list).fetch_all(&mut c).await.unwrap();
+        let names: Vec<&str> = names.iter().map(|n| n.0.as_str()).collect();
+        assert_eq!(names, ["jobs_by_creator", "jobs_by_state", "jobs_by_workspace"]);
+        let gone: Vec<(String,)> = sqlx::query_as(if postgres {
+            "SELECT tablename::text FROM pg_tables WHERE tablename LIKE '%_new'"
+        } else {
+            "SELECT name FROM sqlite_master WHERE name LIKE '%_new'"
+        })
+        .fetch_all(&mut c)
+        .await
+        .unwrap();
+        assert!(gone.is_empty(), "{gone:?}");
+        c.close().await.unwrap();
+    });
 }

@@ -45,3 +45,21 @@ pub(crate) fn bad_input(path: &std::path::Path, e: keel_policy::PolicyError) -> 
         other => crate::BadInput(other.to_string()).into(),
     }
 }
+
+/// An engine error of a policy command as the CLI reports it: a file's problems as [`bad_input`] prints them; an
+/// option the data reject named as the flag it came from (`country X: ...` is `--country X: ...`).
+pub(crate) fn engine_error(e: keel_engine::EngineError) -> anyhow::Error {
+    use keel_engine::EngineError as E;
+    match e {
+        E::Policy { path, source } => bad_input(&path, source),
+        E::Options(m) => {
+            let name_len = m
+                .find(|c: char| !(c.is_ascii_lowercase() || c == '_'))
+                .unwrap_or(m.len());
+            let (name, rest) = m.split_at(name_len);
+            crate::BadInput(format!("--{}{rest}", name.replace('_', "-"))).into()
+        }
+        E::NoData(m) => crate::BadInput(m).into(),
+        e => crate::engine_error(e),
+    }
+}

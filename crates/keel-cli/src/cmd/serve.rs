@@ -35,6 +35,56 @@ pub(crate) struct Args {
     /// Aggregates shown to contributors: no firm may make up more than this share of a cell, in (0, 1].
     #[arg(long, value_name = "SHARE", default_value_t = 0.7)]
     dominance: f64,
+    /// The folder holding the published data sets that policy jobs read (nato/, sipri/, csis-canada/)
+    /// [default: $KEEL_DATA, else shared/data beside the current folder or the executable, or above them].
+    #[arg(long, value_name = "DIR")]
+    policy_data: Option<PathBuf>,
+}
+
+/// The published data sets policy jobs read: `--policy-data` (which must exist), else the folder `keel
+/// policy` would find. What is missing is said once on standard error; the server starts all the same.
+fn policy_data(explicit: Option<&std::path::Path>) -> anyhow::Result<Option<PathBuf>> {
+    use keel_engine::policy::{PolicyData, CSIS_SET};
+    const SETS: [&str; 3] = ["nato", "sipri", CSIS_SET];
+    let dir = match explicit {
+        Some(d) if !d.is_dir() => {
+            return Err(crate::BadInput(format!(
+                "--policy-data {}: no such folder (it should hold nato/, sipri/ and {CSIS_SET}/)",
+                d.display()
+            ))
+            .into())
+        }
+        Some(d) => d.to_path_buf(),
+        None => match crate::data::root(&SETS) {
+            Some(d) => d,
+            None => {
+                eprintln!(
+                    "note: no published data sets found (KEEL_DATA is not set and no shared/data holds nato/, \
+                     sipri/ or {CSIS_SET}/): policy jobs that read them will be refused; start with \
+                     --policy-data DIR to serve them"
+                );
+                return Ok(None);
+            }
+        },
+    };
+    let found = PolicyData::in_folder(&dir);
+    let missing: Vec<&str> = [
+        ("nato", found.nato.is_none()),
+        ("sipri", found.sipri.is_none()),
+        (CSIS_SET, found.csis.is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(s, m)| m.then_some(s))
+    .collect();
+    if !missing.is_empty() {
+        eprintln!(
+            "note: {} holds no usable {}/: policy jobs that read {} will be refused",
+            dir.display(),
+            missing.join("/, no "),
+            if missing.len() == 1 { "it" } else { "them" }
+        );
+    }
+    Ok(Some(dir))
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -91,6 +141,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         println!("created admin {name} (account {id}) in {database}");
         return Ok(ExitCode::SUCCESS);
     }
+    let policy_data = policy_data(args.policy_data.as_deref())?;
     let config = keel_server::Config {
         bind: args.bind,
         database: args.database.clone(),
@@ -104,6 +155,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             min_firms: args.min_firms,
             dominance: args.dominance,
         },
+        policy_data: policy_data.clone(),
     };
     keel_server::run(&config, |s| {
         // A server outlives whoever reads its standard output: a closed pipe must not stop it, so write errors
@@ -117,6 +169,9 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 "  no accounts yet: create the first admin with\n    keel serve create-admin --database {} --name NAME --password-file FILE\n",
                 args.database
             ));
+        }
+        if let Some(d) = &policy_data {
+            msg.push_str(&format!("  policy jobs read the data sets in {}\n", d.display()));
         }
         msg.push_str("  stop with Ctrl-C\n");
         let mut out = std::io::stdout();

@@ -18,10 +18,10 @@
 //! O(n) per deal for n delivery years.
 
 use super::Deal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a deal's delivered TIV goes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Spread {
     /// Equal parts in each listed delivery year.

@@ -1,5 +1,7 @@
 //! Jobs: run an analysis on a version in the background, follow its progress, cancel it, and read its
-//! results as JSON, CSV (one table at a time) or an xlsx workbook.
+//! results as JSON, CSV (one table at a time) or an xlsx workbook. A `policy` analysis reads the published
+//! data sets the server was started with (`keel serve --policy-data DIR`) instead of a version, so it takes
+//! none.
 //!
 //! Jobs read the whole model, so, like versions, they are for the workspace's analysts and admins only;
 //! contributors are refused (403) and non-members told the workspace does not exist (404). Any analyst of the
@@ -36,12 +38,17 @@ use tokio::time::Instant;
 #[derive(Deserialize, utoipa::ToSchema)]
 #[allow(dead_code)]
 pub(crate) struct NewJob {
-    /// The number of the version to analyse.
-    version: i64,
-    /// The analysis: exposure, controls, concentration, criticality, stress, simulate, montecarlo or plan. Its
-    /// options sit beside it, named as the command line's flags with
-    /// `_` for `-` (e.g. `{"version": 1, "analysis": "stress", "each": "site", "per_platform": true}`); an
-    /// option left out takes the command line's default, and an unknown one is refused naming it.
+    /// The number of the version to analyse; left out for a `policy` analysis (which reads the published data
+    /// sets, not a model).
+    version: Option<i64>,
+    /// The analysis: exposure, controls, concentration, criticality, stress, simulate, montecarlo, plan, or
+    /// policy. Its options sit beside it, named as the command line's flags with `_` for `-` (e.g.
+    /// `{"version": 1, "analysis": "stress", "each": "site", "per_platform": true}`); an option left out takes
+    /// the command line's default, and an unknown one is refused naming it. A policy analysis names its command
+    /// (spending, arms, integration or funding) in `command`, as `keel policy COMMAND` does: `{"analysis":
+    /// "policy", "command": "spending", "country": "CAN"}`. Its data sets are the server's (`keel serve
+    /// --policy-data DIR`); `funding` takes its programmes file's CSV text as `programmes` (default: the
+    /// shipped example), and a bad row fails the job with the row's located error in `programmes.csv`.
     analysis: String,
 }
 
@@ -56,8 +63,8 @@ pub(crate) struct JobProgress {
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct JobInfo {
     id: i64,
-    /// The version number it analyses.
-    version: i64,
+    /// The version number it analyses (null for a policy job, which reads the published data sets).
+    version: Option<i64>,
     /// The analysis's name, e.g. "stress".
     analysis: String,
     /// The analysis and its options, as given (without `version`).
@@ -84,7 +91,7 @@ pub(crate) struct JobInfo {
 /// finished, attempts, main table.
 type JobRow = (
     i64,
-    i64,
+    Option<i64>,
     String,
     String,
     String,
@@ -102,7 +109,7 @@ type JobRow = (
 
 const JOB_SELECT: &str = "SELECT j.id, v.number, j.kind, j.options, j.state, j.done, j.total, j.error, \
      j.cancel_requested, u.name, j.created_at, j.started_at, j.finished_at, j.attempts, j.main_table \
-     FROM jobs j JOIN versions v ON v.id = j.version_id JOIN users u ON u.id = j.created_by \
+     FROM jobs j LEFT JOIN versions v ON v.id = j.version_id JOIN users u ON u.id = j.created_by \
      WHERE j.workspace_id = $1";
 
 /// A job as the API shows it: progress from memory while this server runs it, from the database otherwise.
@@ -186,13 +193,16 @@ async fn load(st: &AppState, ws: i64, id: i64) -> Result<JobInfo, ApiError> {
     Ok(describe(st, row, tables))
 }
 
-/// Queues an analysis of a version; answers 202 with the job (follow it at `.../jobs/{id}/events`).
+/// Queues an analysis of a version (or a policy analysis of the server's published data sets); answers 202
+/// with the job (follow it at `.../jobs/{id}/events`).
 #[utoipa::path(post, path = "/api/v1/workspaces/{ws}/jobs", tag = "jobs",
     params(("ws" = i64, Path, description = "workspace id")),
     request_body = NewJob,
     responses((status = 202, body = JobInfo),
-              (status = 400, description = "not an analysis, or an option it does not take (named)", body = ErrorBody),
+              (status = 400, description = "not an analysis, an option it does not take (named), or a version missing \
+                                            (a model analysis) or given (a policy analysis)", body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "a policy analysis whose data set this server was not given", body = ErrorBody),
               (status = 429, description = "the caller already has the most jobs queued or running", body = ErrorBody)))]
 pub(crate) async fn create_job(
     State(st): State<AppState>,
@@ -207,27 +217,47 @@ pub(crate) async fn create_job(
                 .into(),
         ));
     };
-    let version = fields
-        .remove("version")
-        .and_then(|v| v.as_i64())
-        .ok_or_else(|| {
-            ApiError::BadRequest(
-                "`version`: give the number of the version to analyse, e.g. {\"version\": 1, \"analysis\": \"stress\"}"
-                    .into(),
-            )
-        })?;
+    let version = fields.remove("version");
     let options = Value::Object(fields);
     let analysis: Analysis = serde_json::from_value(options.clone())
         .map_err(|e| ApiError::BadRequest(format!("bad analysis options: {e}")))?;
     let kind = analysis.name();
-    let found: Option<(i64,)> =
-        sqlx::query_as("SELECT id FROM versions WHERE workspace_id = $1 AND number = $2")
-            .bind(ws)
-            .bind(version)
-            .fetch_optional(&st.db.pool)
-            .await?;
-    let (vid,) = found
-        .ok_or_else(|| ApiError::NotFound(format!("workspace {ws} has no version {version}")))?;
+    let vid = if analysis.needs_model() {
+        let version = version.as_ref().and_then(Value::as_i64).ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "`version`: a {kind} analysis runs on a version: give its number, e.g. {{\"version\": 1, \
+                 \"analysis\": \"{kind}\"}}"
+            ))
+        })?;
+        let found: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM versions WHERE workspace_id = $1 AND number = $2")
+                .bind(ws)
+                .bind(version)
+                .fetch_optional(&st.db.pool)
+                .await?;
+        let (vid,) = found.ok_or_else(|| {
+            ApiError::NotFound(format!("workspace {ws} has no version {version}"))
+        })?;
+        Some((vid, version))
+    } else {
+        if version.is_some() {
+            return Err(ApiError::BadRequest(
+                "`version`: a policy analysis reads the published data sets, not a version; leave `version` out"
+                    .into(),
+            ));
+        }
+        if let Analysis::Policy(o) = &analysis {
+            if let Some(missing) = st.jobs.policy_data().missing(o) {
+                return Err(ApiError::Conflict(format!(
+                    "this server has no {missing}, which `policy {}` reads: start it with `keel serve \
+                     --policy-data DIR` (the folder holding nato/, sipri/ and csis-canada/, as shared/data does) \
+                     or with KEEL_DATA set to that folder",
+                    o.name()
+                )));
+            }
+        }
+        None
+    };
     let options_text = options.to_string();
     let mut w = st.db.begin_write().await?;
     if st.db.dialect == Dialect::Postgres {
@@ -252,7 +282,7 @@ pub(crate) async fn create_job(
          VALUES ($1, $2, $3, $4, 'queued', $5, $6) RETURNING id",
     )
     .bind(ws)
-    .bind(vid)
+    .bind(vid.map(|(id, _)| id))
     .bind(kind)
     .bind(&options_text)
     .bind(c.id)
@@ -265,7 +295,12 @@ pub(crate) async fn create_job(
             &c,
             "job.create",
             &ws_name,
-            format!("workspace {ws} version {version} job {id}: {options_text}"),
+            match vid {
+                Some((_, version)) => {
+                    format!("workspace {ws} version {version} job {id}: {options_text}")
+                }
+                None => format!("workspace {ws} job {id}: {options_text}"),
+            },
         ),
     )
     .await?;

@@ -2,7 +2,9 @@
 //! recorded in `keel_migrations`, so a restart applies only the new ones and a failed one leaves nothing behind.
 //!
 //! The files are portable SQL with two placeholders, `{id}` and `{blob}`, filled in per [`Dialect`]: the only
-//! column types SQLite and PostgreSQL spell differently among those the schema uses.
+//! column types SQLite and PostgreSQL spell differently among those the schema uses. A third,
+//! `{resync_id:TABLE}`, follows a copy of rows with their ids into a new table: PostgreSQL's identity sequence
+//! does not move on explicit ids, so it is set past the largest; SQLite's AUTOINCREMENT already is.
 //!
 //! # Complexity
 //! O(size of the migrations) per start.
@@ -19,6 +21,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "contributions",
         include_str!("../../migrations/0003_contributions.sql"),
     ),
+    (
+        4,
+        "policy_jobs",
+        include_str!("../../migrations/0004_policy_jobs.sql"),
+    ),
 ];
 
 /// The migration's SQL for one database.
@@ -30,7 +37,22 @@ pub(crate) fn render(sql: &str, dialect: Dialect) -> String {
             "BYTEA",
         ),
     };
-    sql.replace("{id}", id).replace("{blob}", blob)
+    let mut out = sql.replace("{id}", id).replace("{blob}", blob);
+    const RESYNC: &str = "{resync_id:";
+    while let Some(at) = out.find(RESYNC) {
+        let rest = &out[at + RESYNC.len()..];
+        let Some(end) = rest.find('}') else { break };
+        let table = &rest[..end];
+        let stmt = match dialect {
+            Dialect::Sqlite => String::new(),
+            Dialect::Postgres => format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                 COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false);"
+            ),
+        };
+        out.replace_range(at..at + RESYNC.len() + end + 1, &stmt);
+    }
+    out
 }
 
 pub(crate) async fn run(db: &Db) -> Result<(), ServerError> {
@@ -71,4 +93,23 @@ pub(crate) async fn run(db: &Db) -> Result<(), ServerError> {
         w.commit().await.map_err(|e| fail(version, name, e))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_id_resync_is_a_setval_on_postgres_and_nothing_on_sqlite() {
+        let sql = "INSERT INTO t SELECT 1;\n{resync_id:jobs}\nSELECT 2;";
+        assert_eq!(
+            render(sql, Dialect::Postgres),
+            "INSERT INTO t SELECT 1;\nSELECT setval(pg_get_serial_sequence('jobs', 'id'), \
+             COALESCE((SELECT MAX(id) FROM jobs), 0) + 1, false);\nSELECT 2;"
+        );
+        assert_eq!(
+            render(sql, Dialect::Sqlite),
+            "INSERT INTO t SELECT 1;\n\nSELECT 2;"
+        );
+    }
 }

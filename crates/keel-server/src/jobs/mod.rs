@@ -47,6 +47,8 @@ pub(crate) struct Jobs {
 #[derive(Debug)]
 struct Inner {
     db: Db,
+    /// The published data sets policy jobs read.
+    policy: keel_engine::policy::PolicyData,
     running: Mutex<HashMap<i64, Arc<Live>>>,
     /// A job was queued: one idle worker wakes.
     wake: Notify,
@@ -59,12 +61,17 @@ struct Inner {
 
 impl Jobs {
     /// Re-queues (or fails) the jobs a crash interrupted, then starts `workers` workers (0: jobs wait in the
-    /// queue for a server that runs them).
-    pub(crate) async fn start(db: Db, workers: usize) -> Result<Jobs, sqlx::Error> {
+    /// queue for a server that runs them); policy jobs read the data sets `policy` names.
+    pub(crate) async fn start(
+        db: Db,
+        workers: usize,
+        policy: keel_engine::policy::PolicyData,
+    ) -> Result<Jobs, sqlx::Error> {
         run::recover(&db).await?;
         let j = Jobs {
             inner: Arc::new(Inner {
                 db,
+                policy,
                 running: Mutex::new(HashMap::new()),
                 wake: Notify::new(),
                 changed: watch::Sender::new(0),
@@ -81,6 +88,11 @@ impl Jobs {
             .lock()
             .unwrap_or_else(PoisonError::into_inner) = handles;
         Ok(j)
+    }
+
+    /// The published data sets policy jobs read.
+    pub(crate) fn policy_data(&self) -> &keel_engine::policy::PolicyData {
+        &self.inner.policy
     }
 
     /// A job was queued: wake a worker.

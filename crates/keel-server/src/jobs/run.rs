@@ -1,5 +1,6 @@
 //! One job from the queue to its stored results: take it (`claim`), unpack its version into a private
-//! temporary folder and load it with `keel_io::load` (as an upload is validated), run the analysis on a
+//! temporary folder and load it with `keel_io::load` (as an upload is validated) (a policy job has no version:
+//! it reads the server's published data sets instead), run the analysis on a
 //! blocking thread while writing its progress every [`FLUSH`](super::FLUSH), then write its end in one
 //! transaction: succeeded with every result (JSON, each table as CSV, the workbook), or failed with the
 //! reason, or cancelled. Also [`recover`], run at start for the jobs a crash cut short.
@@ -44,7 +45,8 @@ pub(crate) async fn recover(db: &Db) -> Result<(), sqlx::Error> {
 #[derive(Debug)]
 pub(crate) struct Claimed {
     id: i64,
-    version_id: i64,
+    /// `None` for a policy job.
+    version_id: Option<i64>,
     options: String,
 }
 
@@ -56,7 +58,7 @@ pub(crate) async fn claim(db: &Db) -> Result<Option<Claimed>, sqlx::Error> {
         Dialect::Sqlite => "",
     };
     let mut w = db.begin_write().await?;
-    let row: Option<(i64, i64, String)> = sqlx::query_as(&format!(
+    let row: Option<(i64, Option<i64>, String)> = sqlx::query_as(&format!(
         "UPDATE jobs SET state = 'running', started_at = $1, attempts = attempts + 1, done = 0, total = 0 \
          WHERE id = (SELECT id FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1{skip}) AND state = 'queued' \
          RETURNING id, version_id, options"
@@ -85,7 +87,7 @@ enum Outcome {
 /// Runs a claimed job to its end and records that end.
 pub(crate) async fn run(j: &Jobs, db: &Db, c: Claimed) {
     let live = j.register(c.id);
-    let outcome = match execute(db, &c, &live).await {
+    let outcome = match execute(j, db, &c, &live).await {
         Ok(o) => o,
         Err(e) => Outcome::Failed(format!("database: {e}")),
     };
@@ -96,7 +98,7 @@ pub(crate) async fn run(j: &Jobs, db: &Db, c: Claimed) {
     j.unregister(c.id);
 }
 
-async fn execute(db: &Db, c: &Claimed, live: &Arc<Live>) -> Result<Outcome, sqlx::Error> {
+async fn execute(j: &Jobs, db: &Db, c: &Claimed, live: &Arc<Live>) -> Result<Outcome, sqlx::Error> {
     let analysis: Analysis = match serde_json::from_str(&c.options) {
         Ok(a) => a,
         Err(e) => {
@@ -105,9 +107,26 @@ async fn execute(db: &Db, c: &Claimed, live: &Arc<Live>) -> Result<Outcome, sqlx
             )))
         }
     };
-    let files = crate::stored::read(db, c.version_id).await?;
     let progress = live.clone();
-    let task = tokio::task::spawn_blocking(move || compute(&files, &analysis, &progress));
+    let task = match (c.version_id, analysis) {
+        (None, Analysis::Policy(o)) => {
+            let data = j.policy_data().clone();
+            tokio::task::spawn_blocking(move || {
+                let r = keel_engine::policy::run(&data, &o, &*progress);
+                outcome(r, &progress)
+            })
+        }
+        (None, a) => {
+            return Ok(Outcome::Failed(format!(
+                "a {} job needs a version, and this one has none",
+                a.name()
+            )))
+        }
+        (Some(version_id), analysis) => {
+            let files = crate::stored::read(db, version_id).await?;
+            tokio::task::spawn_blocking(move || compute(&files, &analysis, &progress))
+        }
+    };
     tokio::pin!(task);
     let mut tick = tokio::time::interval(super::FLUSH);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -154,12 +173,17 @@ fn to_i64(n: usize) -> i64 {
 
 /// Loads a version and analyses it, and renders the results (on a blocking thread).
 fn compute(files: &crate::stored::Files, analysis: &Analysis, live: &Live) -> Outcome {
-    let failed = |what: &str, e: &dyn std::fmt::Display| Outcome::Failed(format!("{what}: {e}"));
     let model = match files.load() {
         Ok(m) => m,
         Err(why) => return Outcome::Failed(why),
     };
-    let results = match keel_engine::run(&model, analysis, live) {
+    outcome(keel_engine::run(&model, analysis, live), live)
+}
+
+/// How an analysis's run ends the job: its results rendered in every format, or why it did not finish.
+fn outcome(r: Result<keel_engine::Results, EngineError>, live: &Live) -> Outcome {
+    let failed = |what: &str, e: &dyn std::fmt::Display| Outcome::Failed(format!("{what}: {e}"));
+    let results = match r {
         Ok(r) => r,
         Err(EngineError::Cancelled) if live.cancel_asked() => return Outcome::Cancelled,
         Err(EngineError::Cancelled) => return Outcome::Interrupted,

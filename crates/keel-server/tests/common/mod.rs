@@ -84,7 +84,35 @@ pub fn start_with(limits: Limits, disclosure: Disclosure) -> Server {
     start_server(limits, 1, disclosure)
 }
 
+/// A running server whose policy jobs read the data sets in `policy_data` (none: refused).
+pub fn start_with_policy_data(policy_data: Option<PathBuf>) -> Server {
+    start_config(Limits::default(), 1, Disclosure::default(), policy_data)
+}
+
+/// `shared/data` beside the repository, or beside a folder above it (a worktree finds the main checkout's).
+pub fn shared_data() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .canonicalize()
+        .unwrap();
+    here.ancestors()
+        .skip(2)
+        .map(|d| d.join("shared/data"))
+        .find(|p| p.join("nato").is_dir())
+        .unwrap_or_else(|| {
+            panic!("these tests need the published data sets (nato/, sipri/, csis-canada/) in shared/data beside the repository")
+        })
+}
+
 fn start_server(limits: Limits, job_workers: usize, disclosure: Disclosure) -> Server {
+    start_config(limits, job_workers, disclosure, None)
+}
+
+fn start_config(
+    limits: Limits,
+    job_workers: usize,
+    disclosure: Disclosure,
+    policy_data: Option<PathBuf>,
+) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let database = database(dir.path());
     keel_server::create_admin(&database, ADMIN, ADMIN_PW).unwrap();
@@ -95,6 +123,7 @@ fn start_server(limits: Limits, job_workers: usize, disclosure: Disclosure) -> S
         limits,
         job_workers,
         disclosure,
+        policy_data,
     })
     .unwrap();
     let agent: ureq::Agent = ureq::Agent::config_builder()
