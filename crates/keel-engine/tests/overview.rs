@@ -113,38 +113,22 @@ fn network_of_the_hand_computed_model() {
     let j = &r.json;
     assert_eq!(j["platform"], "P");
     assert_eq!(j["tiers"], 3);
-    let stages: Vec<(String, u64, bool)> = j["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["id"].as_str().unwrap().to_owned(),
-                s["tier"].as_u64().unwrap(),
-                s["spof"].as_bool().unwrap(),
-            )
-        })
-        .collect();
     assert_eq!(
-        stages,
-        [
-            ("P".to_owned(), 0, true),
-            ("A".to_owned(), 1, true),
-            ("C".to_owned(), 2, false),
-            ("D".to_owned(), 2, false)
-        ]
+        j["stages"],
+        json!({
+            "id": ["P", "A", "C", "D"], "tier": [0, 1, 2, 2], "item": ["x-p", "x", "y", "y"],
+            "site": ["sP", "sA", "sC", "sD"], "firm": ["f-p", "f-a", "f-c", "f-d"],
+            "country": ["CAN", "USA", "CAN", "DEU"], "spof": [true, true, false, false]
+        })
     );
     assert_eq!(
         j["groups"],
-        json!([{"buyer": 0, "item": "x", "suppliers": 1}, {"buyer": 1, "item": "y", "suppliers": 2}])
+        json!({"buyer": [0, 1], "item": ["x", "y"], "suppliers": [1, 2]})
     );
     assert_eq!(
         j["links"],
-        json!([
-            {"supplier": 1, "buyer": 0, "group": 0, "share": 1.0, "lane": "l1"},
-            {"supplier": 2, "buyer": 1, "group": 1, "share": 0.5, "lane": null},
-            {"supplier": 3, "buyer": 1, "group": 1, "share": 0.5, "lane": null}
-        ])
+        json!({"supplier": [1, 2, 3], "buyer": [0, 1, 1], "group": [0, 1, 1], "share": [1.0, 0.5, 0.5],
+               "lane": ["l1", null, null]})
     );
     // An unknown platform is refused, naming what exists.
     let e = keel_engine::network::run(&m, "nope")

@@ -36,6 +36,8 @@ const FILES: &[(&str, &[u8], &str)] = &[
     ("jobs.js", include_bytes!("../web/jobs.js"), JS),
     ("network.js", include_bytes!("../web/network.js"), JS),
     ("map.js", include_bytes!("../web/map.js"), JS),
+    ("admin.js", include_bytes!("../web/admin.js"), JS),
+    ("analyses.js", include_bytes!("../web/analyses.js"), JS),
     // Cytoscape.js 3.35.0 (MIT), the ES-module build from the npm package, unchanged; see
     // scripts/vendor-web.sh for where it comes from and its checksum.
     (

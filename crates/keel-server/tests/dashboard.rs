@@ -293,24 +293,29 @@ fn an_analyst_uploads_reads_the_overview_and_runs_a_stress_job_in_the_browser() 
 
     // The frigate's supply network, opened from the overview's platform table.
     let net = keel_engine::network::run(&model, "plt-ffh").unwrap().json;
-    let stages = net["stages"].as_array().unwrap();
-    let spofs = stages.iter().filter(|s| s["spof"] == true).count();
+    let ids = net["stages"]["id"].as_array().unwrap();
+    let spofs = net["stages"]["spof"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| **s == true)
+        .count();
     b.eval("[...document.querySelectorAll('#platforms a')].find(a => a.textContent.startsWith('plt-ffh@')).click(); true");
     b.wait("window.keelNetworkRendered > 0", WAIT);
     assert_eq!(
         b.eval("window.keelCy.nodes().length"),
-        Value::from(stages.len())
+        Value::from(ids.len())
     );
     assert_eq!(
         b.eval("window.keelCy.edges().length"),
-        Value::from(net["links"].as_array().unwrap().len())
+        Value::from(net["links"]["supplier"].as_array().unwrap().len())
     );
     assert_eq!(
         b.eval("window.keelCy.nodes('[?spof]').length"),
         Value::from(spofs)
     );
     assert!(b
-        .eval("document.querySelector('main p').textContent")
+        .eval("document.querySelector('#network-summary').textContent")
         .as_str()
         .unwrap()
         .contains(&format!("{spofs} stages are single points of failure")));
@@ -320,8 +325,13 @@ fn an_analyst_uploads_reads_the_overview_and_runs_a_stress_job_in_the_browser() 
     );
     shot(&mut b, "network", false);
     // Search a tier-2 stage by its id: it is selected, and its suppliers are listed.
-    let target = stages.iter().find(|s| s["tier"] == 2).unwrap();
-    let id = target["id"].as_str().unwrap();
+    let tier2 = net["stages"]["tier"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|t| *t == 2)
+        .unwrap();
+    let id = ids[tier2].as_str().unwrap();
     b.eval(&format!(
         "(() => {{ const q = document.querySelector('#network-search'); q.value = {}; q.dispatchEvent(new KeyboardEvent('keydown', {{key: 'Enter'}})); return true; }})()",
         Value::from(id)
@@ -343,11 +353,11 @@ fn an_analyst_uploads_reads_the_overview_and_runs_a_stress_job_in_the_browser() 
         .eval("window.keelCy.nodes(':visible').length")
         .as_u64()
         .unwrap();
-    assert!(upstream >= 1 && (upstream as usize) < stages.len());
+    assert!(upstream >= 1 && (upstream as usize) < ids.len());
     b.eval("[...document.querySelectorAll('.network-controls button')].find(x => x.textContent === 'Show all').click(); true");
     assert_eq!(
         b.eval("window.keelCy.nodes(':visible').length"),
-        Value::from(stages.len())
+        Value::from(ids.len())
     );
     assert_eq!(unnamed_controls(&mut b), Value::Array(vec![]));
 
@@ -517,6 +527,75 @@ fn a_contributor_sees_no_other_firms_rows_on_any_page() {
         refused.is_empty(),
         "the page asked for what the API refuses: {refused:?}"
     );
+}
+
+/// An admin sets up from the browser what a newcomer needs (README): a workspace, an analyst account and its
+/// membership, then uploads the example as a workbook (`keel convert` gives one) and reaches its overview; the
+/// server's own refusals (a short password) show on the form.
+#[test]
+fn an_admin_sets_up_a_workspace_and_an_analyst_in_the_browser() {
+    let s = start_with_workers(Limits::default(), 0);
+    let tmp = tempfile::tempdir().unwrap();
+    let book = tmp.path().join("canada-dib.xlsx");
+    keel_io::save(&keel_io::load(&example_dir()).unwrap().model, &book).unwrap();
+    let mut b = Browser::launch(1366, 768);
+    b.goto(&s.url("/"));
+    b.wait("document.querySelector('#login-form')", WAIT);
+    b.eval(&format!(
+        "document.querySelector('#login-name').value = {}; \
+         document.querySelector('#login-password').value = {}; \
+         document.querySelector('#login-form').requestSubmit(); true",
+        Value::from(common::ADMIN),
+        Value::from(common::ADMIN_PW)
+    ));
+    b.wait("document.querySelector('#admin-link')", WAIT);
+    b.eval("document.querySelector('#admin-link').click(); true");
+    b.wait("document.querySelector('#new-workspace')", WAIT);
+    b.eval("document.querySelector('#ws-name').value = 'Canada DIB'; document.querySelector('#new-workspace').requestSubmit(); true");
+    b.wait(
+        "[...document.querySelectorAll('table a')].some(a => a.textContent === 'Canada DIB')",
+        WAIT,
+    );
+    // Too short a password: the API's refusal, on the form.
+    let fill = |b: &mut Browser, pw: &str| {
+        b.eval(&format!(
+            "(() => {{ document.querySelector('#user-name').value = 'ann'; \
+             document.querySelector('#user-password').value = {}; \
+             document.querySelector('#user-role').value = 'analyst'; \
+             document.querySelector('#new-user').requestSubmit(); return true; }})()",
+            Value::from(pw)
+        ));
+    };
+    b.eval("document.querySelector('#user-password').removeAttribute('minlength'); true");
+    fill(&mut b, "short");
+    b.wait("document.querySelector('#new-user .error')", WAIT);
+    fill(&mut b, "ann password");
+    b.wait(
+        "[...document.querySelectorAll('tbody th')].some(t => t.textContent === 'ann')",
+        WAIT,
+    );
+    b.eval("(() => { const u = document.querySelector('#member-user'); u.value = [...u.options].find(o => o.textContent.startsWith('ann')).value; document.querySelector('#add-member').requestSubmit(); return true; })()");
+    b.wait("document.querySelector('#add-member .ok')", WAIT);
+    assert_eq!(unnamed_controls(&mut b), Value::Array(vec![]));
+    shot(&mut b, "admin", false);
+    b.eval("document.querySelector('.brand').click(); true");
+    b.wait(
+        "document.querySelector('h1')?.textContent === 'Workspaces'",
+        WAIT,
+    );
+    b.eval("[...document.querySelectorAll('main a')].find(a => a.textContent === 'Canada DIB').click(); true");
+    b.wait("document.querySelector('#upload-file')", WAIT);
+    b.set_file("#upload-file", &book);
+    b.wait("document.querySelector('#platforms tbody')", WAIT);
+    drop(b);
+    // The analyst signs in and sees the workspace and its version.
+    let mut b = Browser::launch(1366, 768);
+    sign_in(&mut b, &s, "ann");
+    assert!(b
+        .eval("document.querySelector('main').textContent")
+        .as_str()
+        .unwrap()
+        .contains("Canada DIB"));
 }
 
 /// The page and its files are served to anyone (they hold no data), each under a Content-Security-Policy that

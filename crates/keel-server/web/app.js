@@ -6,6 +6,8 @@ import { h, show, errorBox } from "./ui.js";
 import * as pages from "./pages.js";
 import { network } from "./network.js";
 import { map } from "./map.js";
+import { admin } from "./admin.js";
+import { policy } from "./analyses.js";
 
 let me = null;
 
@@ -32,7 +34,12 @@ function who() {
     location.hash = "#/";
     route();
   });
-  box.replaceChildren(h("span", {}, `${me.user.name} (${me.user.role}${me.user.firm ? ", " + me.user.firm : ""}) `), out);
+  box.replaceChildren(
+    me.user.role === "admin" ? h("a", { href: "#/admin", id: "admin-link" }, "Administration") : "",
+    " ",
+    h("span", {}, `${me.user.name} (${me.user.role}${me.user.firm ? ", " + me.user.firm : ""}) `),
+    out,
+  );
 }
 
 async function session() {
@@ -63,11 +70,19 @@ async function route() {
     const [w, wsText, v, nText, d, baseText] = path;
     const [ws, n, base] = [wsText, nText, baseText].map((x) => (x === undefined ? undefined : Number(x)));
     const home = ["Workspaces", "#/"];
+    if (w === "admin" && me.user.role === "admin") {
+      crumbs([home, ["Administration", "#/admin"]]);
+      return await admin();
+    }
     if (w !== "w" || !ws) {
       crumbs([home]);
       return await pages.workspaces(me);
     }
     const wsCrumb = [`Workspace ${ws}`, `#/w/${ws}`];
+    if (v === "policy" && me.user.role !== "contributor") {
+      crumbs([home, wsCrumb, ["Defence spending and arms suppliers", location.hash]]);
+      return await policy(ws);
+    }
     if (v !== "v" || !n) {
       crumbs([home, wsCrumb]);
       return await pages.workspace(me, ws);

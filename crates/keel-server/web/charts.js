@@ -193,3 +193,142 @@ export function scatter(title, xLabel, yLabel, points, opts = {}) {
   const behind = table(title, [["label", opts.labelName || "Point"], ["x", xLabel, "num"], ["y", yLabel, "num"]], points, 5000);
   return figure(title, svg, behind, opts.note);
 }
+
+/** Nice ticks covering [min, max] (min may be above 0: years, budgets). */
+function rangeTicks(min, max, n = 6) {
+  if (!(max > min)) return [min];
+  const raw = (max - min) / n;
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((x) => x >= raw) || raw;
+  const out = [];
+  for (let v = Math.ceil(min / step - 1e-9) * step; v <= max + step * 1e-6 && out.length < 14; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return out;
+}
+
+/** Ticks from 0 whose last is at least `max` (ticks() may stop half a step short of it). */
+function coverTicks(max) {
+  const tv = ticks(max);
+  const step = tv.length > 1 ? tv[1] - tv[0] : 1;
+  while (tv[tv.length - 1] < max) tv.push(tv[tv.length - 1] + step);
+  return tv;
+}
+
+/**
+ * Lines over a numeric x: `series` [{name, points: [{x, y}]}], each its own colour and named in the legend.
+ * `opts.refs` [{y, label}] draws dashed reference lines (targets); `opts.pct` shows y as a share; `opts.year`
+ * prints x without thousands separators. The y axis starts at 0 so lines compare by height.
+ */
+export function line(title, xLabel, yLabel, series, opts = {}) {
+  const width = 900;
+  const all = series.flatMap((q) => q.points);
+  const xs = all.map((p) => Number(p.x));
+  const xMin = Math.min(...xs);
+  const xMax = Math.max(...xs);
+  const yMax = Math.max(0, ...all.map((p) => Number(p.y) || 0), ...(opts.refs || []).map((r) => r.y));
+  const tv = coverTicks(yMax);
+  const yTop = tv[tv.length - 1] || 1;
+  const fx = (v) => (opts.year ? String(v) : fmt(v));
+  const fy = (v) => (opts.pct ? pct(v) : fmt(v));
+  // Room for the longest tick label, then the rotated axis name.
+  const left = 40 + CHAR * Math.max(...tv.map((t) => fy(t).length));
+  const right = opts.refs && opts.refs.length ? 110 : 40;
+  const topPad = 16;
+  const plotH = 320;
+  const plotW = width - left - right;
+  const columns = Math.min(3, series.length);
+  const legendW = (width - 40) / columns;
+  const legendRows = Math.ceil(series.length / columns);
+  const height = topPad + plotH + 50 + legendRows * 22;
+  const X = (v) => left + (xMax > xMin ? ((v - xMin) / (xMax - xMin)) * plotW : plotW / 2);
+  const Y = (v) => topPad + plotH - (v / yTop) * plotH;
+  const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", class: "linechart" });
+  for (const t of tv) {
+    svg.append(s("line", { x1: left, x2: left + plotW, y1: Y(t), y2: Y(t), class: "grid" }));
+    svg.append(s("text", { x: left - 6, y: Y(t) + 4, "text-anchor": "end", class: "tick" }, fy(t)));
+  }
+  for (const t of rangeTicks(xMin, xMax)) {
+    svg.append(s("line", { x1: X(t), x2: X(t), y1: Y(0), y2: Y(0) + 5, class: "axis-line" }));
+    svg.append(s("text", { x: X(t), y: Y(0) + 18, "text-anchor": "middle", class: "tick" }, fx(t)));
+  }
+  svg.append(s("line", { x1: left, x2: left + plotW, y1: Y(0), y2: Y(0), class: "axis-line" }));
+  for (const r of opts.refs || []) {
+    svg.append(s("line", { x1: left, x2: left + plotW, y1: Y(r.y), y2: Y(r.y), class: "ref" }));
+    svg.append(s("text", { x: left + plotW + 6, y: Y(r.y) + 4, class: "ref-label" }, r.label));
+  }
+  series.forEach((q, i) => {
+    const colour = q.color || PALETTE[i % PALETTE.length];
+    const pts = q.points.map((p) => `${X(Number(p.x)).toFixed(1)},${Y(Number(p.y) || 0).toFixed(1)}`);
+    svg.append(
+      s(
+        "polyline",
+        { points: pts.join(" "), fill: "none", stroke: colour, "stroke-width": 2, class: "series", "data-series": q.name, "data-points": q.points.length, "stroke-dasharray": q.dashed ? "7 4" : null },
+        s("title", {}, q.name),
+      ),
+    );
+    // Few points: mark each, with its value as a tooltip.
+    if (q.points.length <= 40)
+      for (const p of q.points)
+        svg.append(s("circle", { cx: X(Number(p.x)), cy: Y(Number(p.y) || 0), r: 3.5, fill: colour }, s("title", {}, `${q.name}, ${fx(p.x)}: ${fy(p.y)}`)));
+    const lx = 20 + (i % columns) * legendW;
+    const ly = topPad + plotH + 50 + Math.floor(i / columns) * 22;
+    svg.append(s("line", { x1: lx, x2: lx + 22, y1: ly - 4, y2: ly - 4, stroke: colour, "stroke-width": 3, "stroke-dasharray": q.dashed ? "7 4" : null }));
+    svg.append(s("text", { x: lx + 28, y: ly, class: "legend" }, clip(q.name, legendW - 28)));
+  });
+  svg.append(s("text", { x: left + plotW / 2, y: topPad + plotH + 34, "text-anchor": "middle", class: "axis" }, xLabel));
+  svg.append(s("text", { x: 16, y: topPad + plotH / 2, "text-anchor": "middle", class: "axis", transform: `rotate(-90 16 ${topPad + plotH / 2})` }, yLabel));
+  const flat = series.flatMap((q) => q.points.map((p) => ({ series: q.name, x: opts.year ? String(p.x) : p.x, y: p.y })));
+  const behind = table(title, [["series", opts.seriesName || "Series"], ["x", xLabel, opts.year ? "text" : "num"], ["y", yLabel, opts.pct ? "pct" : "num"]], flat, 5000);
+  return figure(title, svg, behind, opts.note);
+}
+
+/**
+ * A histogram of `values` in `opts.bins` equal bins (default: Sturges' rule, 1 + log2 n), from 0 (or the least
+ * value if below 0) to the largest; `opts.marks` [{label, value}] are drawn as labelled vertical lines (mean,
+ * p95, CVaR). The table behind lists each bin's bounds and count.
+ */
+export function histogram(title, xLabel, yLabel, values, opts = {}) {
+  const v = values.map(Number).filter(Number.isFinite);
+  const lo = Math.min(0, ...v);
+  const hi = Math.max(lo, ...v, ...(opts.marks || []).map((m) => Number(m.value) || 0));
+  const n = Math.max(1, opts.bins || Math.ceil(1 + Math.log2(Math.max(1, v.length))));
+  const w = hi > lo ? (hi - lo) / n : 1;
+  const bins = Array.from({ length: n }, (_, i) => ({ from: lo + i * w, to: lo + (i + 1) * w, count: 0 }));
+  for (const x of v) bins[Math.min(n - 1, Math.floor((x - lo) / w))].count++;
+  const width = 900;
+  const topPad = 16 + 14 * (opts.marks || []).length;
+  const plotH = 300;
+  const height = topPad + plotH + 50;
+  const tv = coverTicks(Math.max(1, ...bins.map((b) => b.count)));
+  const yTop = tv[tv.length - 1];
+  const left = 40 + CHAR * Math.max(...tv.map((t) => fmt(t).length));
+  const plotW = width - left - 24;
+  const X = (x) => left + ((x - lo) / (hi - lo || 1)) * plotW;
+  const Y = (c) => topPad + plotH - (c / yTop) * plotH;
+  const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", class: "histogram" });
+  for (const t of tv) {
+    svg.append(s("line", { x1: left, x2: left + plotW, y1: Y(t), y2: Y(t), class: "grid" }));
+    svg.append(s("text", { x: left - 6, y: Y(t) + 4, "text-anchor": "end", class: "tick" }, fmt(t)));
+  }
+  for (const t of rangeTicks(lo, hi)) svg.append(s("text", { x: X(t), y: Y(0) + 18, "text-anchor": "middle", class: "tick" }, fmt(t)));
+  for (const b of bins)
+    svg.append(
+      s(
+        "rect",
+        { x: X(b.from) + 0.5, y: Y(b.count), width: Math.max(0, X(b.to) - X(b.from) - 1), height: Y(0) - Y(b.count), fill: PALETTE[0], class: "bin" },
+        s("title", {}, `${fmt(b.from)} to ${fmt(b.to)}: ${b.count}`),
+      ),
+    );
+  // Each mark's label on its own row above the plot, on the side of its line that has room.
+  (opts.marks || []).forEach((m, i) => {
+    const x = X(Number(m.value));
+    const y = topPad - 8 - i * 14;
+    const colour = PALETTE[(i + 1) % PALETTE.length];
+    const leftSide = x > left + plotW * 0.7;
+    svg.append(s("line", { x1: x, x2: x, y1: y - 4, y2: Y(0), stroke: colour, "stroke-width": 2, "stroke-dasharray": "6 3", class: "mark" }));
+    svg.append(s("text", { x: leftSide ? x - 4 : x + 4, y, "text-anchor": leftSide ? "end" : "start", class: "legend" }, `${m.label} ${fmt(m.value)}`));
+  });
+  svg.append(s("text", { x: left + plotW / 2, y: height - 8, "text-anchor": "middle", class: "axis" }, xLabel));
+  svg.append(s("text", { x: 16, y: topPad + plotH / 2, "text-anchor": "middle", class: "axis", transform: `rotate(-90 16 ${topPad + plotH / 2})` }, yLabel));
+  const behind = table(title, [["from", "From", "num"], ["to", "To", "num"], ["count", yLabel, "num"]], bins, 1000);
+  return figure(title, svg, behind, opts.note);
+}

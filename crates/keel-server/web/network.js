@@ -13,25 +13,28 @@ import { PALETTE } from "./charts.js";
 
 /** Stages drawn at first: beyond this, the deeper tiers start hidden. */
 const FIRST_DRAW = 4000;
+/** Stages shown beyond which links are not drawn (but for the selected stage's). */
+const DRAW_LINKS = 4000;
 
-function layout(net) {
+function layout(S, L) {
+  const n = S.id.length;
   const byTier = [];
-  for (const [i, s] of net.stages.entries()) (byTier[s.tier] ||= []).push(i);
-  const buyers = net.stages.map(() => []);
-  for (const l of net.links) buyers[l.supplier].push(l.buyer);
-  const x = new Float64Array(net.stages.length);
-  const placed = new Uint8Array(net.stages.length);
+  for (let i = 0; i < n; i++) (byTier[S.tier[i]] ||= []).push(i);
+  const buyers = Array.from({ length: n }, () => []);
+  for (let k = 0; k < L.supplier.length; k++) buyers[L.supplier[k]].push(L.buyer[k]);
+  const x = new Float64Array(n);
+  const placed = new Uint8Array(n);
   const gap = 46;
   for (const tier of byTier) {
     if (!tier) continue;
-    const key = new Map();
+    const key = new Float64Array(n);
     for (const i of tier) {
       let sum = 0;
-      let n = 0;
-      for (const b of buyers[i]) if (placed[b]) (sum += x[b]), n++;
-      key.set(i, n ? sum / n : 0);
+      let c = 0;
+      for (const b of buyers[i]) if (placed[b]) (sum += x[b]), c++;
+      key[i] = c ? sum / c : 0;
     }
-    tier.sort((a, b) => key.get(a) - key.get(b) || a - b);
+    tier.sort((a, b) => key[a] - key[b] || a - b);
     tier.forEach((i, k) => {
       x[i] = (k - (tier.length - 1) / 2) * gap;
       placed[i] = 1;
@@ -43,12 +46,12 @@ function layout(net) {
   return { x, byTier, tierGap };
 }
 
-function colours(net, home) {
+function colours(S) {
   const count = new Map();
-  for (const s of net.stages) count.set(s.country, (count.get(s.country) || 0) + 1);
+  for (const c of S.country) count.set(c, (count.get(c) || 0) + 1);
   const top = [...count.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, PALETTE.length - 1);
   const map = new Map(top.map(([c], i) => [c, PALETTE[i]]));
-  return { of: (c) => map.get(c) || "#9aa3ad", legend: [...map.entries()], home };
+  return { of: (c) => map.get(c) || "#9aa3ad", legend: [...map.entries()] };
 }
 
 // A colour key. Set through the CSSOM: the Content-Security-Policy forbids style attributes in markup.
@@ -70,9 +73,25 @@ function csvLink(name, columns, rows) {
 export async function network(ws, v, platform) {
   const started = performance.now();
   const net = await get(`/workspaces/${ws}/versions/${v}/network?platform=${encodeURIComponent(platform)}`);
-  const { x, byTier, tierGap } = layout(net);
-  const col = colours(net);
-  const spofs = net.stages.filter((s) => s.spof).length;
+  const fetched = performance.now();
+  const S = net.stages;
+  const G = net.groups;
+  const L = net.links;
+  const n = S.id.length;
+  const { x, byTier, tierGap } = layout(S, L);
+  const col = colours(S);
+  const spofs = S.spof.filter(Boolean).length;
+  const rows = Array.from({ length: n }, (_, i) => ({ id: S.id[i], tier: S.tier[i], item: S.item[i], site: S.site[i], firm: S.firm[i], country: S.country[i], spof: S.spof[i] }));
+  // Links touching each stage, and each stage's input groups, for adding elements and listing suppliers.
+  const touching = Array.from({ length: n }, () => []);
+  for (let k = 0; k < L.supplier.length; k++) {
+    touching[L.supplier[k]].push(k);
+    touching[L.buyer[k]].push(k);
+  }
+  const groupsOf = Array.from({ length: n }, () => []);
+  for (let g = 0; g < G.buyer.length; g++) groupsOf[G.buyer[g]].push(g);
+  const linksOf = Array.from({ length: G.buyer.length }, () => []);
+  for (let k = 0; k < L.group.length; k++) linksOf[L.group[k]].push(k);
 
   // The deepest tier drawn at first, so that at most FIRST_DRAW stages are.
   let depth = byTier.length - 1;
@@ -84,13 +103,14 @@ export async function network(ws, v, platform) {
     }
   }
 
-  const box = h("div", { id: "network", class: "network", role: "img", "aria-label": `Supply network upstream of ${net.platform}: ${net.stages.length} stages over ${net.tiers} tiers; ${spofs} are single points of failure. The table below lists them.` });
+  const box = h("div", { id: "network", class: "network", role: "img", "aria-label": `Supply network upstream of ${net.platform}: ${n} stages over ${net.tiers} tiers; ${spofs} are single points of failure. The table below lists them.` });
   const details = h("div", { id: "stage-details", class: "details", "aria-live": "polite" }, h("p", { class: "muted" }, "Select a stage (click it, or search) to see its suppliers."));
+  const note = h("p", { class: "note", id: "network-note" });
   const search = h("input", { id: "network-search", type: "search", placeholder: "stage, site or firm id", "aria-label": "Find a stage by stage, site or firm id" });
   const tiers = h(
     "select",
     { id: "network-depth", "aria-label": "Tiers shown" },
-    byTier.map((_, t) => h("option", { value: t, selected: t === depth }, t === byTier.length - 1 ? `all ${byTier.length} tiers` : `tiers 0 to ${t}`)),
+    byTier.map((t, k) => h("option", { value: k, selected: k === depth }, k === byTier.length - 1 ? `all ${byTier.length} tiers` : `tiers 0 to ${k}`)),
   );
   const fit = h("button", { type: "button" }, "Fit");
   const zoomIn = h("button", { type: "button", "aria-label": "Zoom in" }, "+");
@@ -109,41 +129,30 @@ export async function network(ws, v, platform) {
   const stagesTable = table(
     `Stages upstream of ${net.platform} (tier 0 is the platform)`,
     [
-      [(s) => h("button", { type: "button", class: "link", "data-stage": s.id }, s.id), "Stage"],
+      [(r) => h("button", { type: "button", class: "link", "data-stage": r.id }, r.id), "Stage"],
       ["tier", "Tier", "num"],
       ["item", "Item"],
       ["firm", "Firm"],
       ["country", "Country"],
-      [(s) => (s.spof ? "yes" : ""), "Single point of failure"],
+      [(r) => (r.spof ? "yes" : ""), "Single point of failure"],
     ],
-    net.stages,
+    rows,
     300,
   );
   show(
     `Supply network of ${net.platform}`,
-    h("p", {}, `${net.stages.length} stages over ${net.tiers} tiers, ${net.links.length} supply links; ${spofs} stages are single points of failure.`),
+    h("p", { id: "network-summary" }, `${n} stages over ${net.tiers} tiers, ${L.supplier.length} supply links; ${spofs} stages are single points of failure.`),
     h("div", { class: "network-controls" }, search, tiers, fit, zoomIn, zoomOut, upstream, all),
     h("div", { class: "network-row" }, box, details),
+    note,
     legend,
-    h("details", {}, h("summary", {}, "The table behind this picture"), stagesTable, h("p", {}, "Download: ", csvLink("stages.csv", ["id", "tier", "item", "site", "firm", "country", "spof"], net.stages))),
+    h("details", {}, h("summary", {}, "The table behind this picture"), stagesTable, h("p", {}, "Download: ", csvLink("stages.csv", ["id", "tier", "item", "site", "firm", "country", "spof"], rows))),
   );
 
-  const elements = [];
-  net.stages.forEach((s, i) => {
-    elements.push({
-      group: "nodes",
-      data: { id: "n" + i, label: s.id, color: col.of(s.country), spof: s.spof, tier: s.tier },
-      position: { x: x[i], y: s.tier * tierGap },
-    });
-  });
-  const orGroup = net.groups.map((g) => g.suppliers > 1);
-  net.links.forEach((l, k) => {
-    elements.push({ group: "edges", data: { id: "e" + k, source: "n" + l.supplier, target: "n" + l.buyer, or: orGroup[l.group] } });
-  });
-  const big = net.stages.length > 2000;
+  const big = n > 2000;
   const cy = cytoscape({
     container: box,
-    elements,
+    elements: [],
     layout: { name: "preset" },
     boxSelectionEnabled: false,
     textureOnViewport: big,
@@ -157,34 +166,91 @@ export async function network(ws, v, platform) {
       { selector: "edge", style: { width: 1, "line-color": "#9aa3ad", "curve-style": "haystack", opacity: 0.8 } },
       { selector: "edge[?or]", style: { "line-color": "#56B4E9" } },
       { selector: "node:selected", style: { "border-width": 4, "border-color": "#ffbf47", width: 26, height: 26 } },
-      { selector: ".faded", style: { opacity: 0.12 } },
     ],
   });
 
-  const showDepth = (d) => {
+  // Elements are created only when first shown: a large network starts with its nearest tiers, and the
+  // browser never holds 60,000 drawing elements nobody asked to see.
+  const added = new Uint8Array(n);
+  const linkAdded = new Uint8Array(L.supplier.length);
+  // Beyond DRAW_LINKS stages shown, links are left out (tens of thousands of lines are a grey mass that takes
+  // seconds to draw); the selected stage's own links are always drawn.
+  const addLinks = (list, force) => {
+    const els = [];
+    for (const i of list) {
+      for (const k of touching[i]) {
+        if (linkAdded[k] || !added[L.supplier[k]] || !added[L.buyer[k]]) continue;
+        if (!force && (!shown[L.supplier[k]] || !shown[L.buyer[k]])) continue;
+        linkAdded[k] = 1;
+        els.push({ group: "edges", data: { id: "e" + k, source: "n" + L.supplier[k], target: "n" + L.buyer[k], or: G.suppliers[L.group[k]] > 1 } });
+      }
+    }
+    if (els.length) cy.add(els);
+  };
+  const addNodes = (list) => {
+    const els = [];
+    for (const i of list) {
+      if (added[i]) continue;
+      added[i] = 1;
+      els.push({ group: "nodes", data: { id: "n" + i, label: S.id[i], color: col.of(S.country[i]), spof: S.spof[i], tier: S.tier[i] }, position: { x: x[i], y: S.tier[i] * tierGap } });
+    }
+    if (els.length) cy.add(els);
+  };
+  let shown = new Uint8Array(n);
+  const showOnly = (keep) => {
+    shown = new Uint8Array(n);
+    for (const i of keep) shown[i] = 1;
+    addNodes(keep);
+    const links = keep.length <= DRAW_LINKS;
+    if (links) addLinks(keep, false);
     cy.batch(() => {
-      cy.nodes().forEach((n) => n.style("display", n.data("tier") <= d ? "element" : "none"));
+      cy.nodes().forEach((e) => e.style("display", shown[Number(e.id().slice(1))] ? "element" : "none"));
+      cy.edges().forEach((e) => e.style("display", links || e.connectedNodes().some((v) => v.selected()) ? "element" : "none"));
     });
+    note.textContent = links ? "" : `${keep.length} stages shown: links are drawn for up to ${DRAW_LINKS} stages shown, and always for the selected stage.`;
     cy.fit(cy.nodes(":visible"), 20);
   };
-  const select = (i) => {
-    const s = net.stages[i];
-    const node = cy.getElementById("n" + i);
-    if (s.tier > Number(tiers.value)) {
-      tiers.value = String(s.tier);
-      showDepth(s.tier);
+  const showDepth = (d) => {
+    const keep = [];
+    for (let t = 0; t <= d; t++) for (const i of byTier[t] || []) keep.push(i);
+    showOnly(keep);
+  };
+  const upstreamOf = (i) => {
+    const seen = new Uint8Array(n);
+    const out = [i];
+    seen[i] = 1;
+    for (let q = 0; q < out.length; q++) {
+      for (const g of groupsOf[out[q]]) {
+        for (const k of linksOf[g]) {
+          const sup = L.supplier[k];
+          if (!seen[sup]) (seen[sup] = 1), out.push(sup);
+        }
+      }
     }
+    return out;
+  };
+
+  const select = (i) => {
+    // The stage, the stages it buys from and sells to, and their links, drawn if they were not.
+    const near = [i];
+    for (const k of touching[i]) near.push(L.supplier[k] === i ? L.buyer[k] : L.supplier[k]);
+    addNodes(near);
+    addLinks([i], true);
+    cy.batch(() => {
+      for (const j of near) cy.getElementById("n" + j).style("display", "element");
+      cy.getElementById("n" + i).connectedEdges().style("display", "element");
+    });
+    const node = cy.getElementById("n" + i);
     cy.$(":selected").unselect();
     node.select();
     cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 0.8) }, { duration: 200 });
     upstream.disabled = false;
     upstream.dataset.stage = i;
-    const groups = net.groups.map((g, gi) => [g, gi]).filter(([g]) => g.buyer === i);
-    const bySupplier = (gi) => net.links.filter((l) => l.group === gi);
+    const r = rows[i];
     details.replaceChildren(
-      h("h2", {}, s.id),
-      h("dl", {}, ["item", "site", "firm", "country", "tier"].flatMap((k) => [h("dt", {}, k), h("dd", {}, String(s[k]))]), h("dt", {}, "single point of failure"), h("dd", {}, s.spof ? "yes: its loss alone stops the platform" : "no")),
-      groups.length
+      h("h2", {}, r.id),
+      h("dl", {}, ["item", "site", "firm", "country", "tier"].flatMap((k) => [h("dt", {}, k), h("dd", {}, String(r[k]))]), h("dt", {}, "single point of failure"), h("dd", {}, r.spof ? "yes: its loss alone stops the platform" : "no")),
+      groupsOf[i].length
         ? h(
             "div",
             {},
@@ -192,27 +258,27 @@ export async function network(ws, v, platform) {
             h(
               "ul",
               {},
-              groups.map(([g, gi]) =>
+              groupsOf[i].map((g) =>
                 h(
                   "li",
                   {},
-                  h("strong", {}, g.item),
+                  h("strong", {}, G.item[g]),
                   ": ",
-                  bySupplier(gi).map((l, k) => [k ? " or " : "", h("button", { type: "button", class: "link", "data-stage": net.stages[l.supplier].id }, net.stages[l.supplier].id), ` (${(l.share * 100).toFixed(0)}%)`]),
+                  linksOf[g].map((k, j) => [j ? " or " : "", h("button", { type: "button", class: "link", "data-stage": S.id[L.supplier[k]] }, S.id[L.supplier[k]]), ` (${(L.share[k] * 100).toFixed(0)}%)`]),
                 ),
               ),
             ),
           )
         : h("p", {}, "It buys no modelled input (a raw source)."),
     );
-    say(`Selected ${s.id}`);
+    say(`Selected ${r.id}`);
   };
-  const indexOf = new Map(net.stages.map((s, i) => [s.id, i]));
+  const indexOf = new Map(S.id.map((id, i) => [id, i]));
   const find = (q) => {
     q = q.trim().toLowerCase();
     if (!q) return -1;
     if (indexOf.has(q)) return indexOf.get(q);
-    return net.stages.findIndex((s) => s.id.toLowerCase().includes(q) || s.site.toLowerCase().includes(q) || s.firm.toLowerCase().includes(q));
+    return rows.findIndex((r) => r.id.toLowerCase().includes(q) || r.site.toLowerCase().includes(q) || r.firm.toLowerCase().includes(q));
   };
 
   cy.on("tap", "node", (e) => select(Number(e.target.id().slice(1))));
@@ -232,24 +298,18 @@ export async function network(ws, v, platform) {
   fit.addEventListener("click", () => cy.fit(cy.nodes(":visible"), 20));
   zoomIn.addEventListener("click", () => cy.zoom({ level: cy.zoom() * 1.4, renderedPosition: { x: box.clientWidth / 2, y: box.clientHeight / 2 } }));
   zoomOut.addEventListener("click", () => cy.zoom({ level: cy.zoom() / 1.4, renderedPosition: { x: box.clientWidth / 2, y: box.clientHeight / 2 } }));
-  upstream.addEventListener("click", () => {
-    const node = cy.getElementById("n" + upstream.dataset.stage);
-    const keep = node.predecessors().union(node);
-    cy.batch(() => {
-      cy.nodes().forEach((n) => n.style("display", keep.contains(n) ? "element" : "none"));
-    });
-    cy.fit(keep, 20);
-  });
+  upstream.addEventListener("click", () => showOnly(upstreamOf(Number(upstream.dataset.stage))));
   all.addEventListener("click", () => {
     tiers.value = String(byTier.length - 1);
     showDepth(byTier.length - 1);
   });
 
-  if (depth < byTier.length - 1) showDepth(depth);
-  else cy.fit(undefined, 20);
   cy.one("render", () => {
-    // For the benchmark and the tests: when the first frame was drawn, in ms since the page asked for the data.
-    window.keelNetworkRendered = performance.now() - started;
+    // For the benchmark and the tests: when the first frame was drawn, in ms since the page was opened, and
+    // how much of that went on fetching the data.
+    window.keelNetworkRendered = performance.now();
+    window.keelNetworkFetched = fetched - started;
   });
+  showDepth(depth);
   window.keelCy = cy;
 }

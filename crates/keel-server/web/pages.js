@@ -5,6 +5,7 @@ import { get, post, upload } from "./api.js";
 import { h, show, say, table, errorBox, diagnostics, fmt, pct } from "./ui.js";
 import { stacked } from "./charts.js";
 import { jobPanel, renderStress } from "./jobs.js";
+import { analyses } from "./analyses.js";
 
 const ZIP = "application/zip";
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -45,7 +46,7 @@ export async function workspaces(me) {
     "Workspaces",
     list.length
       ? h("ul", { class: "cards" }, list.map((w) => h("li", {}, h("a", { href: `#/w/${w.id}` }, w.name), h("span", { class: "muted" }, ` ${w.versions} version(s)`))))
-      : h("p", {}, me.user.role === "admin" ? "No workspace yet: create one with POST /api/v1/workspaces." : "You belong to no workspace yet: ask an admin to add you."),
+      : h("p", {}, me.user.role === "admin" ? ["No workspace yet: create one under ", h("a", { href: "#/admin" }, "Administration"), "."] : "You belong to no workspace yet: ask an admin to add you."),
   );
 }
 
@@ -145,6 +146,7 @@ export async function workspace(me, ws) {
         )
       : h("p", {}, "No version yet: upload the model above (for the bundled example: zip examples/canada-dib)."),
     rows.length > 1 ? diffForm : null,
+    h("p", { class: "page-links" }, h("a", { href: `#/w/${ws}/policy`, id: "policy-link" }, "Defence spending and arms suppliers (NATO and SIPRI data, no model needed)")),
   );
 }
 
@@ -230,7 +232,10 @@ export async function overview(me, ws, v) {
     exposure,
     h("h2", {}, "Stress test: what each site's loss costs"),
     stress,
+    analyses(ws, v, o),
   );
+  // For the benchmark: when the overview's figures were on the page, in ms since it was opened.
+  window.keelOverviewRendered = performance.now();
   // The latest finished stress job on this version, if any, is shown without running a new one.
   get(`/workspaces/${ws}/jobs?limit=50`)
     .then((jobs) => {

@@ -46,10 +46,13 @@ async fn answer(
         + Send
         + 'static,
 ) -> Result<Response, ApiError> {
-    let body = tokio::task::spawn_blocking(move || view(&model).map(|r| r.json_bytes()))
-        .await
-        .map_err(|e| ApiError::Internal(format!("the view stopped: {e}")))?
-        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    // Compact, unlike the CLI's pretty JSON: a large model's network is megabytes.
+    let body = tokio::task::spawn_blocking(move || {
+        view(&model).map(|r| serde_json::to_vec(&r.json).unwrap_or_default())
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("the view stopped: {e}")))?
+    .map_err(|e| ApiError::BadRequest(e.to_string()))?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
