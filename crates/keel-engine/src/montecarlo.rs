@@ -212,8 +212,16 @@ pub fn run(model: &Model, o: &Options, progress: &dyn Progress) -> Result<Result
             v["element"] = disrupted_name(model, d.element).into();
         }
     }
+    let mut runs = Table::new(
+        "runs",
+        "Each run's loss summed over platforms, by run index (the distribution the total's statistics summarise)",
+        &["run", "loss"],
+    );
+    for (k, loss) in r.run_losses.iter().enumerate() {
+        runs.row(vec![Cell::from(k), Cell::Num(*loss)]);
+    }
     Ok(Results {
-        tables: vec![total, t, d],
+        tables: vec![total, t, d, runs],
         main: "platforms",
         json,
     })

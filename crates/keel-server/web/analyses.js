@@ -154,29 +154,23 @@ function monteCarlo(ws, v, o) {
       ];
       const title = `Total loss over ${fmt(total.runs)} runs of ${fmt(total.steps)} steps: mean ${fmt(total.loss_mean)}, p95 ${fmt(total.loss_p95)}, CVaR 95% ${fmt(total.loss_cvar95)} ${o.currency}`;
       const note = `${fmt(total.runs_with_loss)} of ${fmt(total.runs)} runs lose anything; the median run loses ${fmt(total.loss_median)}. Seed ${total.seed}: the same seed gives the same runs.`;
-      let chart;
-      if ((job.tables || []).includes("runs")) {
-        // One row per run: the histogram itself.
-        const perRun = (await tableOf(base, "runs")).map((r) => Number(r.loss));
-        chart = histogram(title, `Total loss of a run (${o.currency})`, "Runs", perRun, { marks, note });
-      } else {
-        // The engine keeps each run's loss only as summary statistics: show them in order, as a ladder.
-        chart = bars(
-          title,
-          `Total loss (${o.currency})`,
-          [{ label: "median", value: Number(total.loss_median) }, ...marks],
-          { labelName: "Statistic", note: note + " The results hold no per-run losses, so the distribution is shown by its statistics." },
-        );
-      }
+      // One row per run. Most runs of a resilient model lose nothing, and one bar of them would flatten the
+      // rest: the histogram is of the runs with a loss, and the note says how many lost nothing.
+      const perRun = (await tableOf(base, "runs")).map((r) => Number(r.loss));
+      const lossy = perRun.filter((x) => x > 0);
+      const chart = histogram(title, `Total loss of a run that lost anything (${o.currency})`, "Runs", lossy, {
+        marks,
+        note: `${note} The bars count the ${fmt(lossy.length)} runs with a loss; ${fmt(perRun.length - lossy.length)} runs lost nothing.`,
+      });
       chart.id = "montecarlo-chart";
-      const lossy = platforms.filter((p) => Number(p.loss_mean) > 0).sort((a, b) => Number(b.loss_cvar95) - Number(a.loss_cvar95));
+      const hit = platforms.filter((p) => Number(p.loss_mean) > 0).sort((a, b) => Number(b.loss_cvar95) - Number(a.loss_cvar95));
       out.replaceChildren(
         chart,
-        lossy.length
+        hit.length
           ? bars(
               `Tail loss per platform: CVaR 95% (mean of the worst 5% of runs), ${o.currency}`,
               `CVaR 95% of the platform's loss (${o.currency})`,
-              lossy.map((p) => ({ label: p.platform, value: Number(p.loss_cvar95) })),
+              hit.map((p) => ({ label: p.platform, value: Number(p.loss_cvar95) })),
               { labelName: "Platform" },
             )
           : null,
@@ -194,6 +188,7 @@ function monteCarlo(ws, v, o) {
         ),
         labelled("Per platform: ", downloads(base, "platforms")),
         labelled("What the worst runs have in common: ", downloads(base, "drivers")),
+        labelled("Each run's loss: ", downloads(base, "runs")),
       );
     },
   );

@@ -107,6 +107,10 @@ pub struct McResult {
     pub steady_baseline: bool,
     /// Loss summed over platforms.
     pub total_loss: Stats,
+    /// Each run's loss summed over platforms, by run index (the distribution `total_loss` summarises; for
+    /// histograms). Not in the JSON document, which stays a summary: the `runs` table holds them.
+    #[serde(skip)]
+    pub run_losses: Vec<f64>,
     pub runs_with_loss: usize,
     pub platforms: Vec<PlatformMc>,
     /// Worst runs considered for drivers (positive loss, at most `N - floor(0.95 N)`).
@@ -441,6 +445,7 @@ pub fn monte_carlo_with(
         steady_baseline: sim.is_steady(),
         total_loss: stats(&total),
         runs_with_loss: total.iter().filter(|&&x| x > 0.0).count(),
+        run_losses: total,
         platforms,
         worst_runs: worst.len(),
         drivers,
