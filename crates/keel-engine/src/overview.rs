@@ -1,7 +1,8 @@
 //! `overview`: a model at a glance, as the dashboard's first page shows it: how many platforms, countries,
 //! firms, sites, stages, items, lanes and scenarios it holds, and per platform its value added per unit, its
 //! home (sovereign) share, the foreign country contributing most value, and how many single points of failure
-//! it has, by kind.
+//! it has, by kind; and, for the charts, each platform's value added by country and by bloc (`keel exposure
+//! --by country` and `--by bloc`: a stage counts toward every bloc of its country, so bloc shares overlap).
 //!
 //! The figures are those of `keel exposure` (firm-level look-through, docs/methods/exposure.md) and
 //! `keel criticality` (docs/methods/criticality.md), so the overview and those commands always agree. A platform's
@@ -119,6 +120,8 @@ pub fn run(m: &Model) -> Results {
                 "foreign_countries": by_kind[5],
             },
             "buildable": s.buildable,
+            "by_country": e.by_country,
+            "by_bloc": e.by_bloc,
         }));
     }
     let json = json!({

@@ -101,6 +101,8 @@ fn example_agrees_with_exposure() {
             .unwrap();
         assert_eq!(p["top_foreign_country"], first_foreign["key"]);
         assert_eq!(p["top_foreign_share"], first_foreign["share"]);
+        assert_eq!(p["by_country"], x["by_country"]);
+        assert_eq!(p["by_bloc"], x["by_bloc"]);
     }
 }
 

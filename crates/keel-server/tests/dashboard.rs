@@ -167,14 +167,16 @@ fn an_analyst_uploads_reads_the_overview_and_runs_a_stress_job_in_the_browser() 
         WAIT,
     );
     let bars = b.eval(
-        "document.querySelectorAll('#exposure svg text.label').length + ',' + \
+        "document.querySelectorAll('#exposure figure:first-of-type svg text.label').length + ',' + \
+         document.querySelectorAll('#exposure figure:nth-of-type(2) svg text.label').length + ',' + \
          document.querySelector('#exposure svg').getAttribute('aria-labelledby') + ',' + \
          document.querySelectorAll('#exposure details tbody tr').length",
     );
     let bars: Vec<&str> = bars.as_str().unwrap().split(',').collect();
-    assert_eq!(bars[0], "11");
-    assert!(bars[1].starts_with("chart-"));
-    assert!(bars[2].parse::<usize>().unwrap() > 11);
+    assert_eq!(bars[0], "11", "a stacked bar per platform by country");
+    assert_eq!(bars[1], "11", "a group of bars per platform by bloc");
+    assert!(bars[2].starts_with("chart-"));
+    assert!(bars[3].parse::<usize>().unwrap() > 11);
     assert!(fits(&mut b), "the overview scrolls sideways at 1366x768");
     shot(&mut b, "overview", false);
 

@@ -332,3 +332,47 @@ export function histogram(title, xLabel, yLabel, values, opts = {}) {
   const behind = table(title, [["from", "From", "num"], ["to", "To", "num"], ["count", yLabel, "num"]], bins, 1000);
   return figure(title, svg, behind, opts.note);
 }
+
+/**
+ * Grouped horizontal bars of shares that may overlap (a platform's value in each bloc: a country can be in
+ * several): `rows` [{label, parts: [{key, value: share 0..1}]}]; one thin bar per key under each row's label,
+ * all on one 0-100% axis. Stacking them would suggest they add up; they do not.
+ */
+export function grouped(title, xLabel, rows, opts = {}) {
+  const keys = [...new Set(rows.flatMap((r) => r.parts.map((p) => p.key)))].slice(0, PALETTE.length);
+  const colour = new Map(keys.map((k, i) => [k, PALETTE[i]]));
+  const labelW = labelWidth(rows.map((r) => r.label));
+  const bar = 9;
+  const rowH = keys.length * bar + 10;
+  const width = 900;
+  const plotW = width - labelW - 40;
+  const top = 8;
+  const legendH = 24 * Math.ceil(keys.length / 6);
+  const height = top + rows.length * rowH + 44 + legendH;
+  const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", class: "grouped" });
+  for (const t of [0, 0.25, 0.5, 0.75, 1]) {
+    const x = labelW + t * plotW;
+    svg.append(s("line", { x1: x, x2: x, y1: top, y2: top + rows.length * rowH, class: "grid" }));
+    svg.append(s("text", { x, y: top + rows.length * rowH + 16, "text-anchor": "middle", class: "tick" }, pct(t)));
+  }
+  const flat = [];
+  rows.forEach((r, i) => {
+    const y = top + i * rowH;
+    svg.append(s("text", { x: labelW - 8, y: y + rowH / 2 + 4, "text-anchor": "end", class: "label" }, clip(r.label, labelW)));
+    keys.forEach((k, j) => {
+      const p = r.parts.find((q) => q.key === k);
+      const v = p ? Math.max(0, Math.min(1, p.value)) : 0;
+      svg.append(s("rect", { x: labelW, y: y + 5 + j * bar, width: v * plotW, height: bar - 1, fill: colour.get(k) }, s("title", {}, `${r.label}, ${k}: ${pct(v)}`)));
+      flat.push({ row: r.label, key: k, share: p ? p.value : 0 });
+    });
+  });
+  svg.append(s("text", { x: labelW + plotW / 2, y: top + rows.length * rowH + 34, "text-anchor": "middle", class: "axis" }, xLabel));
+  keys.forEach((k, i) => {
+    const lx = 20 + (i % 6) * 145;
+    const ly = top + rows.length * rowH + 44 + Math.floor(i / 6) * 24;
+    svg.append(s("rect", { x: lx, y: ly + 4, width: 12, height: 12, fill: colour.get(k) }));
+    svg.append(s("text", { x: lx + 18, y: ly + 15, class: "legend" }, k));
+  });
+  const behind = table(title, [["row", opts.rowName || "Row"], ["key", opts.keyName || "Group"], ["share", "Share", "pct"]], flat, 5000);
+  return figure(title, svg, behind, opts.note);
+}

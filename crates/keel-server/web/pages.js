@@ -3,7 +3,7 @@
 
 import { get, post, upload } from "./api.js";
 import { h, show, say, table, errorBox, diagnostics, fmt, pct } from "./ui.js";
-import { stacked } from "./charts.js";
+import { stacked, grouped } from "./charts.js";
 import { jobPanel, renderStress } from "./jobs.js";
 import { analyses } from "./analyses.js";
 
@@ -207,7 +207,7 @@ export async function overview(me, ws, v) {
     o.platforms,
   );
   platforms.id = "platforms";
-  const exposure = h("div", { id: "exposure" }, h("p", { class: "muted" }, "Loading value by country…"));
+  const exposure = h("div", { id: "exposure" });
   const stress = jobPanel(
     ws,
     v,
@@ -243,25 +243,21 @@ export async function overview(me, ws, v) {
       if (last) stress.showLatest(last);
     })
     .catch(() => {});
-  try {
-    const agg = await get(`/workspaces/${ws}/aggregates/value-by-country?version=${v}`);
-    const cols = agg.columns;
-    const rows = agg.rows
-      .map((label, i) => ({
-        label,
-        parts: cols.map((c, j) => ({ key: c, value: agg.cells[i][j].value || 0 })).filter((p) => p.key !== "total" && p.value > 0),
-      }))
-      .filter((r) => r.label !== "total");
-    exposure.replaceChildren(
-      stacked(`Share of each platform's value added by country (${agg.unit})`, "Share of value added per unit", rows, {
-        rowName: "Platform",
-        keyName: "Country",
-        valueName: `Value added (${agg.unit})`,
-      }),
-    );
-  } catch (e) {
-    exposure.replaceChildren(errorBox(e));
-  }
+  // Value added by country (stacked: the countries partition it) and by bloc (grouped: a country can be in
+  // several blocs, so those shares overlap), from the overview's look-through.
+  const byCountry = o.platforms.map((p) => ({ label: p.platform, parts: p.by_country.map((c) => ({ key: c.key, value: c.value })) }));
+  const blocs = o.platforms.map((p) => ({ label: p.platform, parts: p.by_bloc.map((c) => ({ key: c.key, value: c.share })) }));
+  exposure.replaceChildren(
+    stacked(`Share of each platform's value added by country (${o.currency} of value added per unit of the platform)`, "Share of value added per unit", byCountry, {
+      rowName: "Platform",
+      keyName: "Country",
+      valueName: `Value added (${o.currency})`,
+    }),
+    grouped("Share of each platform's value added in each bloc (a country counts toward every bloc it is in)", "Share of value added per unit", blocs, {
+      rowName: "Platform",
+      keyName: "Bloc",
+    }),
+  );
 }
 
 /** A contributor's page: its own firm's revisions, an upload, and the published aggregates. */
