@@ -11,10 +11,13 @@
 #[path = "common/cdp.rs"]
 mod cdp;
 mod common;
+#[path = "common/page.rs"]
+mod page;
 
 use cdp::Browser;
-use common::{example_dir, firm_rows, start_with_workers, zip_dir, zip_entries, Server};
+use common::{example_dir, firm_rows, start_with_workers, zip_dir, zip_entries};
 use keel_server::Limits;
+use page::{fits, shot, sign_in, unnamed_controls};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::path::Path;
@@ -22,57 +25,6 @@ use std::time::Duration;
 
 const FIRM: &str = "wenven-munitions";
 const WAIT: Duration = Duration::from_secs(60);
-
-/// The number of distinct colours in a PNG and the share of pixels that are not (near) white.
-fn picture_stats(png_bytes: &[u8]) -> (usize, f64) {
-    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    let channels = info.color_type.samples();
-    let mut colours = HashSet::new();
-    let (mut ink, mut total) = (0usize, 0usize);
-    for px in buf[..info.buffer_size()].chunks(channels) {
-        colours.insert((px[0], px[1], px[2]));
-        total += 1;
-        if px[0] < 245 || px[1] < 245 || px[2] < 245 {
-            ink += 1;
-        }
-    }
-    (colours.len(), ink as f64 / total as f64)
-}
-
-/// Takes a screenshot, checks it is not blank, and keeps it when asked.
-fn shot(b: &mut Browser, name: &str, full: bool) {
-    let png = b.screenshot(full);
-    let (colours, ink) = picture_stats(&png);
-    assert!(
-        colours > 20 && ink > 0.02,
-        "{name}: the screenshot looks blank ({colours} colours, {:.1}% ink)",
-        ink * 100.0
-    );
-    if let Some(dir) = std::env::var_os("KEEL_DASHBOARD_SHOTS") {
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).unwrap();
-    }
-}
-
-/// Fills the sign-in form as a user would and waits for the workspaces page.
-fn sign_in(b: &mut Browser, s: &Server, name: &str) {
-    b.goto(&s.url("/"));
-    b.wait("document.querySelector('#login-form')", WAIT);
-    b.eval(&format!(
-        "document.querySelector('#login-name').value = {}; \
-         document.querySelector('#login-password').value = {}; \
-         document.querySelector('#login-form').requestSubmit(); true",
-        Value::from(name),
-        Value::from(format!("{name} password"))
-    ));
-    b.wait(
-        "document.querySelector('h1')?.textContent === 'Workspaces'",
-        WAIT,
-    );
-}
 
 /// The page's visible text and every attribute value (links included): all a user or the page's code holds.
 fn page_text(b: &mut Browser) -> String {
@@ -83,23 +35,6 @@ fn page_text(b: &mut Browser) -> String {
     .as_str()
     .unwrap()
     .to_owned()
-}
-
-/// Controls without a name a screen reader can read out.
-fn unnamed_controls(b: &mut Browser) -> Value {
-    b.eval(
-        "[...document.querySelectorAll('button, input:not([type=hidden]), select, a[href], [role=button]')] \
-         .filter(e => !(e.getAttribute('aria-label') || (e.labels && e.labels.length) || \
-                        e.textContent.trim() || e.getAttribute('aria-labelledby') || \
-                        e.classList.contains('visually-hidden'))) \
-         .map(e => e.outerHTML.slice(0, 120))",
-    )
-}
-
-fn fits(b: &mut Browser) -> bool {
-    b.eval("document.documentElement.scrollWidth <= window.innerWidth")
-        .as_bool()
-        .unwrap()
 }
 
 #[test]

@@ -10,53 +10,17 @@
 #[path = "common/cdp.rs"]
 mod cdp;
 mod common;
+#[path = "common/page.rs"]
+mod page;
 
 use cdp::Browser;
-use common::{example_dir, shared_data, start_with_policy_data, zip_dir, Server};
+use common::{example_dir, shared_data, start_with_policy_data, zip_dir};
+use page::{fits, shot_at as shot, sign_in, unnamed_controls};
 use serde_json::{json, Value};
 use std::collections::HashSet;
-use std::path::Path;
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(60);
-
-/// The number of distinct colours in a PNG and the share of pixels that are not (near) white.
-fn picture_stats(png_bytes: &[u8]) -> (usize, f64) {
-    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    let channels = info.color_type.samples();
-    let mut colours = HashSet::new();
-    let (mut ink, mut total) = (0usize, 0usize);
-    for px in buf[..info.buffer_size()].chunks(channels) {
-        colours.insert((px[0], px[1], px[2]));
-        total += 1;
-        if px[0] < 245 || px[1] < 245 || px[2] < 245 {
-            ink += 1;
-        }
-    }
-    (colours.len(), ink as f64 / total as f64)
-}
-
-/// Scrolls `selector` into view, takes a screenshot, checks it is not blank, and keeps it when asked.
-fn shot(b: &mut Browser, selector: &str, name: &str, full: bool) {
-    b.eval(&format!(
-        "document.querySelector({}).scrollIntoView(); true",
-        Value::from(selector)
-    ));
-    let png = b.screenshot(full);
-    let (colours, ink) = picture_stats(&png);
-    assert!(
-        colours > 20 && ink > 0.02,
-        "{name}: the screenshot looks blank ({colours} colours, {:.1}% ink)",
-        ink * 100.0
-    );
-    if let Some(dir) = std::env::var_os("KEEL_DASHBOARD_SHOTS") {
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).unwrap();
-    }
-}
 
 /// A number as the page prints one of 1,000 or more (en-CA, no decimals).
 fn grouped(x: f64) -> String {
@@ -94,22 +58,6 @@ fn run(model: &keel_model::Model, options: &Value) -> keel_engine::Results {
         &keel_model::Silent,
     )
     .unwrap()
-}
-
-fn sign_in(b: &mut Browser, s: &Server, name: &str) {
-    b.goto(&s.url("/"));
-    b.wait("document.querySelector('#login-form')", WAIT);
-    b.eval(&format!(
-        "document.querySelector('#login-name').value = {}; \
-         document.querySelector('#login-password').value = {}; \
-         document.querySelector('#login-form').requestSubmit(); true",
-        Value::from(name),
-        Value::from(format!("{name} password"))
-    ));
-    b.wait(
-        "document.querySelector('h1')?.textContent === 'Workspaces'",
-        WAIT,
-    );
 }
 
 /// Presses the panel's start button and waits until its job has ended and, if it succeeded, its results are
@@ -154,22 +102,6 @@ fn behind(b: &mut Browser, scope: &str, n: usize) -> Vec<Vec<String>> {
          .map(r => [...r.children].map(c => c.textContent))"
     ));
     serde_json::from_value(v).unwrap()
-}
-
-fn fits(b: &mut Browser) -> bool {
-    b.eval("document.documentElement.scrollWidth <= window.innerWidth")
-        .as_bool()
-        .unwrap()
-}
-
-fn unnamed_controls(b: &mut Browser) -> Value {
-    b.eval(
-        "[...document.querySelectorAll('button, input:not([type=hidden]), select, a[href], [role=button]')] \
-         .filter(e => !(e.getAttribute('aria-label') || (e.labels && e.labels.length) || \
-                        e.textContent.trim() || e.getAttribute('aria-labelledby') || \
-                        e.classList.contains('visually-hidden'))) \
-         .map(e => e.outerHTML.slice(0, 120))",
-    )
 }
 
 #[test]
