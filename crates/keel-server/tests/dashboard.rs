@@ -425,6 +425,21 @@ fn a_contributor_sees_no_other_firms_rows_on_any_page() {
     b.set_file("#upload-file", &zip);
     b.wait("document.querySelector('#upload-result .ok')", WAIT);
     b.wait("document.querySelector('#aggregates table')", WAIT);
+    // Its own rows, as stored: every sites.csv row on the page is one of its firm's.
+    b.wait(
+        "document.querySelectorAll('#own-rows table').length >= 6",
+        WAIT,
+    );
+    let sites = b.eval(
+        "[...document.querySelectorAll('#own-rows table')].find(t => t.caption.textContent.startsWith('sites.csv')) \
+         .querySelectorAll('tbody tr').length",
+    );
+    let own_sites = model
+        .sites()
+        .iter()
+        .filter(|x| model.firms()[x.firm.index()].id == FIRM)
+        .count();
+    assert_eq!(sites, Value::from(own_sites));
     b.wait(
         "document.querySelector('a[href*=\"/contributions/mine/1/files/\"]')",
         WAIT,

@@ -1,8 +1,8 @@
 // The dashboard's pages. Each asks the API only for what its caller's role may read (contributors never ask
 // for whole-model routes), and shows the API's own messages when something is refused.
 
-import { get, post, upload } from "./api.js";
-import { h, show, say, table, errorBox, diagnostics, fmt, pct } from "./ui.js";
+import { get, getText, post, upload } from "./api.js";
+import { h, show, say, table, errorBox, diagnostics, fmt, pct, csvRecords } from "./ui.js";
 import { stacked, grouped } from "./charts.js";
 import { jobPanel, renderStress } from "./jobs.js";
 import { analyses } from "./analyses.js";
@@ -298,9 +298,22 @@ async function contributor(me, ws, outcome) {
         )
       : h("p", {}, "You have not uploaded your firm's rows yet."),
     files.length ? h("div", {}, h("h2", {}, `Files of revision ${mine.latest}`), h("ul", {}, files)) : null,
+    files.length ? h("div", { id: "own-rows" }, h("h2", {}, "Your rows, as stored")) : null,
     h("h2", {}, "Published aggregates"),
     agg,
   );
+  // The latest revision's tables, shown as stored: the firm's own rows and nothing else.
+  const own = document.getElementById("own-rows");
+  if (own && mine.latest) {
+    for (const f of mine.revisions[mine.revisions.length - 1].files.filter((x) => x.name.endsWith(".csv"))) {
+      try {
+        const t = csvRecords(await getText(`/workspaces/${ws}/contributions/mine/${mine.latest}/files/${encodeURIComponent(f.name)}`));
+        own.append(table(`${f.name} (${t.rows.length} rows)`, t.columns.map((c) => [c, c]), t.rows, 100));
+      } catch (e) {
+        own.append(errorBox(e));
+      }
+    }
+  }
   try {
     const a = await get(`/workspaces/${ws}/aggregates/value-by-country`);
     const cell = (c) => (c.value === null ? "suppressed" : fmt(c.value));
