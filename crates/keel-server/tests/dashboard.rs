@@ -156,6 +156,29 @@ fn an_analyst_uploads_reads_the_overview_and_runs_a_stress_job_in_the_browser() 
         "controls without a name"
     );
     shot(&mut b, "stress", true);
+    // The model's declared scenarios instead: the worst is keel-engine's worst scenario.
+    let declared = keel_engine::run(
+        &model,
+        &serde_json::from_value(serde_json::json!({"analysis": "stress"})).unwrap(),
+        &keel_model::Silent,
+    )
+    .unwrap();
+    let want_worst = match &declared.table(Some("scenarios")).unwrap().rows[0][1] {
+        keel_engine::table::Cell::Text(t) => t.clone(),
+        c => panic!("scenario cell {c:?}"),
+    };
+    b.eval(
+        "(() => { const e = document.querySelector('#stress-each'); e.value = 'scenarios'; \
+         document.querySelector('#stress button.primary').click(); return true; })()",
+    );
+    b.wait(
+        &format!(
+            "document.querySelector('#worst')?.textContent === {} && \
+             document.querySelector('#worst-label')?.textContent === 'Worst scenario: '",
+            Value::from(want_worst)
+        ),
+        Duration::from_secs(120),
+    );
 
     // The world map: every placed site drawn; choosing a site shows the platforms its loss alone stops, and
     // choosing a chokepoint highlights the lanes through it (both as keel-engine's map says).

@@ -208,13 +208,28 @@ export async function overview(me, ws, v) {
   );
   platforms.id = "platforms";
   const exposure = h("div", { id: "exposure" });
+  // What to disrupt: the model's declared scenarios, or each element of one kind in turn.
+  const kinds = [
+    ["site", "each site"],
+    ["firm", "each firm"],
+    ["country", "each country"],
+    ["lane", "each lane"],
+    ["chokepoint", "each chokepoint"],
+    ["scenarios", "the model's scenarios"],
+  ];
+  const each = h("select", { id: "stress-each", "aria-label": "Disrupt" }, kinds.map(([k, label]) => h("option", { value: k }, label)));
+  const worstLabel = h("span", { id: "worst-label" }, "Worst single-site loss: ");
   const stress = jobPanel(
     ws,
     v,
-    "Run the stress test (every site)",
-    () => ({ analysis: "stress", each: "site" }),
+    "Run the stress test",
+    () => (each.value === "scenarios" ? { analysis: "stress" } : { analysis: "stress", each: each.value }),
     async (job, base, out) => {
       const top = await renderStress(job, base, out);
+      const kind = job.options && job.options.each;
+      worstLabel.textContent = kind ? `Worst single-${kind} loss: ` : "Worst scenario: ";
+      if (kind) each.value = kind;
+      else each.value = "scenarios";
       if (top) {
         worst.textContent = top.scenario;
         worstPi.textContent = ` (performance impact ${fmt(top.pi)} ${o.currency}, time to survive ${fmt(top.tts)} ${o.time_unit})`;
@@ -222,15 +237,16 @@ export async function overview(me, ws, v) {
     },
   );
   stress.id = "stress";
+  stress.prepend(h("p", { class: "inline" }, h("label", { for: "stress-each" }, "Disrupt "), each));
   show(
     `${o.model}: version ${v}`,
     counts,
     h("p", { class: "page-links" }, h("a", { href: `#/w/${ws}/v/${v}/map`, id: "map-link" }, "World map of sites, lanes and chokepoints"), " · ", "each platform's supply network: follow its name below"),
-    h("p", {}, "Worst single-site loss: ", worst, worstPi),
+    h("p", {}, worstLabel, worst, worstPi),
     platforms,
     h("h2", {}, "Where each platform's value comes from"),
     exposure,
-    h("h2", {}, "Stress test: what each site's loss costs"),
+    h("h2", {}, "Stress test: what each loss costs, and how long production lasts"),
     stress,
     analyses(ws, v, o),
   );
