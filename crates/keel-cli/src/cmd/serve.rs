@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Serve shared workspaces over a JSON API (/api/v1); see docs/server.md.
+/// Serve shared workspaces: a web dashboard (/) and a JSON API (/api/v1); see docs/dashboard.md and docs/server.md.
 #[derive(clap::Args, Debug)]
 #[command(args_conflicts_with_subcommands = true)]
 pub(crate) struct Args {
@@ -161,8 +161,8 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         // A server outlives whoever reads its standard output: a closed pipe must not stop it, so write errors
         // are ignored here rather than panicking as println! would.
         let mut msg = format!(
-            "keel serve: listening on http://{} (database {})\n  health: GET /api/v1/health; API description: GET /api/v1/openapi.json (signed in)\n",
-            s.addr, args.database
+            "keel serve: listening on http://{} (database {})\n  dashboard: open http://{}/ in a browser\n  health: GET /api/v1/health; API description: GET /api/v1/openapi.json (signed in)\n",
+            s.addr, args.database, s.addr
         );
         if s.accounts == 0 {
             msg.push_str(&format!(
