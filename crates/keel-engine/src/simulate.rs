@@ -29,6 +29,10 @@ pub struct Options {
     pub every: usize,
     /// Only this platform's rows (a stage id, or the item id of demand stages); the run is the same.
     pub platform: Option<String>,
+    /// In the series, also each platform's finished units on hand. The run then computes every stage at
+    /// every step (the fast path lets stages that ship their plan whatever their stock rest, and does not
+    /// follow those stocks): the same deliveries, more time on large models.
+    pub stock: bool,
 }
 
 impl Default for Options {
@@ -39,6 +43,7 @@ impl Default for Options {
             series: false,
             every: 1,
             platform: None,
+            stock: false,
         }
     }
 }
@@ -60,7 +65,16 @@ pub fn run(model: &Model, o: &Options, progress: &dyn Progress) -> Result<Result
     }
     let keep = platform_filter(model, o.platform.as_deref())?;
     let id = |s: StageIx| model.stages()[s].id.as_str();
-    let sim = Simulator::new(model, o.horizon)?;
+    if o.stock && !o.series {
+        return Err(EngineError::Options(
+            "the stock is a column of the series: ask for the series too (--series, or \"series\": true)".into(),
+        ));
+    }
+    let sim = if o.stock {
+        Simulator::new(model, o.horizon)?.exhaustive()
+    } else {
+        Simulator::new(model, o.horizon)?
+    };
     progress.start(o.horizon);
     let r = sim.simulate_scenario_with_progress(&o.scenario, &|t| progress.set(t))?;
     let mut summary = Table::new(
@@ -106,30 +120,34 @@ pub fn run(model: &Model, o: &Options, progress: &dyn Progress) -> Result<Result
     }
     let mut tables = vec![summary];
     if o.series {
-        let mut t = Table::new(
-            "series",
-            "Series per platform and step",
-            &[
-                "step",
-                "platform",
-                "demand",
-                "delivered",
-                "shortfall",
-                "cumulative loss",
-            ],
-        );
+        let mut columns = vec![
+            "step",
+            "platform",
+            "demand",
+            "delivered",
+            "shortfall",
+            "cumulative loss",
+        ];
+        if o.stock {
+            columns.push("stock");
+        }
+        let mut t = Table::new("series", "Series per platform and step", &columns);
         let every = o.every.max(1);
         for step in 0..r.horizon {
             for p in r.platforms.iter().filter(|p| keep(p.stage)) {
                 if step % every == 0 || p.shortfall[step] > 0.0 {
-                    t.row(vec![
+                    let mut row = vec![
                         Cell::from(step),
                         Cell::from(id(p.stage)),
                         Cell::Num(p.demand),
                         Cell::Num(p.delivered[step]),
                         Cell::Num(p.shortfall[step]),
                         Cell::Num(p.cum_loss[step]),
-                    ]);
+                    ];
+                    if o.stock {
+                        row.push(Cell::Num(p.stock[step]));
+                    }
+                    t.row(row);
                 }
             }
         }

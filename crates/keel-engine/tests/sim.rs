@@ -102,3 +102,66 @@ fn monte_carlo_stops_when_cancelled() {
     assert!(matches!(run(&m, &a, &p), Err(EngineError::Cancelled)));
     assert!(p.0.load(Ordering::Relaxed) < 5000);
 }
+
+/// With `stock`, the series gains each platform's finished units on hand: it starts at the platform stage's
+/// inventory, falls by exactly what the stock covers (deliveries are the fast path's: the same shortfalls),
+/// and the option without the series is refused.
+#[test]
+fn simulate_stock_series_starts_at_inventory_and_keeps_the_deliveries() {
+    let m = example();
+    let scenario = "montreal-port-strike-30d";
+    let plain = run(
+        &m,
+        &analysis(&format!(
+            r#"{{"analysis": "simulate", "scenario": "{scenario}", "series": true}}"#
+        )),
+        &Silent,
+    )
+    .unwrap();
+    let with = run(
+        &m,
+        &analysis(&format!(
+            r#"{{"analysis": "simulate", "scenario": "{scenario}", "series": true, "stock": true}}"#
+        )),
+        &Silent,
+    )
+    .unwrap();
+    let (a, b) = (
+        plain.table(Some("series")).unwrap(),
+        with.table(Some("series")).unwrap(),
+    );
+    assert_eq!(a.rows.len(), b.rows.len());
+    let num = |c: &Cell| match c {
+        Cell::Num(x) => *x,
+        c => panic!("{c:?}"),
+    };
+    let mut drained = false;
+    for (x, y) in a.rows.iter().zip(&b.rows) {
+        // Same step, platform, demand, delivered, shortfall and loss; one more column.
+        assert_eq!(&x[..], &y[..6]);
+        let stock = num(&y[6]);
+        assert!(stock >= 0.0);
+        if let (Cell::Int(0), Cell::Text(p)) = (&y[0], &y[1]) {
+            let s = m.stage_ix(p).unwrap();
+            assert_eq!(
+                stock,
+                m.stages()[s.index()].inventory,
+                "{p} starts with its inventory"
+            );
+        }
+        drained |= stock == 0.0 && num(&y[4]) > 0.0;
+    }
+    assert!(drained, "some platform runs out of stock and falls short");
+    let e = run(
+        &m,
+        &analysis(&format!(
+            r#"{{"analysis": "simulate", "scenario": "{scenario}", "stock": true}}"#
+        )),
+        &Silent,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(e, EngineError::Options(ref s) if s.contains("series")),
+        "{e}"
+    );
+}

@@ -138,7 +138,7 @@ fn an_analyst_runs_simulation_monte_carlo_plan_and_policy_charts_in_the_browser(
     assert_eq!(scenario, model.scenarios()[0].name);
     let sim = run(
         &model,
-        &json!({"analysis": "simulate", "scenario": scenario, "horizon": 365, "series": true}),
+        &json!({"analysis": "simulate", "scenario": scenario, "horizon": 365, "series": true, "stock": true}),
     );
     let platforms = csv_rows(&sim, "platforms");
     let loss_col = platforms[0].iter().position(|c| c == "loss").unwrap();
@@ -159,10 +159,33 @@ fn an_analyst_runs_simulation_monte_carlo_plan_and_policy_charts_in_the_browser(
     let output = series(&mut b, "#simulate", 0);
     let want: Vec<(String, u64)> = hit.iter().map(|h| (h.0.clone(), 365)).collect();
     assert_eq!(output, want);
-    let losses = series(&mut b, "#simulate", 1);
+    // The stock chart: one line per platform hit, each point the engine's stock on hand at that step.
+    let stocks = series(&mut b, "#simulate", 1);
+    assert_eq!(stocks, want);
+    let rows = behind(&mut b, "#simulate", 1);
+    let engine = csv_rows(&sim, "series");
+    let col = |name: &str| engine[0].iter().position(|c| c == name).unwrap();
+    let (step, platform, stock) = (col("step"), col("platform"), col("stock"));
+    for (p, _) in &hit {
+        for at in ["0", "100", "364"] {
+            let shown = rows.iter().find(|r| &r[0] == p && r[1] == at).unwrap();
+            let want = engine[1..]
+                .iter()
+                .find(|r| &r[platform] == p && r[step] == at)
+                .unwrap()[stock]
+                .parse::<f64>()
+                .unwrap();
+            let got = shown[2].replace(',', "").parse::<f64>().unwrap();
+            assert!(
+                (got - want).abs() <= 0.005 * want.abs().max(1.0),
+                "{p} step {at}: {got} vs {want}"
+            );
+        }
+    }
+    let losses = series(&mut b, "#simulate", 2);
     assert_eq!(losses.len(), hit.len() + 1);
     assert_eq!(losses.last().unwrap(), &("All platforms".to_owned(), 365));
-    let caption = b.eval("document.querySelectorAll('#simulate figcaption')[1].textContent");
+    let caption = b.eval("document.querySelectorAll('#simulate figcaption')[2].textContent");
     assert_eq!(
         caption.as_str().unwrap(),
         format!(
@@ -171,14 +194,14 @@ fn an_analyst_runs_simulation_monte_carlo_plan_and_policy_charts_in_the_browser(
         )
     );
     // The total's last point, in the table behind the chart, is the engine's total loss.
-    let rows = behind(&mut b, "#simulate", 1);
+    let rows = behind(&mut b, "#simulate", 2);
     let last = rows.iter().rfind(|r| r[0] == "All platforms").unwrap();
     assert_eq!(last[1], "364");
     assert_eq!(last[2], grouped(total));
     shot(&mut b, "#simulate", "analyses-simulate", false);
     shot(
         &mut b,
-        "#simulate .job-results figure:nth-of-type(2)",
+        "#simulate .job-results figure:nth-of-type(3)",
         "analyses-simulate-loss",
         false,
     );

@@ -70,7 +70,7 @@ function simulation(ws, v, o) {
     ws,
     v,
     "Run the simulation",
-    () => ({ analysis: "simulate", scenario: scenario.value, horizon: Number(horizon.value) || 365, series: true }),
+    () => ({ analysis: "simulate", scenario: scenario.value, horizon: Number(horizon.value) || 365, series: true, stock: true }),
     async (job, base, out) => {
       const [platforms, series] = await Promise.all([tableOf(base, "platforms"), tableOf(base, "series")]);
       const hit = platforms
@@ -84,7 +84,7 @@ function simulation(ws, v, o) {
         const step = Number(r.step);
         total.set(step, (total.get(step) || 0) + Number(r.cumulative_loss));
         const pts = byPlatform.get(r.platform);
-        if (pts) pts.push({ x: step, y: Number(r.demand) > 0 ? Number(r.delivered) / Number(r.demand) : 1, loss: Number(r.cumulative_loss) });
+        if (pts) pts.push({ x: step, y: Number(r.demand) > 0 ? Number(r.delivered) / Number(r.demand) : 1, loss: Number(r.cumulative_loss), stock: Number(r.stock) });
       }
       const name = job.options.scenario;
       const lost = platforms.reduce((a, p) => a + Number(p.loss), 0);
@@ -100,6 +100,15 @@ function simulation(ws, v, o) {
               { pct: true, seriesName: "Platform", note },
             )
           : h("p", { class: "ok" }, `No platform falls short under ${name} within ${job.options.horizon || 365} steps.`),
+        hit.length && series.length && "stock" in series[0]
+          ? line(
+              `Finished units on hand of each platform hit by ${name}, per step: the stock that keeps deliveries going until it runs out`,
+              `Step (${o.time_unit})`,
+              "Units on hand",
+              hit.map((p) => ({ name: p, points: byPlatform.get(p).map((q) => ({ x: q.x, y: q.stock })) })),
+              { seriesName: "Platform" },
+            )
+          : null,
         line(
           `Cumulative loss under ${name}: ${fmt(lost)} ${o.currency} in all`,
           `Step (${o.time_unit})`,

@@ -65,6 +65,17 @@ fn chain_outage_by_hand() {
     assert_eq!(r.time_to_survive, Some(2));
     assert_eq!(r.recovery, Some(8));
     assert_eq!(p.steps_short, 4);
+    // P's 5 finished units on hand cover part of step 4's gap and are not rebuilt (P makes only to orders);
+    // recorded when every stage is computed.
+    assert!(p.stock.is_empty());
+    let full = Simulator::new(&m, 12).unwrap().exhaustive();
+    let stock = full.simulate_scenario("out").unwrap().platforms[0]
+        .stock
+        .clone();
+    assert_eq!(
+        stock,
+        [5.0, 5.0, 5.0, 5.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    );
 
     // The platform's own lead time of 2 steps delays every delivery by 2: short 3 at t=6, 10 at t=7..=9.
     let m = chain(1.0, 2.0);

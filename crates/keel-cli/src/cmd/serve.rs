@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Serve shared workspaces: a web dashboard (/) and a JSON API (/api/v1); see docs/dashboard.md and docs/server.md.
+/// Serve shared workspaces: a web dashboard and a JSON API (docs/dashboard.md, docs/server.md).
 #[derive(clap::Args, Debug)]
 #[command(args_conflicts_with_subcommands = true)]
 pub(crate) struct Args {

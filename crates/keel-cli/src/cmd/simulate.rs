@@ -28,6 +28,10 @@ pub(crate) struct Args {
     /// Only this platform's rows (a stage id, or the item id of demand stages); the run is the same.
     #[arg(long)]
     pub platform: Option<String>,
+    /// With --series, also each platform's finished units on hand per step (every stage is then computed at
+    /// every step: the same deliveries, slower on large models).
+    #[arg(long, requires = "series")]
+    pub stock: bool,
     #[command(flatten)]
     pub out: OutputArgs,
 }
@@ -40,6 +44,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         series: args.series,
         every: args.every,
         platform: args.platform.clone(),
+        stock: args.stock,
     };
     let bar = output::Progress::new(args.horizon, "simulate", "steps");
     let results = keel_engine::simulate::run(&model, &opts, &bar).map_err(crate::engine_error)?;

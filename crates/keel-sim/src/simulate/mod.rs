@@ -120,6 +120,13 @@ pub trait Sink {
     fn short(&mut self, demand_row: usize, step: usize, units: f64);
     /// Step `t` is done (a progress hook; a run may end before the horizon once nothing changes).
     fn step_done(&mut self, _t: usize) {}
+    /// Whether the run should report each platform's stock (`stock`) for every step of the horizon. Off by
+    /// default: Monte Carlo's runs only count shortfalls.
+    fn wants_stock(&self) -> bool {
+        false
+    }
+    /// The finished units on hand at demand row `demand_row`'s stage at the end of step `step`.
+    fn stock(&mut self, _demand_row: usize, _step: usize, _units: f64) {}
 }
 
 /// The per-model structures of the simulation, built once and shared (read-only) by every run.

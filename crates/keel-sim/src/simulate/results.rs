@@ -44,6 +44,11 @@ impl Simulator<'_> {
         let h = self.horizon;
         let mut rec = Recorder {
             short: vec![vec![0.0; h]; m.demands().len()],
+            stock: if self.skip {
+                Vec::new()
+            } else {
+                vec![vec![0.0; h]; m.demands().len()]
+            },
             progress,
         };
         let mut sc = self.scratch();
@@ -53,7 +58,12 @@ impl Simulator<'_> {
             .demands()
             .iter()
             .zip(rec.short)
-            .map(|(d, short)| {
+            .zip(
+                rec.stock
+                    .into_iter()
+                    .chain(std::iter::repeat_with(Vec::new)),
+            )
+            .map(|((d, short), stock)| {
                 let delivered: Vec<f64> = short.iter().map(|x| d.demand - x).collect();
                 let mut cum = 0.0;
                 let cum_loss: Vec<f64> = short
@@ -77,6 +87,7 @@ impl Simulator<'_> {
                     delivered,
                     shortfall: short,
                     cum_loss,
+                    stock,
                 }
             })
             .collect();
@@ -107,6 +118,8 @@ impl Simulator<'_> {
 
 struct Recorder<'p> {
     short: Vec<Vec<f64>>,
+    /// Empty unless the simulator computes every stage (then stocks are exact).
+    stock: Vec<Vec<f64>>,
     progress: &'p dyn Fn(usize),
 }
 
@@ -116,6 +129,12 @@ impl Sink for Recorder<'_> {
     }
     fn step_done(&mut self, t: usize) {
         (self.progress)(t + 1);
+    }
+    fn wants_stock(&self) -> bool {
+        !self.stock.is_empty()
+    }
+    fn stock(&mut self, row: usize, step: usize, units: f64) {
+        self.stock[row][step] = units;
     }
 }
 
@@ -128,6 +147,11 @@ pub struct PlatformSeries {
     pub delivered: Vec<f64>,
     pub shortfall: Vec<f64>,
     pub cum_loss: Vec<f64>,
+    /// Finished units on hand at the platform's stage at the end of each step; recorded only by a simulator
+    /// that computes every stage ([`Simulator::exhaustive`]), empty otherwise (the fast path does not follow
+    /// the stocks of stages it lets rest).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stock: Vec<f64>,
     /// First step with a shortfall.
     pub first_shortfall: Option<usize>,
     /// First step after the last shortfall (`None`: no shortfall, or still short at the horizon's last step).

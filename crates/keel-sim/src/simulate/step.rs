@@ -29,11 +29,22 @@ impl Simulator<'_> {
         }
         sc.bounds.sort_unstable();
         sc.bounds.dedup();
+        // Stocks are exact only when every stage is computed: the fast path lets a stage that ships its plan
+        // whatever its stock rest, and does not follow that stock.
+        let stock = sink.wants_stock() && !self.skip;
         if sc.bounds.is_empty() {
+            if stock {
+                self.report_stock(0..h, sc, sink);
+            }
             return;
         }
         let bounds = std::mem::take(&mut sc.bounds);
+        if stock {
+            // Before the first event every stage follows the plan.
+            self.report_stock(0..bounds[0], sc, sink);
+        }
         let mut bi = 0;
+        let mut next = bounds[0];
         for t in bounds[0]..h {
             if bi < bounds.len() && bounds[bi] == t {
                 self.epoch(t, events, sc);
@@ -44,9 +55,33 @@ impl Simulator<'_> {
             }
             self.step(t, sc, sink);
             sink.step_done(t);
+            if stock {
+                self.report_stock(t..t + 1, sc, sink);
+            }
+            next = t + 1;
+        }
+        if stock {
+            // Nothing changes any more but the coasting stages' steady drift.
+            self.report_stock(next..h, sc, sink);
         }
         sc.bounds = bounds;
         self.reset(sc);
+    }
+
+    /// Reports each platform's stock at the end of every step in `steps`: as last computed, plus the steady
+    /// change of the steps a coasting stage rested through (as [`Self::flow`] catches it up).
+    fn report_stock(&self, steps: std::ops::Range<usize>, sc: &Scratch, sink: &mut dyn Sink) {
+        for t in steps {
+            for (r, d) in self.model.demands().iter().enumerate() {
+                let x = &sc.st[d.stage.index()];
+                let units = if x.last_step == u32::MAX || x.last_step as usize >= t || !x.coasting {
+                    x.inv
+                } else {
+                    (x.inv + x.dinv * (t - x.last_step as usize) as f64).max(0.0)
+                };
+                sink.stock(r, t, units);
+            }
+        }
     }
 
     /// One step of the goods flow over the stages that may deviate from plan, in topological order.
