@@ -340,6 +340,8 @@ fn an_analyst_uploads_reads_the_overview_and_runs_a_stress_job_in_the_browser() 
     std::fs::write(&bad_zip, zip_entries(&entries)).unwrap();
     b.goto(&s.url(&format!("/#/w/{ws}")));
     b.wait("document.querySelector('#upload-file')", WAIT);
+    // Leaving the network page let its drawing go (it would otherwise redraw every frame for good).
+    assert_eq!(b.eval("window.keelCy"), Value::Null);
     b.set_file("#upload-file", &bad_zip);
     b.wait(
         "document.querySelector('#upload-result .error table')",

@@ -2,7 +2,7 @@
 // address that can be bookmarked and the back button works. Pages live in pages.js.
 
 import { get, post, setCsrf, ApiError } from "./api.js";
-import { h, show, errorBox } from "./ui.js";
+import { h, show, errorBox, leave } from "./ui.js";
 import * as pages from "./pages.js";
 import { network } from "./network.js";
 import { map } from "./map.js";
@@ -55,6 +55,7 @@ async function session() {
 }
 
 async function route() {
+  leave();
   try {
     if (!(await session())) {
       crumbs([["Sign in", "#/"]]);

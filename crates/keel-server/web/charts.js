@@ -70,7 +70,7 @@ export function bars(title, xLabel, rows, opts = {}) {
   const plotW = width - labelW - 60;
   const height = top + rows.length * barH + 50;
   const max = Math.max(0, ...rows.map((r) => Number(r.value) || 0));
-  const tv = ticks(max);
+  const tv = coverTicks(max);
   const scale = (v) => (tv[tv.length - 1] > 0 ? (v / tv[tv.length - 1]) * plotW : 0);
   const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", class: "bars" });
   for (const t of tv) {
@@ -165,7 +165,7 @@ export function scatter(title, xLabel, yLabel, points, opts = {}) {
   const plotW = width - left - 30;
   const plotH = height - bottom - 20;
   const max = Math.max(1, ...points.map((p) => Math.max(Number(p.x) || 0, Number(p.y) || 0)));
-  const tv = ticks(max);
+  const tv = coverTicks(max);
   const top = tv[tv.length - 1];
   const X = (v) => left + (v / top) * plotW;
   const Y = (v) => 20 + plotH - (v / top) * plotH;
@@ -339,7 +339,9 @@ export function histogram(title, xLabel, yLabel, values, opts = {}) {
  * all on one 0-100% axis. Stacking them would suggest they add up; they do not.
  */
 export function grouped(title, xLabel, rows, opts = {}) {
-  const keys = [...new Set(rows.flatMap((r) => r.parts.map((p) => p.key)))].slice(0, PALETTE.length);
+  const all = [...new Set(rows.flatMap((r) => r.parts.map((p) => p.key)))];
+  // The first eight keys are drawn (one colour each); every key is in the table behind the chart.
+  const keys = all.slice(0, PALETTE.length);
   const colour = new Map(keys.map((k, i) => [k, PALETTE[i]]));
   const labelW = labelWidth(rows.map((r) => r.label));
   const bar = 9;
@@ -363,8 +365,11 @@ export function grouped(title, xLabel, rows, opts = {}) {
       const p = r.parts.find((q) => q.key === k);
       const v = p ? Math.max(0, Math.min(1, p.value)) : 0;
       svg.append(s("rect", { x: labelW, y: y + 5 + j * bar, width: v * plotW, height: bar - 1, fill: colour.get(k) }, s("title", {}, `${r.label}, ${k}: ${pct(v)}`)));
-      flat.push({ row: r.label, key: k, share: p ? p.value : 0 });
     });
+    for (const k of all) {
+      const p = r.parts.find((q) => q.key === k);
+      flat.push({ row: r.label, key: k, share: p ? p.value : 0 });
+    }
   });
   svg.append(s("text", { x: labelW + plotW / 2, y: top + rows.length * rowH + 34, "text-anchor": "middle", class: "axis" }, xLabel));
   keys.forEach((k, i) => {

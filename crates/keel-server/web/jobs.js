@@ -2,7 +2,7 @@
 // and a cancel button, and hand the finished job to the page that shows its results (no reload).
 
 import { get, post, getText } from "./api.js";
-import { h, say, errorBox, csvRecords, table, downloads } from "./ui.js";
+import { h, say, errorBox, csvRecords, table, downloads, onLeave } from "./ui.js";
 import { bars, scatter } from "./charts.js";
 
 /**
@@ -41,6 +41,9 @@ export function jobPanel(ws, v, label, body, render) {
     start.disabled = true;
     state.textContent = `Job ${job.id}: ${job.state}`;
     source = new EventSource(`/api/v1/workspaces/${ws}/jobs/${job.id}/events`);
+    // A browser keeps few connections per server: the stream must not outlive the page.
+    const mine = source;
+    onLeave(() => mine.close());
     source.addEventListener("progress", (e) => {
       const p = JSON.parse(e.data);
       if (p.total > 0) {

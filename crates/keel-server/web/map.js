@@ -26,6 +26,7 @@ let world = null;
 async function outlines() {
   if (world) return world;
   const r = await fetch("/assets/world.tsv");
+  if (!r.ok) throw new Error(`the map's country outlines did not load (HTTP ${r.status}); reload the page`);
   const text = await r.text();
   world = text
     .split("\n")
@@ -70,7 +71,7 @@ export async function map(ws, v) {
   const zoomIn = h("button", { type: "button", "aria-label": "Zoom in" }, "+");
   const zoomOut = h("button", { type: "button", "aria-label": "Zoom out" }, "−");
   const reset = h("button", { type: "button" }, "Whole world");
-  const details = h("div", { id: "map-details", class: "details", "aria-live": "polite" }, h("p", { class: "muted" }, "Choose a site, chokepoint or country to see what its loss stops."));
+  const details = h("div", { id: "map-details", class: "details" }, h("p", { class: "muted" }, "Choose a site, chokepoint or country to see what its loss stops."));
 
   const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, class: "world", role: "img", "aria-labelledby": "map-title" });
   const countriesG = s("g", { class: "countries" });
@@ -232,6 +233,7 @@ export async function map(ws, v) {
   svg.addEventListener("pointerdown", (e) => {
     drag = [e.clientX, e.clientY, view[0], view[1]];
     dragged = false;
+    svg.setPointerCapture(e.pointerId);
   });
   svg.addEventListener("pointermove", (e) => {
     if (!drag) return;
@@ -242,7 +244,9 @@ export async function map(ws, v) {
     view = [drag[2] - dx, drag[3] - dy, view[2], view[3]];
     setView();
   });
-  window.addEventListener("pointerup", () => {
+  // Captured by the map while dragging, so the release comes here even outside it (and nothing is left on
+  // the window when the page goes).
+  svg.addEventListener("pointerup", () => {
     drag = null;
     setTimeout(() => (dragged = false), 0);
   });

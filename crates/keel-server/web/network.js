@@ -8,7 +8,7 @@
 
 import cytoscape from "./cytoscape.esm.min.js";
 import { get } from "./api.js";
-import { h, show, say, table } from "./ui.js";
+import { h, show, say, table, onLeave, current } from "./ui.js";
 import { PALETTE } from "./charts.js";
 
 /** Stages drawn at first: beyond this, the deeper tiers start hidden. */
@@ -66,8 +66,17 @@ function csvLink(name, columns, rows) {
     const s = v === null || v === undefined ? "" : String(v);
     return /[",\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   };
-  const text = [columns.join(","), ...rows.map((r) => columns.map((c) => esc(r[c])).join(","))].join("\n") + "\n";
-  return h("a", { href: URL.createObjectURL(new Blob([text], { type: "text/csv" })), download: name }, name);
+  // The file is made when asked for, and let go once the browser has it.
+  const a = h("a", { href: "#", download: name }, name);
+  a.addEventListener("click", () => {
+    const text = [columns.join(","), ...rows.map((r) => columns.map((c) => esc(r[c])).join(","))].join("\n") + "\n";
+    a.href = URL.createObjectURL(new Blob([text], { type: "text/csv" }));
+    setTimeout(() => {
+      URL.revokeObjectURL(a.href);
+      a.href = "#";
+    }, 0);
+  });
+  return a;
 }
 
 export async function network(ws, v, platform) {
@@ -104,7 +113,7 @@ export async function network(ws, v, platform) {
   }
 
   const box = h("div", { id: "network", class: "network", role: "img", "aria-label": `Supply network upstream of ${net.platform}: ${n} stages over ${net.tiers} tiers; ${spofs} are single points of failure. The table below lists them.` });
-  const details = h("div", { id: "stage-details", class: "details", "aria-live": "polite" }, h("p", { class: "muted" }, "Select a stage (click it, or search) to see its suppliers."));
+  const details = h("div", { id: "stage-details", class: "details" }, h("p", { class: "muted" }, "Select a stage (click it, or search) to see its suppliers."));
   const note = h("p", { class: "note", id: "network-note" });
   const search = h("input", { id: "network-search", type: "search", placeholder: "stage, site or firm id", "aria-label": "Find a stage by stage, site or firm id" });
   const tiers = h(
@@ -149,6 +158,7 @@ export async function network(ws, v, platform) {
     h("details", {}, h("summary", {}, "The table behind this picture"), stagesTable, h("p", {}, "Download: ", csvLink("stages.csv", ["id", "tier", "item", "site", "firm", "country", "spof"], rows))),
   );
 
+  if (!current()) return;
   const big = n > 2000;
   const cy = cytoscape({
     container: box,
@@ -277,7 +287,8 @@ export async function network(ws, v, platform) {
   const find = (q) => {
     q = q.trim().toLowerCase();
     if (!q) return -1;
-    if (indexOf.has(q)) return indexOf.get(q);
+    const exact = rows.findIndex((r) => r.id.toLowerCase() === q);
+    if (exact >= 0) return exact;
     return rows.findIndex((r) => r.id.toLowerCase().includes(q) || r.site.toLowerCase().includes(q) || r.firm.toLowerCase().includes(q));
   };
 
@@ -312,4 +323,9 @@ export async function network(ws, v, platform) {
   });
   showDepth(depth);
   window.keelCy = cy;
+  // Cytoscape redraws every frame and watches the window until destroyed.
+  onLeave(() => {
+    cy.destroy();
+    if (window.keelCy === cy) window.keelCy = null;
+  });
 }

@@ -14,7 +14,7 @@ const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 export function login(done, message) {
   const name = h("input", { id: "login-name", name: "username", autocomplete: "username", required: true });
   const password = h("input", { id: "login-password", name: "password", type: "password", autocomplete: "current-password", required: true });
-  const out = h("div", { "aria-live": "assertive" }, message ? h("p", { class: "error" }, message) : null);
+  const out = h("div", {}, message ? h("p", { class: "error", role: "alert" }, message) : null);
   const form = h(
     "form",
     { class: "login", id: "login-form" },
@@ -51,7 +51,7 @@ export async function workspaces(me) {
 }
 
 function dropZone(label, accept, onFile) {
-  const input = h("input", { type: "file", accept, id: "upload-file", class: "visually-hidden" });
+  const input = h("input", { type: "file", accept, id: "upload-file", class: "visually-hidden", tabindex: "-1" });
   const zone = h(
     "div",
     { class: "drop", tabindex: "0", role: "button", "aria-describedby": "drop-help" },

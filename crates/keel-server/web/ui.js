@@ -22,8 +22,37 @@ function append(e, children) {
   }
 }
 
+// What the page opened last holds that must be let go when another opens: drawings that redraw every frame,
+// streams of job events. The router calls leave() before each page; pages register what to release.
+const held = [];
+let address = null;
+
+/** Registers `release` to run when the user leaves this page. */
+export function onLeave(release) {
+  held.push(release);
+}
+
+/** Releases what the last page held, and remembers which address the next page is for. */
+export function leave() {
+  while (held.length) {
+    try {
+      held.pop()();
+    } catch (_) {
+      // A release that fails must not keep the next page from opening.
+    }
+  }
+  address = location.hash;
+}
+
+/** Whether the user is still on the address the current page was opened for (false: a slower page lost). */
+export function current() {
+  return address === null || address === location.hash;
+}
+
 /** Replaces the main area's content and moves focus there, so screen readers announce the new page. */
 export function show(title, ...children) {
+  // A page whose data arrived after the user went elsewhere must not replace the page now shown.
+  if (!current()) return;
   const main = document.getElementById("main");
   main.replaceChildren(h("h1", {}, title), ...children);
   document.title = title + " · Keel";
