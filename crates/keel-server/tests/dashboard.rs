@@ -250,6 +250,8 @@ fn an_analyst_uploads_reads_the_overview_and_runs_a_stress_job_in_the_browser() 
     assert_eq!(unnamed_controls(&mut b), Value::Array(vec![]));
     b.eval("history.back(); true");
     b.wait("document.querySelector('#platforms a')", WAIT);
+    // Back on the overview, the latest stress job's results are shown again without running it.
+    b.wait("document.querySelector('#stress-ranking tbody tr')", WAIT);
 
     // The frigate's supply network, opened from the overview's platform table.
     let net = keel_engine::network::run(&model, "plt-ffh").unwrap().json;

@@ -51,6 +51,19 @@ fn created(s: &Server, a: &Auth, ws: i64, body: &Value) -> i64 {
     r.json()["id"].as_i64().unwrap()
 }
 
+/// Asks for a job that must be refused with `status` and a message containing `needle`.
+fn refused(s: &Server, a: &Auth, ws: i64, body: &Value, status: u16, needle: &str) {
+    let r = create(s, a, ws, body);
+    assert_eq!(
+        r.status,
+        status,
+        "{body}: {}",
+        String::from_utf8_lossy(&r.body)
+    );
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert!(msg.contains(needle), "{body}: {msg}");
+}
+
 /// Follows a job to its end: its progress events, then its final `state` event.
 fn follow(s: &Server, a: &Auth, ws: i64, id: i64) -> (Vec<Value>, Value) {
     let events = Events::open(s, &format!("/api/v1/workspaces/{ws}/jobs/{id}/events"), a).rest();
@@ -314,47 +327,68 @@ fn jobs_per_user_are_limited_and_bad_options_are_refused_by_name() {
     // Bad requests name what is wrong, and store nothing.
     let before = s.get(&format!("/api/v1/workspaces/{ws}/jobs"), &ana).json();
     assert_eq!(before.as_array().unwrap().len(), 4);
-    let refused = |body: Value, status: u16, needle: &str| {
-        let r = create(&s, &bo, ws, &body);
-        assert_eq!(
-            r.status,
-            status,
-            "{body}: {}",
-            String::from_utf8_lossy(&r.body)
-        );
-        let msg = r.json()["error"]["message"].as_str().unwrap().to_owned();
-        assert!(msg.contains(needle), "{body}: {msg}");
-    };
     refused(
-        json!({"version": 1, "analysis": "stress", "eachh": "site"}),
+        &s,
+        &bo,
+        ws,
+        &json!({"version": 1, "analysis": "stress", "eachh": "site"}),
         400,
         "unknown field `eachh`",
     );
     refused(
-        json!({"version": 1, "analysis": "stres"}),
+        &s,
+        &bo,
+        ws,
+        &json!({"version": 1, "analysis": "stres"}),
         400,
         "unknown variant `stres`",
     );
     refused(
-        json!({"version": 1, "analysis": "stress", "each": "planet"}),
+        &s,
+        &bo,
+        ws,
+        &json!({"version": 1, "analysis": "stress", "each": "planet"}),
         400,
         "`planet`",
     );
-    refused(json!({"version": 1}), 400, "missing field `analysis`");
     refused(
-        json!({"version": 1, "analysis": "stress", "per_platform": "yes"}),
+        &s,
+        &bo,
+        ws,
+        &json!({"version": 1}),
+        400,
+        "missing field `analysis`",
+    );
+    refused(
+        &s,
+        &bo,
+        ws,
+        &json!({"version": 1, "analysis": "stress", "per_platform": "yes"}),
         400,
         "bad analysis options",
     );
-    refused(json!({"analysis": "stress"}), 400, "`version`");
     refused(
-        json!({"version": "1", "analysis": "stress"}),
+        &s,
+        &bo,
+        ws,
+        &json!({"analysis": "stress"}),
         400,
         "`version`",
     );
-    refused(json!([1]), 400, "JSON object");
     refused(
-        json!({"version": 7, "analysis": "stress"}),
+        &s,
+        &bo,
+        ws,
+        &json!({"version": "1", "analysis": "stress"}),
+        400,
+        "`version`",
+    );
+    refused(&s, &bo, ws, &json!([1]), 400, "JSON object");
+    refused(
+        &s,
+        &bo,
+        ws,
+        &json!({"version": 7, "analysis": "stress"}),
         404,
         "has no version 7",
     );
@@ -745,34 +779,35 @@ fn a_bad_funding_row_fails_the_job_with_its_location_and_versions_are_checked() 
         "{f}"
     );
 
-    let refused = |body: Value, status: u16, needle: &str| {
-        let r = create(&s, &ana, ws, &body);
-        assert_eq!(
-            r.status,
-            status,
-            "{body}: {}",
-            String::from_utf8_lossy(&r.body)
-        );
-        let msg = r.json()["error"]["message"].as_str().unwrap().to_owned();
-        assert!(msg.contains(needle), "{body}: {msg}");
-    };
     refused(
-        json!({"analysis": "stress", "each": "site"}),
+        &s,
+        &ana,
+        ws,
+        &json!({"analysis": "stress", "each": "site"}),
         400,
         "`version`: a stress analysis runs on a version",
     );
     refused(
-        json!({"version": 1, "analysis": "policy", "command": "spending"}),
+        &s,
+        &ana,
+        ws,
+        &json!({"version": 1, "analysis": "policy", "command": "spending"}),
         400,
         "leave `version` out",
     );
     refused(
-        json!({"analysis": "policy", "command": "spending", "contry": "CAN"}),
+        &s,
+        &ana,
+        ws,
+        &json!({"analysis": "policy", "command": "spending", "contry": "CAN"}),
         400,
         "unknown field `contry`",
     );
     refused(
-        json!({"analysis": "policy", "command": "spend"}),
+        &s,
+        &ana,
+        ws,
+        &json!({"analysis": "policy", "command": "spend"}),
         400,
         "unknown variant `spend`",
     );

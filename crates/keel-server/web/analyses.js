@@ -2,10 +2,10 @@
 // policy page (NATO spending, SIPRI arms suppliers). Each runs as a background job from the page that shows its
 // charts (jobs.js jobPanel), and every chart has its table and CSV, xlsx and JSON downloads beside it.
 
-import { get, getText } from "./api.js";
+import { getText } from "./api.js";
 import { h, show, fmt, csvRecords, table, downloads } from "./ui.js";
 import { bars, line, histogram, stacked, PALETTE } from "./charts.js";
-import { jobPanel } from "./jobs.js";
+import { jobPanel, showLatestJobs } from "./jobs.js";
 
 // At most this many platforms get a line each: the palette has 8 colour-blind-safe colours and the total
 // takes the last (black).
@@ -35,16 +35,13 @@ export function analyses(ws, v, o) {
   const sim = simulation(ws, v, o);
   const mc = monteCarlo(ws, v, o);
   const plan = planPanel(ws, v, o);
-  // The latest succeeded job of each kind on this version is shown without running it again.
-  get(`/workspaces/${ws}/jobs?limit=100`)
-    .then((jobs) => {
-      for (const p of [sim, mc, plan]) {
-        const last = (jobs.jobs || jobs).find((j) => j.version === Number(v) && j.analysis === p.analysis && j.state === "succeeded");
-        if (last) p.latest(last);
-      }
-    })
-    .catch(() => {});
-  return h(
+  // The latest succeeded job of each kind on this version is shown without running it again (the overview
+  // asks for the jobs once, for these panels and its own).
+  const picks = [sim, mc, plan].map((p) => [
+    { showLatest: p.latest },
+    (j) => j.version === Number(v) && j.analysis === p.analysis && j.state === "succeeded",
+  ]);
+  const el = h(
     "section",
     { id: "more-analyses", "aria-labelledby": "more-analyses-title" },
     h("h2", { id: "more-analyses-title" }, "More analyses"),
@@ -55,6 +52,7 @@ export function analyses(ws, v, o) {
     h("h3", {}, "Investment plan: the budget frontier"),
     plan.el,
   );
+  return { el, picks };
 }
 
 function simulation(ws, v, o) {
@@ -394,19 +392,25 @@ export async function policy(ws) {
     options(field("policy-recipient", "Recipient (SIPRI name)", recipient)),
     arms,
   );
-  get(`/workspaces/${ws}/jobs?limit=100`)
-    .then((jobs) => {
-      const list = (jobs.jobs || jobs).filter((j) => j.analysis === "policy" && j.state === "succeeded");
-      const s = list.find((j) => j.options.command === "spending");
-      const a = list.find((j) => j.options.command === "arms");
-      if (s) {
-        country.value = s.options.country ?? country.value;
-        spending.showLatest(s);
-      }
-      if (a) {
-        recipient.value = a.options.recipient ?? recipient.value;
-        arms.showLatest(a);
-      }
-    })
-    .catch(() => {});
+  const policyJob = (command) => (j) => j.analysis === "policy" && j.state === "succeeded" && j.options.command === command;
+  showLatestJobs(ws, [
+    [
+      {
+        showLatest: (j) => {
+          country.value = j.options.country ?? country.value;
+          spending.showLatest(j);
+        },
+      },
+      policyJob("spending"),
+    ],
+    [
+      {
+        showLatest: (j) => {
+          recipient.value = j.options.recipient ?? recipient.value;
+          arms.showLatest(j);
+        },
+      },
+      policyJob("arms"),
+    ],
+  ]);
 }

@@ -82,6 +82,21 @@ export function jobPanel(ws, v, label, body, render) {
 }
 
 /**
+ * Shows on each panel the workspace's newest job that its pick chooses (`picks`: [[panel, pick(job)], ...]),
+ * from one request for all the page's panels. A pick that finds nothing leaves its panel as it is.
+ */
+export function showLatestJobs(ws, picks) {
+  get(`/workspaces/${ws}/jobs?limit=100`)
+    .then((jobs) => {
+      for (const [panel, pick] of picks) {
+        const job = jobs.find(pick);
+        if (job) panel.showLatest(job);
+      }
+    })
+    .catch(() => {});
+}
+
+/**
  * The stress ranking: PI, TTS and REI per scenario, as charts and their table, with downloads. Returns the
  * worst scenario's row.
  */

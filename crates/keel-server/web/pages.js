@@ -4,7 +4,7 @@
 import { get, getText, post, upload } from "./api.js";
 import { h, show, say, table, errorBox, diagnostics, fmt, pct, csvRecords } from "./ui.js";
 import { stacked, grouped } from "./charts.js";
-import { jobPanel, renderStress } from "./jobs.js";
+import { jobPanel, renderStress, showLatestJobs } from "./jobs.js";
 import { analyses } from "./analyses.js";
 
 const ZIP = "application/zip";
@@ -237,6 +237,7 @@ export async function overview(me, ws, v) {
     },
   );
   stress.id = "stress";
+  const more = analyses(ws, v, o);
   stress.prepend(h("p", { class: "inline" }, h("label", { for: "stress-each" }, "Disrupt "), each));
   show(
     `${o.model}: version ${v}`,
@@ -248,17 +249,13 @@ export async function overview(me, ws, v) {
     exposure,
     h("h2", {}, "Stress test: what each loss costs, and how long production lasts"),
     stress,
-    analyses(ws, v, o),
+    more.el,
   );
   // For the benchmark: when the overview's figures were on the page, in ms since it was opened.
   window.keelOverviewRendered = performance.now();
-  // The latest finished stress job on this version, if any, is shown without running a new one.
-  get(`/workspaces/${ws}/jobs?limit=50`)
-    .then((jobs) => {
-      const last = (jobs.jobs || jobs).find((j) => j.version === Number(v) && j.analysis === "stress");
-      if (last) stress.showLatest(last);
-    })
-    .catch(() => {});
+  // The latest stress job on this version (running or done), and the latest of each further analysis, are
+  // shown without running new ones.
+  showLatestJobs(ws, [[stress, (j) => j.version === Number(v) && j.analysis === "stress"], ...more.picks]);
   // Value added by country (stacked: the countries partition it) and by bloc (grouped: a country can be in
   // several blocs, so those shares overlap), from the overview's look-through.
   const byCountry = o.platforms.map((p) => ({ label: p.platform, parts: p.by_country.map((c) => ({ key: c.key, value: c.value })) }));

@@ -163,24 +163,7 @@ pub fn results(
             ),
             all.iter(),
         );
-        let mut p = Table::new(
-            "compare_periods",
-            "By 5-year period",
-            &[
-                "country",
-                "from",
-                "to",
-                "TIV",
-                "HHI",
-                "effective suppliers",
-                "US share",
-                "NATO share",
-                "EU share",
-                "Five Eyes share",
-                "top supplier",
-                "top share",
-            ],
-        );
+        let mut p = Table::new("compare_periods", "By 5-year period", &SLICE_COLUMNS);
         for s in &all {
             for sl in &s.by_period {
                 p.row(slice_row(&s.country, sl));
@@ -251,6 +234,22 @@ fn bloc_share(sl: &Slice, b: Bloc) -> Cell {
     }
 }
 
+/// The columns of a country's figures over one span of years, as [`slice_row`] fills them.
+const SLICE_COLUMNS: [&str; 12] = [
+    "country",
+    "from",
+    "to",
+    "TIV",
+    "HHI",
+    "effective suppliers",
+    "US share",
+    "NATO share",
+    "EU share",
+    "Five Eyes share",
+    "top supplier",
+    "top share",
+];
+
 /// country, from, to, TIV, HHI, effective, US, NATO, EU, Five Eyes, top partner, top share.
 fn slice_row(country: &str, sl: &Slice) -> Vec<Cell> {
     let top = sl.partners.first();
@@ -275,24 +274,7 @@ fn side_by_side<'a>(
     title: String,
     all: impl Iterator<Item = &'a Summary>,
 ) -> Table {
-    let mut t = Table::new(
-        name,
-        title,
-        &[
-            "country",
-            "from",
-            "to",
-            "TIV",
-            "HHI",
-            "effective suppliers",
-            "US share",
-            "NATO share",
-            "EU share",
-            "Five Eyes share",
-            "top supplier",
-            "top share",
-        ],
-    );
+    let mut t = Table::new(name, title, &SLICE_COLUMNS);
     for s in all {
         t.row(slice_row(&s.country, &s.overall));
     }
