@@ -23,6 +23,7 @@ pub mod network;
 pub mod overview;
 pub mod plan;
 pub mod policy;
+pub mod shard;
 pub mod simulate;
 pub mod stress;
 pub mod table;

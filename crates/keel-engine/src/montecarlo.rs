@@ -10,12 +10,14 @@ use crate::table::{shown, Cell, Table};
 use crate::{platform_filter, EngineError, Results};
 use keel_model::{Model, Progress, StageIx};
 use keel_present::disrupted_name;
-use keel_sim::montecarlo::{monte_carlo_with, BaseRate, DurationDist, McOptions, RateKind, Stats};
+use keel_sim::montecarlo::{
+    monte_carlo_with, BaseRate, DurationDist, McOptions, McResult, RateKind, Stats,
+};
 use keel_sim::simulate::Simulator;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Distribution of sampled failure durations.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Dist {
     Exponential,
@@ -23,7 +25,7 @@ pub enum Dist {
 }
 
 /// The options of `keel montecarlo`, with its defaults.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Options {
     /// Number of simulated runs.
@@ -81,8 +83,13 @@ fn cells(s: &Stats) -> [Cell; 5] {
 /// Runs the Monte Carlo and lays out its results (main table `platforms`).
 pub fn run(model: &Model, o: &Options, progress: &dyn Progress) -> Result<Results, EngineError> {
     let keep = platform_filter(model, o.platform.as_deref())?;
-    let id = |s: StageIx| model.stages()[s].id.as_str();
     let sim = Simulator::new(model, o.horizon)?;
+    let r = monte_carlo_with(&sim, &mc_options(o), progress)?;
+    layout(model, o, &keep, &r)
+}
+
+/// keel-sim's options for `o`.
+pub(crate) fn mc_options(o: &Options) -> McOptions {
     let base_rates = [
         (RateKind::Firm, o.firm_rate),
         (RateKind::Site, o.site_rate),
@@ -97,7 +104,7 @@ pub fn run(model: &Model, o: &Options, progress: &dyn Progress) -> Result<Result
         })
     })
     .collect();
-    let opts = McOptions {
+    McOptions {
         runs: o.runs,
         seed: o.seed,
         scenarios: !o.no_scenarios,
@@ -111,8 +118,17 @@ pub fn run(model: &Model, o: &Options, progress: &dyn Progress) -> Result<Result
                 sigma: o.duration_sigma,
             },
         },
-    };
-    let r = monte_carlo_with(&sim, &opts, progress)?;
+    }
+}
+
+/// The tables and JSON of a whole Monte Carlo's results; `keep` says which platforms' rows are shown.
+pub(crate) fn layout(
+    model: &Model,
+    o: &Options,
+    keep: &dyn Fn(StageIx) -> bool,
+    r: &McResult,
+) -> Result<Results, EngineError> {
+    let id = |s: StageIx| model.stages()[s].id.as_str();
     let mut total = Table::new(
         "total",
         format!(
@@ -200,7 +216,7 @@ pub fn run(model: &Model, o: &Options, progress: &dyn Progress) -> Result<Result
             Cell::Share(x.run_share),
         ]);
     }
-    let mut json = crate::to_json(&r)?;
+    let mut json = crate::to_json(r)?;
     // Programs read the stage id of each platform, and each driver by its name (`firm acme`, `scenario ...`).
     if let Some(ps) = json["platforms"].as_array_mut() {
         for (v, p) in ps.iter_mut().zip(&r.platforms) {

@@ -7,13 +7,13 @@
 
 use crate::table::{shown, Cell, Table};
 use crate::{EngineError, Results};
-use keel_lp::{element_cases, scenario_cases, sweep_with, Duration, StressLp};
+use keel_lp::{element_cases, scenario_cases, sweep_with, Case, Duration, StressLp, SweepRow};
 use keel_model::{ElementKind, Model, Progress};
 use keel_present::case_name;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// What to stress and how; the command line's flags of `keel stress`, with the same defaults.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Options {
     /// Disrupt each element of this kind in turn (full outage); `None` runs the named scenarios.
@@ -46,13 +46,21 @@ impl Default for Options {
 
 /// Runs the stress test and lays out its results (main table `scenarios`).
 pub fn run(model: &Model, o: &Options, progress: &dyn Progress) -> Result<Results, EngineError> {
+    let (cases, what) = cases(model, o)?;
+    let lp = StressLp::new(model, o.horizon)?;
+    let rows = sweep_with(&lp, &cases, o.per_platform, progress)?;
+    Ok(layout(model, o, &lp, &rows, &what))
+}
+
+/// The scenarios `o` asks for, and how the title names them.
+pub(crate) fn cases(model: &Model, o: &Options) -> Result<(Vec<Case>, String), EngineError> {
     let duration = match o.ttr {
         Some(t) => Duration::Fixed(t),
         None => Duration::Ttr {
             fallback: o.fallback_ttr,
         },
     };
-    let (cases, what) = match &o.each {
+    Ok(match &o.each {
         Some(kind) => (
             element_cases(model, *kind, duration)?,
             format!("each {kind}"),
@@ -61,9 +69,17 @@ pub fn run(model: &Model, o: &Options, progress: &dyn Progress) -> Result<Result
             scenario_cases(model, duration)?,
             "named scenarios".to_string(),
         ),
-    };
-    let lp = StressLp::new(model, o.horizon)?;
-    let rows = sweep_with(&lp, &cases, o.per_platform, progress)?;
+    })
+}
+
+/// The tables and JSON of a whole sweep's ranked rows.
+pub(crate) fn layout(
+    model: &Model,
+    o: &Options,
+    lp: &StressLp<'_>,
+    rows: &[SweepRow],
+    what: &str,
+) -> Results {
     let shown = shown(rows.len(), o.top);
     let id = |s: keel_model::StageIx| model.stages()[s.index()].id.as_str();
     let title = format!(
@@ -147,9 +163,9 @@ pub fn run(model: &Model, o: &Options, progress: &dyn Progress) -> Result<Result
             "platform_tts": r.impact.platform_tts.iter().map(|(p, t)| serde_json::json!({"platform": id(*p), "tts": t})).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     });
-    Ok(Results {
+    Results {
         tables: vec![table, hits],
         main: "scenarios",
         json,
-    })
+    }
 }

@@ -5,6 +5,7 @@
 //! Also makes models: a reproducible synthetic generator and an importer for Willems' (2008) real supply chains.
 
 mod csvdir;
+mod digest;
 pub mod diff;
 pub mod generate;
 mod meta;
@@ -13,6 +14,7 @@ mod write;
 mod xlsx;
 
 pub use csvdir::CsvDir;
+pub use digest::digest;
 pub use write::{model_tables, write_dir};
 pub use xlsx::{write_xlsx, Workbook};
 

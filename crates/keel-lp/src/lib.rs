@@ -40,6 +40,6 @@ pub use disruption::Disruption;
 pub use engine::{Component, Impact, StressLp, Tts, WarmLp};
 pub use error::StressError;
 pub use sweep::{
-    element_cases, rank, scenario_cases, sweep, sweep_with, targets_of_kind, Case, Duration,
-    SweepRow,
+    element_cases, rank, ranked, scenario_cases, shard_range, sweep, sweep_part, sweep_with,
+    targets_of_kind, Case, Duration, SweepRow,
 };

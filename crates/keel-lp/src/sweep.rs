@@ -180,6 +180,53 @@ pub fn sweep_with<S: Solver>(
     platform_tts: bool,
     progress: &dyn Progress,
 ) -> Result<Vec<SweepRow>, StressError> {
+    let impacts = sweep_part(lp, cases, 0..cases.len(), platform_tts, progress)?;
+    Ok(ranked(lp.model(), cases, impacts))
+}
+
+/// Cases per chunk of a sweep of `n` cases on warm whole-component LPs (see [`sweep_part`]).
+fn warm_chunk(n: usize) -> usize {
+    n.div_ceil(CHUNKS).max(MIN_CHUNK)
+}
+
+/// The cases of shard `index` of `count` (0-based) of a sweep of `cases` on `lp`: a contiguous range, such that
+/// [`sweep_part`] on each range gives exactly the impacts the whole sweep gives. Solves on regions are
+/// independent, so the cases are split evenly; warm whole-component solves depend on the solves before them in
+/// their chunk, so shards take whole chunks (at most 8 shards then hold any cases; the others are empty).
+///
+/// # Complexity
+/// O(1).
+pub fn shard_range<S: Solver>(
+    lp: &StressLp<'_, S>,
+    cases: usize,
+    index: usize,
+    count: usize,
+) -> std::ops::Range<usize> {
+    let count = count.max(1);
+    let index = index.min(count);
+    if lp.local_components() == lp.components() {
+        (index * cases / count)..((index + 1) * cases / count)
+    } else {
+        let chunk = warm_chunk(cases);
+        let chunks = cases.div_ceil(chunk);
+        let at = |k: usize| (k * chunks / count * chunk).min(cases);
+        at(index)..at(index + 1)
+    }
+}
+
+/// The impacts of `cases[range]`, in case order, solved in parallel: exactly what the whole sweep computes for
+/// these cases when `range` is one of [`shard_range`]'s (or all the cases). Ranking needs every case: see
+/// [`ranked`].
+pub fn sweep_part<S: Solver>(
+    lp: &StressLp<'_, S>,
+    cases: &[Case],
+    range: std::ops::Range<usize>,
+    platform_tts: bool,
+    progress: &dyn Progress,
+) -> Result<Vec<Impact>, StressError> {
+    let all = cases.len();
+    let offset = range.start;
+    let cases = &cases[range];
     progress.start(cases.len());
     let done = AtomicUsize::new(0);
     let solve = |warm: &mut WarmLp<'_, '_, S>, c: &Case| {
@@ -190,7 +237,7 @@ pub fn sweep_with<S: Solver>(
         progress.set(done.fetch_add(1, Ordering::Relaxed) + 1);
         r
     };
-    let impacts: Vec<Impact> = if lp.local_components() == lp.components() {
+    if lp.local_components() == lp.components() {
         // Region-restricted solves share nothing between scenarios (each builds its own LP from the same plan),
         // so a scenario's result does not depend on which thread solves it or after what. Each thread of the
         // pool takes the next unsolved scenario from a shared counter, with one scratch space per thread: a few
@@ -217,14 +264,17 @@ pub fn sweep_with<S: Solver>(
         // The counter hands out 0, 1, 2, ... and every index handed out is solved, so in input order the results
         // are all the cases or, once a failure stops the threads, a prefix whose first error is returned.
         solved.sort_unstable_by_key(|&(k, _)| k);
-        solved
-            .into_iter()
-            .map(|(_, r)| r)
-            .collect::<Result<_, _>>()?
+        solved.into_iter().map(|(_, r)| r).collect()
     } else {
-        // Warm whole-component LPs carry a basis from one solve to the next; a fixed number of chunks (not one
-        // per thread) keeps each chunk's sequence of solves, hence every last digit, independent of the machine.
-        let chunk = cases.len().div_ceil(CHUNKS).max(MIN_CHUNK);
+        // Warm whole-component LPs carry a basis from one solve to the next; a fixed number of chunks of the
+        // whole sweep (not one per thread, nor of this part) keeps each chunk's sequence of solves, hence every
+        // last digit, independent of the machine and of how the sweep is split into shards.
+        let chunk = warm_chunk(all);
+        if offset % chunk != 0 {
+            return Err(StressError::Option(format!(
+                "a part of a warm sweep must start on a chunk of {chunk} cases, not at case {offset}"
+            )));
+        }
         let impacts: Vec<Vec<Impact>> = cases
             .par_chunks(chunk)
             .map(|part| {
@@ -234,8 +284,16 @@ pub fn sweep_with<S: Solver>(
                     .collect::<Result<Vec<_>, _>>()
             })
             .collect::<Result<_, _>>()?;
-        impacts.into_iter().flatten().collect()
-    };
+        Ok(impacts.into_iter().flatten().collect())
+    }
+}
+
+/// The rows of a whole sweep from every case's impact (in case order): REI against the largest PI, then
+/// [`rank`]ed.
+///
+/// # Complexity
+/// O(k log k) for k cases.
+pub fn ranked(model: &Model, cases: &[Case], impacts: Vec<Impact>) -> Vec<SweepRow> {
     let max_pi = impacts.iter().map(|i| i.pi).fold(0.0, f64::max);
     let mut rows: Vec<SweepRow> = cases
         .iter()
@@ -253,8 +311,8 @@ pub fn sweep_with<S: Solver>(
             impact,
         })
         .collect();
-    rank(lp.model(), &mut rows);
-    Ok(rows)
+    rank(model, &mut rows);
+    rows
 }
 
 fn tts_key(t: &Tts) -> (bool, f64) {

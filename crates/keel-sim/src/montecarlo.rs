@@ -25,7 +25,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, LogNormal};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// The kind of element a base rate applies to.
@@ -120,10 +120,17 @@ pub struct McResult {
     pub drivers: Vec<Driver>,
 }
 
-struct RunOut {
-    loss: Vec<f64>,
-    short: Vec<u32>,
-    elements: Vec<u32>,
+/// What one run left: each platform's loss and steps short (sparse: only the platforms short in the run, by
+/// demand row, ascending) and the sampled elements that occurred (scenarios first, then firms, sites, lanes; see
+/// [`McResult::drivers`]). Runs of one Monte Carlo split into parts ([`simulate_runs`]) are put back together
+/// with [`summarise`], which gives exactly the single run's results.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunOut {
+    /// `(demand row, loss)` of the platforms with a positive loss or a short step.
+    pub loss: Vec<(u32, f64)>,
+    /// `(demand row, steps short)`, same rows as `loss`.
+    pub short: Vec<(u32, u32)>,
+    pub elements: Vec<u32>,
 }
 
 struct McSink<'a> {
@@ -346,21 +353,48 @@ pub fn monte_carlo_with(
     opts: &McOptions,
     progress: &dyn Progress,
 ) -> Result<McResult, SimError> {
+    let outs = simulate_runs(sim, opts, 0..opts.runs, progress)?;
+    summarise(sim, opts, &outs)
+}
+
+/// Runs `range` of the Monte Carlo (run indices; each run's generator depends on the seed and its index only,
+/// so a run is the same whatever part it is simulated in), in run order.
+///
+/// # Complexity
+/// O(R x (E + cost of one simulated run)) for R runs, over the rayon pool.
+pub fn simulate_runs(
+    sim: &Simulator,
+    opts: &McOptions,
+    range: std::ops::Range<usize>,
+    progress: &dyn Progress,
+) -> Result<Vec<RunOut>, SimError> {
     check(opts)?;
-    progress.start(opts.runs);
+    let n = range.len();
+    progress.start(n);
     let skipped = AtomicBool::new(false);
     let dur = Dur::new(opts.duration)?;
     let m = sim.model();
     let np = m.demands().len();
     let lpu: Vec<f64> = m.demands().iter().map(|d| d.loss_per_unit).collect();
     let done = AtomicUsize::new(0);
-    let min_len = (opts.runs / (rayon::current_num_threads() * 16)).max(1);
-    let outs: Vec<RunOut> = (0..opts.runs)
+    let min_len = (n / (rayon::current_num_threads() * 16)).max(1);
+    let outs: Vec<RunOut> = range
         .into_par_iter()
         .with_min_len(min_len)
         .map_init(
-            || (sim.scratch(), Vec::new(), Vec::new()),
-            |(scratch, events, elements), run| {
+            || {
+                (
+                    sim.scratch(),
+                    Vec::new(),
+                    Vec::new(),
+                    McSink {
+                        lpu: &lpu,
+                        loss: vec![0.0; np],
+                        short: vec![0; np],
+                    },
+                )
+            },
+            |(scratch, events, elements, sink), run| {
                 if progress.cancelled() {
                     skipped.store(true, Ordering::Relaxed);
                     return RunOut {
@@ -370,36 +404,68 @@ pub fn monte_carlo_with(
                     };
                 }
                 sample(sim, opts, &dur, run, events, elements);
-                let mut sink = McSink {
-                    lpu: &lpu,
-                    loss: vec![0.0; np],
-                    short: vec![0; np],
-                };
-                sim.run(events, scratch, &mut sink);
+                sim.run(events, scratch, sink);
                 progress.set(done.fetch_add(1, Ordering::Relaxed) + 1);
-                RunOut {
-                    loss: sink.loss,
-                    short: sink.short,
+                let mut out = RunOut {
+                    loss: Vec::new(),
+                    short: Vec::new(),
                     elements: elements.clone(),
+                };
+                for p in 0..np {
+                    if sink.short[p] > 0 || sink.loss[p] != 0.0 {
+                        out.loss.push((p as u32, sink.loss[p]));
+                        out.short.push((p as u32, sink.short[p]));
+                        sink.loss[p] = 0.0;
+                        sink.short[p] = 0;
+                    }
                 }
+                out
             },
         )
         .collect();
     if skipped.load(Ordering::Relaxed) {
         return Err(SimError::Cancelled);
     }
+    Ok(outs)
+}
+
+/// The Monte Carlo's results from every run's output, in run order (`outs[k]` is run `k`).
+///
+/// # Complexity
+/// O(N x platforms + N log N) for N runs.
+pub fn summarise(sim: &Simulator, opts: &McOptions, outs: &[RunOut]) -> Result<McResult, SimError> {
+    check(opts)?;
+    let m = sim.model();
+    let np = m.demands().len();
     let n = outs.len();
-    let total: Vec<f64> = outs.iter().map(|o| o.loss.iter().sum()).collect();
+    let mut loss = vec![vec![0.0; n]; np];
+    let mut short = vec![vec![0.0; n]; np];
+    for (r, o) in outs.iter().enumerate() {
+        for &(p, x) in &o.loss {
+            let row = loss.get_mut(p as usize).ok_or_else(|| {
+                SimError::Option(format!(
+                    "run {r} names platform row {p}; the model has {np}"
+                ))
+            })?;
+            row[r] = x;
+        }
+        for &(p, x) in &o.short {
+            let row = short.get_mut(p as usize).ok_or_else(|| {
+                SimError::Option(format!(
+                    "run {r} names platform row {p}; the model has {np}"
+                ))
+            })?;
+            row[r] = f64::from(x);
+        }
+    }
+    // Summed in row order, as the dense vector of each run would be (zeros add nothing but keep the order).
+    let total: Vec<f64> = (0..n).map(|r| (0..np).map(|p| loss[p][r]).sum()).collect();
     let platforms = (0..np)
-        .map(|p| {
-            let loss: Vec<f64> = outs.iter().map(|o| o.loss[p]).collect();
-            let short: Vec<f64> = outs.iter().map(|o| o.short[p] as f64).collect();
-            PlatformMc {
-                stage: m.demands()[p].stage,
-                loss: stats(&loss),
-                steps_short: stats(&short),
-                runs_short: outs.iter().filter(|o| o.short[p] > 0).count(),
-            }
+        .map(|p| PlatformMc {
+            stage: m.demands()[p].stage,
+            loss: stats(&loss[p]),
+            steps_short: stats(&short[p]),
+            runs_short: short[p].iter().filter(|&&x| x > 0.0).count(),
         })
         .collect();
     let mut order: Vec<usize> = (0..n).collect();
@@ -413,9 +479,11 @@ pub fn monte_carlo_with(
     let n_el = m.scenarios().len() + m.firms().len() + m.sites().len() + m.lanes().len();
     let mut in_worst = vec![0usize; n_el];
     let mut in_all = vec![0usize; n_el];
-    for o in &outs {
+    for (r, o) in outs.iter().enumerate() {
         for &e in &o.elements {
-            in_all[e as usize] += 1;
+            *in_all.get_mut(e as usize).ok_or_else(|| {
+                SimError::Option(format!("run {r} names element {e}; the model has {n_el}"))
+            })? += 1;
         }
     }
     for &r in &worst {

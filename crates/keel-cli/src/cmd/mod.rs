@@ -9,6 +9,7 @@ pub(crate) mod diff;
 pub(crate) mod exposure;
 pub(crate) mod generate;
 pub(crate) mod import;
+pub(crate) mod merge;
 pub(crate) mod montecarlo;
 pub(crate) mod mrio;
 pub(crate) mod plan;

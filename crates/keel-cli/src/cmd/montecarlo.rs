@@ -14,6 +14,31 @@ pub(crate) enum Dist {
     Lognormal,
 }
 
+/// `--runs N` or `--runs A..B`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Runs {
+    All(usize),
+    Part(usize, usize),
+}
+
+fn parse_runs(s: &str) -> Result<Runs, String> {
+    let num = |t: &str| {
+        t.trim().replace('_', "").parse::<usize>().map_err(|_| {
+            format!("`{s}` is not a number of runs (N) or a range of runs (A..B, B excluded)")
+        })
+    };
+    match s.split_once("..") {
+        None => Ok(Runs::All(num(s)?)),
+        Some((a, b)) => {
+            let (a, b) = (num(a)?, num(b)?);
+            if a >= b {
+                return Err(format!("runs {a}..{b} is empty: give A..B with A < B"));
+            }
+            Ok(Runs::Part(a, b))
+        }
+    }
+}
+
 /// Samples disruptions, simulates each run and summarises the losses per platform.
 ///
 /// Scenarios are drawn by their probability (and optional per-firm, site or lane failure rates); each run is
@@ -23,9 +48,11 @@ pub(crate) enum Dist {
 pub(crate) struct Args {
     /// Model folder (or workbook).
     pub model: PathBuf,
-    /// Number of simulated runs.
-    #[arg(long, default_value_t = 10_000)]
-    pub runs: usize,
+    /// Number of simulated runs; or A..B to run only runs A to B-1 and write a part file (JSON) for `keel
+    /// merge`, which gives exactly the output of the whole Monte Carlo (each run is seeded by its index, never
+    /// by the part). See docs/scale-out.md.
+    #[arg(long, value_name = "N|A..B", default_value = "10000", value_parser = parse_runs)]
+    pub runs: Runs,
     /// Random seed: the same seed gives the same results whatever the number of threads.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -69,7 +96,10 @@ pub(crate) struct Args {
 pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let model = crate::load_model(&args.model)?;
     let opts = keel_engine::montecarlo::Options {
-        runs: args.runs,
+        runs: match args.runs {
+            Runs::All(n) => n,
+            Runs::Part(a, b) => b - a,
+        },
         seed: args.seed,
         horizon: args.horizon,
         no_scenarios: args.no_scenarios,
@@ -86,7 +116,15 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         top: args.top,
         platform: args.platform.clone(),
     };
-    let bar = output::Progress::new(args.runs, "montecarlo", "runs");
+    let bar = output::Progress::new(opts.runs, "montecarlo", "runs");
+    if let Runs::Part(start, end) = args.runs {
+        let a = keel_engine::Analysis::MonteCarlo(opts);
+        let part = keel_engine::shard::Part::Runs { start, end };
+        let doc =
+            keel_engine::shard::run_part(&model, &a, part, &bar).map_err(crate::engine_error)?;
+        bar.finish();
+        return super::merge::write_shard(&args.out, &args.model, doc);
+    }
     let results = keel_engine::montecarlo::run(&model, &opts, &bar).map_err(crate::engine_error)?;
     bar.finish();
     output::emit_results(&args.out, &results)?;

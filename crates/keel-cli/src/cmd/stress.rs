@@ -40,6 +40,10 @@ pub(crate) struct Args {
     /// Show only the N highest-ranked rows (0 = all).
     #[arg(long, default_value_t = output::TOP)]
     pub top: usize,
+    /// Run only shard I of N of the scenario list (1 <= I <= N) and write a shard file (JSON) for `keel merge`,
+    /// which gives exactly the output of the whole sweep. See docs/scale-out.md.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
     #[command(flatten)]
     pub out: OutputArgs,
 }
@@ -55,8 +59,30 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         top: args.top,
     };
     let bar = output::Progress::new(0, "stress", "scenarios");
+    if let Some((index, count)) = args.shard {
+        let a = keel_engine::Analysis::Stress(opts);
+        let part = keel_engine::shard::Part::Shard { index, count };
+        let doc =
+            keel_engine::shard::run_part(&model, &a, part, &bar).map_err(crate::engine_error)?;
+        bar.finish();
+        return super::merge::write_shard(&args.out, &args.model, doc);
+    }
     let results = keel_engine::stress::run(&model, &opts, &bar)?;
     bar.finish();
     output::emit_results(&args.out, &results)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `I/N` with 1 <= I <= N.
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("`{s}` is not a shard: give I/N with 1 <= I <= N, e.g. 2/4");
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (i, n): (usize, usize) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if i == 0 || i > n {
+        return Err(bad());
+    }
+    Ok((i, n))
 }
