@@ -167,12 +167,16 @@ fn csv_err(e: csv::Error) -> std::io::Error {
 
 /// A workbook with one sheet per table, as bytes.
 pub fn xlsx_bytes(tables: &[&Table]) -> Result<Vec<u8>, EngineError> {
-    use rust_xlsxwriter::{Format as XFormat, Workbook};
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as XFormat, Workbook};
     let x = |e: rust_xlsxwriter::XlsxError| EngineError::Output(format!("xlsx: {e}"));
     let col = |c: usize| {
         u16::try_from(c).map_err(|_| EngineError::Output("xlsx: too many columns".into()))
     };
     let mut wb = Workbook::new();
+    // The writer stamps the time of writing into docProps/core.xml; a fixed date keeps the same results the same
+    // bytes (the zip entries' own dates are already fixed at 1980-01-01).
+    let epoch = ExcelDateTime::from_ymd(1980, 1, 1).map_err(x)?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&epoch));
     let bold = XFormat::new().set_bold();
     let percent = XFormat::new().set_num_format("0.0%");
     let percent2 = XFormat::new().set_num_format("0.00%");
