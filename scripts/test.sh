@@ -18,5 +18,7 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   cargo test --workspace --no-fail-fast
 fi
+# The Python package: a fresh venv, the wheel built and installed, pytest (Ray on loopback) and the notebook script.
+bash scripts/python-test.sh
 # The server's suite once more on a real PostgreSQL server (Debian's package, started and removed by the script).
 bash scripts/postgres-test.sh

@@ -5,8 +5,8 @@
 //! Also makes models: a reproducible synthetic generator and an importer for Willems' (2008) real supply chains.
 
 mod csvdir;
-mod digest;
 pub mod diff;
+mod digest;
 pub mod generate;
 mod meta;
 pub mod willems;
