@@ -62,12 +62,15 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes `doc` (the part `part` of an analysis of the model at `path`) to `out`'s file or standard output,
-/// refusing the output options that only `keel merge` applies.
-pub(crate) fn write_shard(
+/// Runs `part` of `a` on `model` (loaded from `path`) and writes its shard file to `out`'s file or standard
+/// output, refusing the output options that only `keel merge` applies.
+pub(crate) fn run_part(
     out: &OutputArgs,
     path: &Path,
-    mut doc: ShardDoc,
+    model: &keel_model::Model,
+    a: &keel_engine::Analysis,
+    part: Part,
+    bar: &output::Progress,
 ) -> anyhow::Result<ExitCode> {
     if !matches!(out.format, output::Format::Table | output::Format::Json) || out.table.is_some() {
         return Err(crate::BadInput(
@@ -77,6 +80,8 @@ pub(crate) fn write_shard(
         )
         .into());
     }
+    let mut doc = shard::run_part(model, a, part, bar).map_err(crate::engine_error)?;
+    bar.finish();
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     doc.model = shard::ModelRef {
         path: abs.display().to_string(),

@@ -118,12 +118,9 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     };
     let bar = output::Progress::new(opts.runs, "montecarlo", "runs");
     if let Runs::Part(start, end) = args.runs {
-        let a = keel_engine::Analysis::MonteCarlo(opts);
         let part = keel_engine::shard::Part::Runs { start, end };
-        let doc =
-            keel_engine::shard::run_part(&model, &a, part, &bar).map_err(crate::engine_error)?;
-        bar.finish();
-        return super::merge::write_shard(&args.out, &args.model, doc);
+        let a = keel_engine::Analysis::MonteCarlo(opts);
+        return super::merge::run_part(&args.out, &args.model, &model, &a, part, &bar);
     }
     let results = keel_engine::montecarlo::run(&model, &opts, &bar).map_err(crate::engine_error)?;
     bar.finish();

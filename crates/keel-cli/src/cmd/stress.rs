@@ -60,12 +60,9 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     };
     let bar = output::Progress::new(0, "stress", "scenarios");
     if let Some((index, count)) = args.shard {
-        let a = keel_engine::Analysis::Stress(opts);
         let part = keel_engine::shard::Part::Shard { index, count };
-        let doc =
-            keel_engine::shard::run_part(&model, &a, part, &bar).map_err(crate::engine_error)?;
-        bar.finish();
-        return super::merge::write_shard(&args.out, &args.model, doc);
+        let a = keel_engine::Analysis::Stress(opts);
+        return super::merge::run_part(&args.out, &args.model, &model, &a, part, &bar);
     }
     let results = keel_engine::stress::run(&model, &opts, &bar)?;
     bar.finish();
