@@ -11,7 +11,7 @@
 //!   need them all.
 //!
 //! A part is a [`ShardDoc`]: JSON that names its analysis and options, its part, and the model it ran on (path
-//! and [`keel_io::digest`]). [`merge`] checks that the parts are of one analysis with the same options on the
+//! and `keel_io::digest`). [`merge`] checks that the parts are of one analysis with the same options on the
 //! same model, and that they cover the work exactly once (naming what is missing, repeated or overlapping),
 //! then ranks or summarises the whole as one run does, through the same code.
 //!
@@ -48,7 +48,7 @@ impl std::fmt::Display for Part {
     }
 }
 
-/// The model a shard ran on: the path it was loaded from and the digest of its files ([`keel_io::digest`]).
+/// The model a shard ran on: the path it was loaded from and the digest of its files (`keel_io::digest`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModelRef {
     pub path: String,
@@ -230,7 +230,7 @@ fn refuse(m: String) -> EngineError {
 }
 
 /// Merges the shards `parts` (each with a label for messages, e.g. its file name) of one analysis on `model`
-/// into the results one run gives. `digest` is the loaded model's [`keel_io::digest`]: each shard must have run
+/// into the results one run gives. `digest` is the loaded model's `keel_io::digest`: each shard must have run
 /// on the same files.
 pub fn merge(
     model: &Model,
