@@ -17,7 +17,7 @@ mod page;
 use cdp::Browser;
 use common::{example_dir, firm_rows, start_with_workers, zip_dir, zip_entries};
 use keel_server::Limits;
-use page::{fits, shot, sign_in, unnamed_controls};
+use page::{fits, shot, sign_in, submit_sign_in, unnamed_controls};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::path::Path;
@@ -518,15 +518,7 @@ fn an_admin_sets_up_a_workspace_and_an_analyst_in_the_browser() {
     let book = tmp.path().join("canada-dib.xlsx");
     keel_io::save(&keel_io::load(&example_dir()).unwrap().model, &book).unwrap();
     let mut b = Browser::launch(1366, 768);
-    b.goto(&s.url("/"));
-    b.wait("document.querySelector('#login-form')", WAIT);
-    b.eval(&format!(
-        "document.querySelector('#login-name').value = {}; \
-         document.querySelector('#login-password').value = {}; \
-         document.querySelector('#login-form').requestSubmit(); true",
-        Value::from(common::ADMIN),
-        Value::from(common::ADMIN_PW)
-    ));
+    submit_sign_in(&mut b, &s, common::ADMIN, common::ADMIN_PW);
     b.wait("document.querySelector('#admin-link')", WAIT);
     b.eval("document.querySelector('#admin-link').click(); true");
     b.wait("document.querySelector('#new-workspace')", WAIT);

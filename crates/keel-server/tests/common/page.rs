@@ -51,21 +51,20 @@ pub fn shot_at(b: &mut Browser, selector: &str, name: &str, full: bool) {
         "document.querySelector({}).scrollIntoView(); true",
         Value::from(selector)
     ));
-    let png = b.screenshot(full);
-    let (colours, ink) = picture_stats(&png);
-    assert!(
-        colours > 20 && ink > 0.02,
-        "{name}: the screenshot looks blank ({colours} colours, {:.1}% ink)",
-        ink * 100.0
-    );
-    if let Some(dir) = std::env::var_os("KEEL_DASHBOARD_SHOTS") {
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).unwrap();
-    }
+    shot(b, name, full);
 }
 
 /// Fills the sign-in form as a user would and waits for the workspaces page.
 pub fn sign_in(b: &mut Browser, s: &Server, name: &str) {
+    submit_sign_in(b, s, name, &format!("{name} password"));
+    b.wait(
+        "document.querySelector('h1')?.textContent === 'Workspaces'",
+        WAIT,
+    );
+}
+
+/// Opens the dashboard and submits the sign-in form with `name` and `password`, as a user would.
+pub fn submit_sign_in(b: &mut Browser, s: &Server, name: &str, password: &str) {
     b.goto(&s.url("/"));
     b.wait("document.querySelector('#login-form')", WAIT);
     b.eval(&format!(
@@ -73,12 +72,8 @@ pub fn sign_in(b: &mut Browser, s: &Server, name: &str) {
          document.querySelector('#login-password').value = {}; \
          document.querySelector('#login-form').requestSubmit(); true",
         Value::from(name),
-        Value::from(format!("{name} password"))
+        Value::from(password)
     ));
-    b.wait(
-        "document.querySelector('h1')?.textContent === 'Workspaces'",
-        WAIT,
-    );
 }
 
 pub fn fits(b: &mut Browser) -> bool {
